@@ -1,0 +1,39 @@
+# sshrealm — the two commands a newcomer needs are `make run` and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SOURCES := game economy reflection bridge tests bench
+
+.PHONY: run test lint typecheck unit bench install clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create the virtualenv and install sshrealm with its dev tools
+
+run: $(STAMP)  ## Start the server on the defaults (SSH on 2222, data in ./var, world in ./content)
+	$(BIN)/sshrealm serve
+
+test: lint typecheck unit  ## Lint, type-check and run the whole test suite
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+
+typecheck: $(STAMP)  ## mypy (strict on economy/, bridge/, reflection/)
+	$(BIN)/mypy
+
+unit: $(STAMP)  ## pytest: unit, property and end-to-end tests
+	$(BIN)/pytest
+
+bench: $(STAMP)  ## Run the benchmarks; results land in bench/results/*.json
+	$(BIN)/python -m bench
+
+clean:  ## Remove the virtualenv and caches (keeps ./var)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""sshrealm: a terminal-first multiplayer text game served over SSH."""

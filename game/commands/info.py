@@ -1,0 +1,127 @@
+"""Looking around and getting help."""
+
+from __future__ import annotations
+
+from game.commands.base import Context, Result, command, may_use
+from game.reply import Kind, Reply
+from game.text import join_words
+from game.world.state import match_item
+
+
+def _find_npc(ctx: Context, words: str) -> str | None:
+    wanted = words.lower().removeprefix("the ").strip()
+    for placement in ctx.world.room(ctx.player.room).npcs:
+        npc = ctx.world.content.npcs.get(placement.ref)
+        if npc and (wanted in npc.keywords or wanted == npc.name.lower()):
+            lines = [npc.name[0].upper() + npc.name[1:] + ".", npc.description]
+            return "\n".join(lines)
+    return None
+
+
+def describe_thing(ctx: Context, words: str) -> Reply:
+    world = ctx.world
+    here = ctx.player.room
+    item = match_item(words, world.items_carried(ctx.player) + world.items_here(here))
+    if item is not None:
+        return Reply.info(f"{item.name[0].upper() + item.name[1:]}.\n{item.description.strip()}")
+    npc = _find_npc(ctx, words)
+    if npc is not None:
+        return Reply.info(npc)
+    other = world.find_online(words)
+    if other is not None and other.room == here and other is not ctx.player:
+        return Reply.info(f"{other.name} is here, looking around.")
+    if words.lower() in ("me", "self", ctx.player.name.lower()):
+        return Reply.info(f"You are {ctx.player.name}.")
+    return Reply.error(f"You see no {words!r} here.")
+
+
+@command("look", "l", category="info")
+def look(ctx: Context, args: str) -> Result:
+    """Look at the room, or at something or someone in it.
+
+    Usage:
+      look
+      look <thing or person>
+
+    Room output comes in a fixed order: title, exits, description, then who and what is
+    here, one fact per line.
+    """
+    if args:
+        return describe_thing(ctx, args)
+    return Reply.room(ctx.world.view(ctx.player.room, ctx.player))
+
+
+@command("examine", "x", "exa", category="info")
+def examine(ctx: Context, args: str) -> Result:
+    """Examine something closely.
+
+    Usage:
+      examine <thing>
+      x <thing>
+    """
+    if not args:
+        return Reply.error("Examine what? Try: examine lantern")
+    return describe_thing(ctx, args)
+
+
+@command("inventory", "i", "inv", category="info")
+def inventory(ctx: Context, args: str) -> Result:
+    """List what you are carrying.
+
+    Usage:
+      inventory
+      i
+    """
+    carried = ctx.world.describe_items(ctx.player.inventory)
+    if not carried:
+        return Reply.info("You are carrying nothing.")
+    return Reply.info(f"You are carrying {join_words(list(carried))}.")
+
+
+@command("who", category="info")
+def who(ctx: Context, args: str) -> Result:
+    """List the players who are online and where they are.
+
+    Usage:
+      who
+    """
+    sessions = sorted(ctx.game.sessions, key=lambda s: s.player.name.lower())
+    lines = [f"{len(sessions)} player{'s' if len(sessions) != 1 else ''} online:"]
+    for s in sessions:
+        lines.append(f"{s.player.name}, in {ctx.world.room(s.player.room).title}")
+    return Reply.info("\n".join(lines))
+
+
+@command("help", "?", "commands", category="info")
+def help_(ctx: Context, args: str) -> Result:
+    """Show the list of commands, or the help for one command.
+
+    Usage:
+      help
+      help <command>
+    """
+    registry = ctx.game.registry
+    if args:
+        spec = registry.find(args.split()[0])
+        if spec is None or not may_use(ctx.player.role, spec.role):
+            hints = registry.suggest(args, ctx.player.role)
+            hint = f" Did you mean: {', '.join(hints)}?" if hints else ""
+            return Reply.error(f"No help for {args!r}.{hint}")
+        aliases = f"\nAliases: {', '.join(spec.aliases)}" if spec.aliases else ""
+        return Reply(Kind.HELP, spec.help + aliases)
+    lines = ["Commands (type help <command> for details):"]
+    for spec in registry.visible(ctx.player.role):
+        lines.append(f"{spec.name}: {spec.summary}")
+    lines.append("Move with go <exit>, or just the exit name: n, s, e, w, ne, nw, se, sw, u, d.")
+    return Reply(Kind.HELP, "\n".join(lines))
+
+
+@command("quit", "logout", category="info")
+def quit_(ctx: Context, args: str) -> Result:
+    """Leave the game. Your place and belongings are kept for next time.
+
+    Usage:
+      quit
+    """
+    ctx.session.close("Goodbye. Your progress is saved.")
+    return []

@@ -1,0 +1,111 @@
+"""Picking things up, putting them down, handing them over."""
+
+from __future__ import annotations
+
+from game.commands.base import Context, Result, command
+from game.reply import Kind, Reply
+from game.world.state import match_item
+
+
+def _count_and_words(args: str) -> tuple[int | None, str]:
+    """``"2 floats"`` -> (2, "floats"); ``"all floats"`` -> (None, "floats")."""
+    first, _, rest = args.partition(" ")
+    if first.isdigit() and rest:
+        return int(first), rest
+    if first == "all" and rest:
+        return None, rest
+    return 1, args
+
+
+@command("get", "take", "pick", category="items")
+def get(ctx: Context, args: str) -> Result:
+    """Pick something up from the floor.
+
+    Usage:
+      get <item>
+      get 2 <items>
+      get all <items>
+    """
+    if not args:
+        return Reply.error("Get what?")
+    world, player = ctx.world, ctx.player
+    count, words = _count_and_words(args.removeprefix("up ").strip())
+    item = match_item(words, world.items_here(player.room))
+    if item is None:
+        return Reply.error(f"There is no {words!r} here.")
+    if not item.portable:
+        return Reply.error(f"You can't take {item.name}.")
+    available = world.floor[player.room][item.id]
+    count = available if count is None else count
+    if count > available:
+        return Reply.error(f"There {'is' if available == 1 else 'are'} only {available} here.")
+    world.take(player, item.id, count)
+    what = item.name if count == 1 else f"{count} x {item.name}"
+    ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} picks up {what}."), exclude=[player])
+    ctx.game.refresh_room(player.room)
+    ctx.game.on_item(player, "get", item.id, count)
+    return Reply.info(f"You pick up {what}.")
+
+
+@command("drop", category="items")
+def drop(ctx: Context, args: str) -> Result:
+    """Put something you carry down on the floor.
+
+    Usage:
+      drop <item>
+      drop 2 <items>
+      drop all <items>
+    """
+    if not args:
+        return Reply.error("Drop what?")
+    world, player = ctx.world, ctx.player
+    count, words = _count_and_words(args)
+    item = match_item(words, world.items_carried(player))
+    if item is None:
+        return Reply.error(f"You are not carrying {words!r}.")
+    have = player.inventory[item.id]
+    count = have if count is None else count
+    if count > have:
+        return Reply.error(f"You only have {have}.")
+    world.drop(player, item.id, count)
+    what = item.name if count == 1 else f"{count} x {item.name}"
+    ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} drops {what}."), exclude=[player])
+    ctx.game.refresh_room(player.room)
+    ctx.game.on_item(player, "drop", item.id, count)
+    return Reply.info(f"You drop {what}.")
+
+
+@command("give", "hand", category="items")
+def give(ctx: Context, args: str) -> Result:
+    """Give something you carry to someone in the same room.
+
+    Usage:
+      give <item> <name>
+      give <item> to <name>
+    """
+    words, _, name = args.rpartition(" ")
+    words = words.removesuffix(" to").strip()
+    if not words or not name:
+        return Reply.error("Usage: give <item> <name>")
+    world, player = ctx.world, ctx.player
+    receiver = world.find_online(name)
+    if receiver is None or receiver.room != player.room or receiver is player:
+        return Reply.error(f"There is nobody called {name!r} here.")
+    count, words = _count_and_words(words)
+    item = match_item(words, world.items_carried(player))
+    if item is None:
+        return Reply.error(f"You are not carrying {words!r}.")
+    have = player.inventory[item.id]
+    count = have if count is None else count
+    if count > have:
+        return Reply.error(f"You only have {have}.")
+    world.give(player, receiver, item.id, count)
+    what = item.name if count == 1 else f"{count} x {item.name}"
+    ctx.to_player(receiver.name, Reply(Kind.INFO, f"{player.name} gives you {what}."))
+    ctx.to_room(
+        player.room,
+        Reply(Kind.MOVE, f"{player.name} gives {what} to {receiver.name}."),
+        exclude=[player, receiver],
+    )
+    ctx.game.on_item(player, "give", item.id, count)
+    return Reply.info(f"You give {what} to {receiver.name}.")

@@ -1,0 +1,120 @@
+"""Moving between rooms, and doors."""
+
+from __future__ import annotations
+
+from game.commands.base import Context, Result, command
+from game.reply import Kind, Reply
+from game.text import join_words
+from game.world.loader import normalize_direction
+from game.world.model import OPPOSITE, Exit
+
+
+def _arrival_word(direction: str) -> str:
+    back = OPPOSITE.get(direction)
+    if back in ("up", "down"):
+        return "from above" if back == "up" else "from below"
+    return f"from the {back}" if back else "from elsewhere"
+
+
+def _exit(ctx: Context, word: str) -> Exit | None:
+    return ctx.world.room(ctx.player.room).exit(normalize_direction(word))
+
+
+@command("go", "walk", "move", category="movement")
+def go(ctx: Context, args: str) -> Result:
+    """Walk through an exit.
+
+    Usage:
+      go <exit>
+      <exit>            (north, n, east, e, up, u, and so on)
+    """
+    if not args:
+        return Reply.error("Go where? Try: go north")
+    world, player = ctx.world, ctx.player
+    ex = _exit(ctx, args)
+    if ex is None:
+        exits = [e.direction for e in world.room(player.room).exits]
+        where = f" Exits here: {join_words(exits)}." if exits else ""
+        return Reply.error(f"You can't go {args!r} from here.{where}")
+    if not world.is_open(player.room, ex):
+        return Reply.error(f"The door to the {ex.direction} is closed.")
+    old = player.room
+    ctx.to_room(old, Reply(Kind.MOVE, f"{player.name} leaves {ex.direction}."), exclude=[player])
+    world.move(player, ex.to)
+    ctx.to_room(
+        ex.to,
+        Reply(Kind.MOVE, f"{player.name} arrives {_arrival_word(ex.direction)}."),
+        exclude=[player],
+    )
+    ctx.game.refresh_room(old)
+    ctx.game.refresh_room(ex.to)
+    ctx.game.on_move(player, old, ex.to, ex.direction)
+    return Reply.room(world.view(ex.to, player))
+
+
+def _door(ctx: Context, args: str, verb: str) -> Exit | Reply:
+    if not args:
+        return Reply.error(f"{verb.capitalize()} which door? Try: {verb} north")
+    ex = _exit(ctx, args.removesuffix(" door").removeprefix("door "))
+    if ex is None or ex.door is None:
+        return Reply.error(f"There is no door {args!r} here.")
+    return ex
+
+
+@command("open", category="movement")
+def open_(ctx: Context, args: str) -> Result:
+    """Open a door.
+
+    Usage:
+      open <direction>
+    """
+    ex = _door(ctx, args, "open")
+    if isinstance(ex, Reply):
+        return ex
+    world, room = ctx.world, ctx.player.room
+    if world.is_open(room, ex):
+        return Reply.error("It is already open.")
+    if world.is_locked(room, ex):
+        return Reply.error(f"The door to the {ex.direction} is locked.")
+    world.open_doors.add(world.door_key(room, ex))
+    ctx.to_room(room, Reply(Kind.MOVE, f"{ctx.player.name} opens the door {ex.direction}."), exclude=[ctx.player])
+    ctx.game.refresh_room(room)
+    return Reply.info(f"You open the door to the {ex.direction}.")
+
+
+@command("close", "shut", category="movement")
+def close(ctx: Context, args: str) -> Result:
+    """Close a door.
+
+    Usage:
+      close <direction>
+    """
+    ex = _door(ctx, args, "close")
+    if isinstance(ex, Reply):
+        return ex
+    world, room = ctx.world, ctx.player.room
+    if not world.is_open(room, ex):
+        return Reply.error("It is already closed.")
+    world.open_doors.discard(world.door_key(room, ex))
+    ctx.game.refresh_room(room)
+    return Reply.info(f"You close the door to the {ex.direction}.")
+
+
+@command("unlock", category="movement")
+def unlock(ctx: Context, args: str) -> Result:
+    """Unlock a door with its key, which you must be carrying.
+
+    Usage:
+      unlock <direction>
+    """
+    ex = _door(ctx, args, "unlock")
+    if isinstance(ex, Reply):
+        return ex
+    world, room = ctx.world, ctx.player.room
+    if not world.is_locked(room, ex):
+        return Reply.error("It is not locked.")
+    assert ex.door is not None
+    if ex.door.key is None or ctx.player.inventory[ex.door.key] <= 0:
+        return Reply.error("You don't have the key.")
+    world.unlocked_doors.add(world.door_key(room, ex))
+    return Reply.info(f"You unlock the door to the {ex.direction}.")

@@ -1,0 +1,65 @@
+"""Talking: say, emote, tell. What a player types here reaches other screens, so it has
+already been cleaned of control characters by the engine and is never parsed as markup."""
+
+from __future__ import annotations
+
+from game.commands.base import Context, Result, command
+from game.reply import Kind, Reply
+
+
+@command("say", category="speech")
+def say(ctx: Context, args: str) -> Result:
+    """Say something to everyone in the room.
+
+    Usage:
+      say <message>
+      '<message>
+    """
+    if not args:
+        return Reply.error("Say what?")
+    player = ctx.player
+    ctx.to_room(player.room, Reply(Kind.SAY, f'{player.name} says, "{args}"'), exclude=[player])
+    ctx.game.on_speech(player, "say", args)
+    return Reply(Kind.SAY, f'You say, "{args}"')
+
+
+@command("emote", "me", "pose", category="speech")
+def emote(ctx: Context, args: str) -> Result:
+    """Act something out for everyone in the room to see.
+
+    Usage:
+      emote <action>
+      :<action>
+
+    Example: :waves cheerfully   shows   Ana waves cheerfully.
+    """
+    if not args:
+        return Reply.error("Emote what? Try: emote waves")
+    player = ctx.player
+    text = f"{player.name} {args}"
+    if text[-1] not in ".!?":
+        text += "."
+    ctx.to_room(player.room, Reply(Kind.EMOTE, text), exclude=[player])
+    ctx.game.on_speech(player, "emote", args)
+    return Reply(Kind.EMOTE, text)
+
+
+@command("tell", "whisper", "page", category="speech")
+def tell(ctx: Context, args: str) -> Result:
+    """Send a private message to a player anywhere in the realm.
+
+    Usage:
+      tell <name> <message>
+    """
+    name, _, message = args.partition(" ")
+    message = message.strip()
+    if not name or not message:
+        return Reply.error("Usage: tell <name> <message>")
+    target = ctx.game.sessions.get(name)
+    if target is None:
+        return Reply.error(f"{name} is not online.")
+    if target.player is ctx.player:
+        return Reply.error("You mutter to yourself.")
+    ctx.to_player(target.player.name, Reply(Kind.TELL, f'{ctx.player.name} tells you, "{message}"'))
+    ctx.game.on_speech(ctx.player, "tell", message)
+    return Reply(Kind.TELL, f'You tell {target.player.name}, "{message}"')

@@ -1,0 +1,156 @@
+"""Settings: built-in defaults < ``sshrealm.toml`` < ``SSHREALM_*`` environment variables.
+
+Every setting is one field of :class:`Settings`; its environment variable is the field name
+upper-cased with the ``SSHREALM_`` prefix (``ssh_port`` -> ``SSHREALM_SSH_PORT``). The TOML
+file uses the same names, optionally grouped in tables (``[ssh] port = 2222`` is the same as
+``ssh_port = 2222``). The README's configuration table is checked against this class.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "SSHREALM_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value of the wrong type or an unknown name."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Server settings. Field docs are the configuration reference."""
+
+    ssh_host: str = "0.0.0.0"
+    """Address the SSH server listens on."""
+    ssh_port: int = 2222
+    """SSH port; 0 picks a free port (tests)."""
+    data_dir: Path = Path("var")
+    """Where the SQLite database, host key and reports live."""
+    content_dir: Path = Path("content")
+    """The YAML world to load."""
+    http_host: str = "127.0.0.1"
+    """Address of the operations HTTP server (health, metrics)."""
+    http_port: int = 8888
+    """Operations HTTP port; -1 disables it."""
+    bridge_port: int = 7777
+    """Port of the HTTP/WebSocket bridge plugin when it is enabled."""
+    plugins: tuple[str, ...] = ()
+    """Allow-list of plugin names (entry points in group sshrealm.plugins) to load."""
+    plugin_settings: Mapping[str, Any] = field(default_factory=dict)
+    """Per-plugin settings tables ([plugin_settings.NAME] in TOML)."""
+    max_line: int = 1000
+    """Longest command line accepted, in characters."""
+    tick_ms: int = 40
+    """TUI repaint tick: output is coalesced to at most one repaint per player per tick."""
+    reflection_interval_s: int = 300
+    """Seconds between reflection cycles (Cal and Domingo)."""
+    idle_timeout_s: int = 3600
+    """Disconnect players idle this long (warned one minute before); 0 disables."""
+    max_sessions: int = 500
+    """Most concurrent SSH sessions."""
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "sshrealm.db"
+
+    @property
+    def host_key_path(self) -> Path:
+        return self.data_dir / "ssh_host_ed25519_key"
+
+
+def _coerce(name: str, kind: Any, value: Any) -> Any:
+    """Turn a TOML or environment value into the field's type, or say clearly why not."""
+    try:
+        if kind in ("int", int):
+            if isinstance(value, bool):
+                raise TypeError
+            return int(value)
+        if kind in ("Path", Path):
+            return Path(value)
+        if kind in ("str", str):
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+        if "tuple" in str(kind):
+            if isinstance(value, str):
+                return tuple(v.strip() for v in value.split(",") if v.strip())
+            return tuple(str(v) for v in value)
+        if "Mapping" in str(kind):
+            if not isinstance(value, Mapping):
+                raise TypeError
+            return dict(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r}: cannot use {value!r} ({exc or 'wrong type'})") from exc
+    return value
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    names = {f.name for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        flat = f"{prefix}{key}"
+        if isinstance(value, Mapping) and flat not in names:
+            out.update(_flatten(value, f"{flat}_"))
+        else:
+            out[flat] = value
+    return out
+
+
+def load_settings(
+    toml_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build settings from defaults, then the TOML file, then the environment, then overrides.
+
+    ``toml_path`` defaults to ``./sshrealm.toml`` when that file exists.
+    """
+    environ = os.environ if environ is None else environ
+    types = {f.name: f.type for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    path = toml_path or (Path("sshrealm.toml") if Path("sshrealm.toml").exists() else None)
+    if path is not None:
+        with path.open("rb") as fh:
+            for name, value in _flatten(tomllib.load(fh)).items():
+                if name not in types:
+                    raise ConfigError(f"{path}: unknown setting {name!r}")
+                values[name] = _coerce(name, types[name], value)
+    for name, kind in types.items():
+        env = environ.get(ENV_PREFIX + name.upper())
+        if env is not None and "Mapping" not in str(kind):
+            values[name] = _coerce(name, kind, env)
+    for name, value in overrides.items():
+        if value is not None:
+            values[name] = _coerce(name, types[name], value)
+    return dataclasses.replace(Settings(), **values)
+
+
+def describe() -> list[tuple[str, str, str, str]]:
+    """(name, env var, default, doc) for every setting: the README table and docs use it."""
+    import ast
+    import inspect
+
+    source = inspect.getsource(Settings)
+    docs: dict[str, str] = {}
+    body = ast.parse(source).body[0]
+    assert isinstance(body, ast.ClassDef)
+    last: str | None = None
+    for node in body.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            last = node.target.id
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and last:
+            docs[last] = str(node.value.value)
+            last = None
+    rows = []
+    for f in fields(Settings):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        shown = ",".join(default) if isinstance(default, tuple) else str(default)
+        rows.append((f.name, ENV_PREFIX + f.name.upper(), shown or "(empty)", docs.get(f.name, "")))
+    return rows

@@ -1,0 +1,120 @@
+"""Apply one typed line to the world: parse -> gate -> run -> publish.
+
+This is the only path from a player's keyboard to the world, for every front end. It
+cleans the line (control characters and escape sequences never reach anyone), refuses
+overlong lines, resolves aliases and exits, suggests near misses, checks the role, and
+contains failures: a command that raises is logged with its traceback and the player gets
+a short apology, while everyone else keeps playing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import structlog
+
+from game.commands.base import CommandSpec, Context, Result, may_use
+from game.reply import Reply
+from game.text import clean
+from game.world.loader import normalize_direction
+
+if TYPE_CHECKING:
+    from game.game import Game
+    from game.session import Session
+
+log = structlog.get_logger("sshrealm.engine")
+
+SHORTCUTS = {"'": "say", '"': "say", ":": "emote"}
+APOLOGY = "Sorry, that command failed on our side. It has been logged; nothing else changed."
+
+
+@dataclass(frozen=True, slots=True)
+class Executed:
+    """What the engine tells listeners (metrics, activity log, bridge) after each command."""
+
+    player: str
+    verb: str
+    line: str
+    ok: bool
+    duration_ms: float
+
+
+Gate = Callable[[Context, CommandSpec, str], Reply | None]
+
+
+class Engine:
+    def __init__(self, game: Game) -> None:
+        self.game = game
+        self.gates: list[Gate] = []
+        self.listeners: list[Callable[[Executed], None]] = []
+
+    def parse(self, line: str) -> tuple[str, str]:
+        if line[0] in SHORTCUTS:
+            return SHORTCUTS[line[0]], line[1:].strip()
+        verb, _, args = line.partition(" ")
+        return verb.lower(), args.strip()
+
+    def resolve(self, session: Session, verb: str) -> tuple[CommandSpec | None, str | None]:
+        """The command for ``verb``; an exit name or direction becomes ``go <exit>``."""
+        spec = self.game.registry.find(verb)
+        if spec is not None:
+            return spec, None
+        direction = normalize_direction(verb)
+        room = self.game.world.room(session.player.room)
+        if room.exit(direction) is not None or direction in _ALL_DIRECTIONS:
+            return self.game.registry.find("go"), direction
+        return None, None
+
+    def execute(self, session: Session, raw: str) -> list[Reply]:
+        limit = self.game.settings.max_line
+        if len(raw) > limit:
+            return [
+                Reply.error(
+                    f"That line is {len(raw)} characters long; the limit is {limit}. "
+                    "Nothing was done."
+                )
+            ]
+        line = clean(raw).strip()
+        if not line:
+            return []
+        started = time.perf_counter()
+        verb, args = self.parse(line)
+        spec, direction = self.resolve(session, verb)
+        player = session.player
+        if spec is None or not may_use(player.role, spec.role):
+            hints = self.game.registry.suggest(verb, player.role)
+            hint = f" Did you mean: {', '.join(hints)}?" if hints else " Type help for a list."
+            return [Reply.error(f"Unknown command {verb!r}.{hint}")]
+        if direction is not None:
+            args = direction
+        ctx = Context(self.game, player, session)
+        replies = self._run(ctx, spec, args)
+        ok = all(r.ok for r in replies)
+        done = Executed(player.name, spec.name, line, ok, (time.perf_counter() - started) * 1000)
+        for listener in self.listeners:
+            try:
+                listener(done)
+            except Exception:
+                log.exception("listener_failed", listener=repr(listener))
+        return replies
+
+    def _run(self, ctx: Context, spec: CommandSpec, args: str) -> list[Reply]:
+        try:
+            for gate in self.gates:
+                refusal = gate(ctx, spec, args)
+                if refusal is not None:
+                    return [refusal]
+            result: Result = spec.func(ctx, args)
+        except Exception:
+            log.exception("command_failed", player=ctx.player.name, command=spec.name, args=args)
+            return [Reply.error(APOLOGY)]
+        return result if isinstance(result, list) else [result]
+
+
+_ALL_DIRECTIONS = frozenset(
+    normalize_direction(d)
+    for d in ("n", "s", "e", "w", "ne", "nw", "se", "sw", "u", "d", "in", "out")
+)

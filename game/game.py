@@ -1,0 +1,137 @@
+"""The game: world, sessions, commands and engine, wired once and shared by every front end.
+
+This object knows nothing of SSH or Textual. The SSH layer calls :meth:`Game.connect` after
+authentication with a front end, and gets a :class:`~game.session.Session` back.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from types import ModuleType
+
+import structlog
+
+from game.commands import info, items, movement, speech
+from game.commands.base import Registry
+from game.config import Settings
+from game.engine import Engine
+from game.port import FrontEnd
+from game.reply import Kind, Reply, StatusView
+from game.session import Session, Sessions
+from game.store import Store
+from game.world.model import Content
+from game.world.state import Player, World
+
+log = structlog.get_logger("sshrealm.game")
+
+Clock = Callable[[], int]
+COMMAND_MODULES: tuple[ModuleType, ...] = (info, movement, speech, items)
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class Game:
+    def __init__(
+        self,
+        settings: Settings,
+        conn: sqlite3.Connection,
+        content: Content,
+        *,
+        clock: Clock = wall_clock_ms,
+        rng: random.Random | None = None,
+        modules: Sequence[ModuleType] = COMMAND_MODULES,
+    ) -> None:
+        self.settings = settings
+        self.conn = conn
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.store = Store(conn)
+        self.world = World(content, self.store, clock)
+        self.sessions = Sessions()
+        self.registry = Registry.from_modules(modules)
+        self.engine = Engine(self)
+        self.move_listeners: list[Callable[[Player, str, str, str], None]] = []
+        self.speech_listeners: list[Callable[[Player, str, str], None]] = []
+        self.item_listeners: list[Callable[[Player, str, str, int], None]] = []
+
+    # -- accounts ------------------------------------------------------------------------------
+    def ensure_account(self, name: str, *, password_hash: str | None = None) -> None:
+        if self.store.account(name) is None:
+            self.store.create_account(
+                name, self.clock(), room=self.world.content.start_room, password_hash=password_hash
+            )
+            log.info("account_created", player=name)
+
+    # -- sessions ------------------------------------------------------------------------------
+    def connect(self, name: str, front_end: FrontEnd, *, kind: str, address: str = "") -> Session:
+        """Bring ``name`` into the world on a new session; an older session is taken over."""
+        player = self.world.enter(name)
+        session = Session(self, player, front_end, kind=kind, address=address)
+        if kind == "exec":
+            return session  # one command, no presence, no announcements
+        old = self.sessions.attach(session)
+        self.store.touch_login(player.name, self.clock())
+        if old is not None:
+            old.close("You have logged in from somewhere else; this session is closed.")
+            self.sessions.attach(session)
+            log.info("session_taken_over", player=player.name, session=session.id)
+        else:
+            self.sessions.to_room(
+                player.room,
+                [Reply(Kind.MOVE, f"{player.name} arrives.")],
+                exclude=[player.key],
+            )
+            self.refresh_room(player.room)
+        log.info("session_started", player=player.name, session=session.id, kind=kind)
+        return session
+
+    def disconnect(self, session: Session) -> None:
+        """The connection is gone: drop the session and, if it was the last, the body."""
+        session.closed = True
+        self.sessions.remove(session)
+        if session.kind == "exec" or self.sessions.get(session.player.name) is not None:
+            return
+        player = session.player
+        self.world.leave(player)
+        self.sessions.to_room(player.room, [Reply(Kind.MOVE, f"{player.name} leaves the realm.")])
+        self.refresh_room(player.room)
+        log.info("session_ended", player=player.name, session=session.id)
+
+    # -- hooks other packages listen to (activity log, bridge events, rewards) ----------------
+    def on_move(self, player: Player, old: str, new: str, via: str) -> None:
+        for listener in self.move_listeners:
+            listener(player, old, new, via)
+
+    def on_speech(self, player: Player, how: str, text: str) -> None:
+        for listener in self.speech_listeners:
+            listener(player, how, text)
+
+    def on_item(self, player: Player, how: str, item: str, count: int) -> None:
+        for listener in self.item_listeners:
+            listener(player, how, item, count)
+
+    def refresh_room(self, room: str) -> None:
+        self.sessions.refresh_room(room, lambda p: self.world.view(p.room, p))
+
+    # -- what front ends show ------------------------------------------------------------------
+    def status(self, player: Player) -> StatusView:
+        return StatusView(name=player.name, location=self.world.room(player.room).title)
+
+    def completions(self, player: Player) -> list[str]:
+        room = self.world.room(player.room)
+        words = set(self.registry.words(player.role))
+        words.update(ex.direction for ex in room.exits)
+        words.update(p.name for p in self.world.occupants(room.id, exclude=player))
+        for item in self.world.items_here(room.id) + self.world.items_carried(player):
+            words.update(item.keywords)
+        for placement in room.npcs:
+            npc = self.world.content.npcs.get(placement.ref)
+            if npc is not None:
+                words.update(npc.keywords)
+        words.update(s.player.name for s in self.sessions)
+        return sorted(words)

@@ -1,0 +1,168 @@
+"""Game persistence in SQLite: accounts, keys, where players stand, what they carry.
+
+One connection (WAL, autocommit, explicit transactions) is shared with the economy ledger,
+so a command and its charge commit together. Everything here runs on the event loop and
+each statement is a single indexed row write (~0.1 ms at synchronous=NORMAL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    name          TEXT PRIMARY KEY COLLATE NOCASE,
+    display       TEXT NOT NULL,
+    role          TEXT NOT NULL DEFAULT 'player' CHECK (role IN ('player','builder','admin')),
+    created_ms    INTEGER NOT NULL,
+    password_hash TEXT,
+    screenreader  INTEGER NOT NULL DEFAULT 0,
+    room          TEXT,
+    last_login_ms INTEGER
+) STRICT;
+CREATE TABLE IF NOT EXISTS account_keys (
+    fingerprint TEXT PRIMARY KEY,
+    account     TEXT NOT NULL REFERENCES accounts(name),
+    public_key  TEXT NOT NULL,
+    added_ms    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS account_keys_account ON account_keys(account);
+CREATE TABLE IF NOT EXISTS inventory (
+    account TEXT NOT NULL REFERENCES accounts(name),
+    item    TEXT NOT NULL,
+    count   INTEGER NOT NULL CHECK (count > 0),
+    PRIMARY KEY (account, item)
+) STRICT;
+CREATE TABLE IF NOT EXISTS room_items (
+    room  TEXT NOT NULL,
+    item  TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count > 0),
+    PRIMARY KEY (room, item)
+) STRICT;
+CREATE TABLE IF NOT EXISTS world_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the game database the way every writer must: WAL, FKs on, autocommit."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    name: str
+    role: str
+    password_hash: str | None
+    screenreader: bool
+    room: str | None
+
+
+class Store:
+    """Small, explicit queries; no ORM."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def account(self, name: str) -> Account | None:
+        row = self.conn.execute(
+            "SELECT display, role, password_hash, screenreader, room FROM accounts WHERE name=?",
+            (name,),
+        ).fetchone()
+        return Account(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
+
+    def create_account(
+        self, name: str, now_ms: int, *, room: str, password_hash: str | None = None
+    ) -> Account:
+        self.conn.execute(
+            "INSERT INTO accounts(name, display, created_ms, password_hash, room)"
+            " VALUES (?,?,?,?,?)",
+            (name, name, now_ms, password_hash, room),
+        )
+        account = self.account(name)
+        assert account is not None
+        return account
+
+    def keys(self, name: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT fingerprint FROM account_keys WHERE account=?", (name,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def key_owner(self, fingerprint: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT account FROM account_keys WHERE fingerprint=?", (fingerprint,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def add_key(self, name: str, fingerprint: str, public_key: str, now_ms: int) -> None:
+        self.conn.execute(
+            "INSERT INTO account_keys(fingerprint, account, public_key, added_ms) VALUES (?,?,?,?)",
+            (fingerprint, name, public_key, now_ms),
+        )
+
+    def set_room(self, name: str, room: str) -> None:
+        self.conn.execute("UPDATE accounts SET room=? WHERE name=?", (room, name))
+
+    def set_role(self, name: str, role: str) -> bool:
+        return self.conn.execute("UPDATE accounts SET role=? WHERE name=?", (role, name)).rowcount > 0
+
+    def set_screenreader(self, name: str, on: bool) -> None:
+        self.conn.execute("UPDATE accounts SET screenreader=? WHERE name=?", (int(on), name))
+
+    def touch_login(self, name: str, now_ms: int) -> None:
+        self.conn.execute("UPDATE accounts SET last_login_ms=? WHERE name=?", (now_ms, name))
+
+    def inventory(self, name: str) -> Counter[str]:
+        rows = self.conn.execute("SELECT item, count FROM inventory WHERE account=?", (name,))
+        return Counter({item: count for item, count in rows})
+
+    def room_items(self) -> dict[str, Counter[str]]:
+        out: dict[str, Counter[str]] = {}
+        for room, item, count in self.conn.execute("SELECT room, item, count FROM room_items"):
+            out.setdefault(room, Counter())[item] = count
+        return out
+
+    def _adjust(self, table: str, owner_col: str, owner: str, item: str, delta: int) -> None:
+        if delta > 0:
+            self.conn.execute(
+                f"INSERT INTO {table}({owner_col}, item, count) VALUES (?,?,?)"
+                f" ON CONFLICT({owner_col}, item) DO UPDATE SET count = count + excluded.count",
+                (owner, item, delta),
+            )
+            return
+        cur = self.conn.execute(
+            f"UPDATE {table} SET count = count + ? WHERE {owner_col}=? AND item=? AND count > ?",
+            (delta, owner, item, -delta),
+        )
+        if cur.rowcount == 0:
+            self.conn.execute(f"DELETE FROM {table} WHERE {owner_col}=? AND item=?", (owner, item))
+
+    def adjust_inventory(self, name: str, item: str, delta: int) -> None:
+        self._adjust("inventory", "account", name, item, delta)
+
+    def adjust_room_item(self, room: str, item: str, delta: int) -> None:
+        self._adjust("room_items", "room", room, item, delta)
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM world_meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO world_meta(key, value) VALUES (?,?)"
+            " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )

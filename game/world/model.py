@@ -1,0 +1,127 @@
+"""The world as content authors wrote it: immutable dataclasses built by the loader.
+
+Ids are always full references ``area:id`` once loaded; authors may write a bare ``id``
+inside the same area. Runtime state (who stands where, what lies on the floor) lives in
+:mod:`game.world.state`, never here, so a content reload can swap this whole tree at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DIRECTIONS: Mapping[str, str] = {
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
+    "ne": "northeast",
+    "nw": "northwest",
+    "se": "southeast",
+    "sw": "southwest",
+    "u": "up",
+    "d": "down",
+}
+OPPOSITE: Mapping[str, str] = {
+    "north": "south",
+    "south": "north",
+    "east": "west",
+    "west": "east",
+    "northeast": "southwest",
+    "southwest": "northeast",
+    "northwest": "southeast",
+    "southeast": "northwest",
+    "up": "down",
+    "down": "up",
+    "in": "out",
+    "out": "in",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Door:
+    """A door sits on an exit. ``key`` is the item that unlocks it."""
+
+    closed: bool = True
+    locked: bool = False
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    direction: str
+    to: str
+    door: Door | None = None
+    requires: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDef:
+    id: str
+    name: str
+    keywords: tuple[str, ...]
+    description: str
+    value: int = 0
+    portable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NpcDef:
+    id: str
+    name: str
+    keywords: tuple[str, ...]
+    description: str
+    greeting: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Something placed in a room: ``count`` copies, restored every ``respawn`` seconds."""
+
+    ref: str
+    count: int = 1
+    respawn: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    area: str
+    title: str
+    description: str
+    brief: str = ""
+    exits: tuple[Exit, ...] = ()
+    items: tuple[Placement, ...] = ()
+    npcs: tuple[Placement, ...] = ()
+    coordinates: tuple[int, int, int] | None = None
+
+    def exit(self, direction: str) -> Exit | None:
+        for ex in self.exits:
+            if ex.direction == direction:
+                return ex
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: str
+    title: str
+    description: str
+    start: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Content:
+    """One consistent, validated world. Reloads build a new one and swap it whole."""
+
+    areas: Mapping[str, Area]
+    rooms: Mapping[str, Room]
+    items: Mapping[str, ItemDef]
+    npcs: Mapping[str, NpcDef]
+    start_room: str
+
+    def area_start(self, room_id: str) -> str:
+        """Where a player in ``room_id`` goes if that room disappears in a reload."""
+        area = self.areas.get(room_id.split(":", 1)[0])
+        return area.start if area else self.start_room

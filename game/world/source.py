@@ -1,0 +1,118 @@
+"""YAML that remembers where every value came from, so problems point at file:line:col.
+
+PyYAML's SafeLoader builds plain dicts and lists; this loader builds :class:`Located`
+dicts and lists that also carry the position of the node and of each key, and it refuses
+duplicate keys (PyYAML silently keeps the last one, a classic authoring trap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class LocatedDict(dict[str, Any]):
+    where: Where
+    key_where: dict[str, Where]
+
+
+class LocatedList(list[Any]):
+    where: Where
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+def _where(node: yaml.Node, path: str) -> Where:
+    return Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Loader(yaml.SafeLoader):
+    source_path = "<string>"
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:  # type: ignore[override]
+        self.flatten_mapping(node)
+        out = LocatedDict()
+        out.where = _where(node, self.source_path)
+        out.key_where = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = str(key)
+            if key in out:
+                raise DuplicateKey(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            out[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            out.key_where[key] = _where(value_node, self.source_path)
+        return out
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> Any:  # type: ignore[override]
+        out = LocatedList(
+            self.construct_object(child, deep=True)  # type: ignore[no-untyped-call]
+            for child in node.value
+        )
+        out.where = _where(node, self.source_path)
+        return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+
+
+class YamlProblem(Exception):
+    """A file that is not valid YAML; ``where`` points at the problem."""
+
+    def __init__(self, where: Where, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+def load_yaml(path: Path, shown_as: str | None = None) -> Any:
+    """Parse one YAML file into located dicts/lists, raising :class:`YamlProblem`."""
+    name = shown_as or str(path)
+    text = path.read_text(encoding="utf-8")
+    return load_yaml_text(text, name)
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    loader = _Loader(text)
+    loader.source_path = name
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Where(name, mark.line + 1, mark.column + 1) if mark else Where(name, 1, 1)
+        raise YamlProblem(where, str(exc.problem or exc.context or "invalid YAML")) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Where(name, 1, 1), str(exc)) from exc
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+
+
+def where_of(node: Any, key: str | None = None, fallback: Where | None = None) -> Where:
+    """The position of ``node`` (or of its ``key``), as precisely as the node knows it."""
+    if isinstance(node, LocatedDict):
+        if key is not None and key in node.key_where:
+            return node.key_where[key]
+        return node.where
+    if isinstance(node, LocatedList):
+        return node.where
+    return fallback or Where("<unknown>", 1, 1)

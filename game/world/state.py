@@ -1,0 +1,185 @@
+"""The living world: where everyone stands, what lies on the floor, which doors are open.
+
+Static content (:class:`~game.world.model.Content`) is swapped whole on reload; this state
+survives the swap. Every change that must outlive a restart is written through the
+:class:`~game.store.Store` at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from game.reply import RoomView
+from game.store import Store
+from game.world.model import Content, Exit, ItemDef, Room
+
+
+@dataclass
+class Player:
+    """A player's body in the world. ``name`` keeps the case the player chose."""
+
+    name: str
+    room: str
+    role: str = "player"
+    inventory: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+def match_item(words: str, candidates: Iterable[ItemDef]) -> ItemDef | None:
+    """Find the item a player means: exact name, a keyword, or a word prefix of one."""
+    wanted = words.lower().strip()
+    for article in ("the ", "a ", "an "):
+        if wanted.startswith(article):
+            wanted = wanted[len(article) :]
+    pool = list(candidates)
+    for item in pool:
+        if wanted in (item.name.lower(), item.id.split(":", 1)[-1]) or wanted in item.keywords:
+            return item
+    for item in pool:
+        if any(k.startswith(wanted) for k in item.keywords) or all(
+            any(k.startswith(w) for k in item.keywords) for w in wanted.split()
+        ):
+            return item
+    return None
+
+
+class World:
+    def __init__(self, content: Content, store: Store, clock: Callable[[], int]) -> None:
+        self.content = content
+        self.store = store
+        self.clock = clock
+        self.online: dict[str, Player] = {}
+        self.floor: dict[str, Counter[str]] = store.room_items()
+        self.open_doors: set[tuple[str, str]] = set()
+        self.unlocked_doors: set[tuple[str, str]] = set()
+        if store.meta("seeded") is None:
+            self.seed_items(content.rooms.values())
+            store.set_meta("seeded", "1")
+
+    # -- content ---------------------------------------------------------------------------
+    def room(self, room_id: str) -> Room:
+        room = self.content.rooms.get(room_id)
+        return room if room is not None else self.content.rooms[self.content.start_room]
+
+    def seed_items(self, rooms: Iterable[Room]) -> None:
+        """Place each room's content items where none lie yet (first boot, new rooms)."""
+        for room in rooms:
+            floor = self.floor.setdefault(room.id, Counter())
+            for placement in room.items:
+                missing = placement.count - floor[placement.ref]
+                if missing > 0 and placement.ref in self.content.items:
+                    floor[placement.ref] += missing
+                    self.store.adjust_room_item(room.id, placement.ref, missing)
+
+    # -- players -----------------------------------------------------------------------------
+    def enter(self, name: str) -> Player:
+        """Bring a player's body online (from the store); idempotent for takeovers."""
+        existing = self.online.get(name.lower())
+        if existing is not None:
+            return existing
+        account = self.store.account(name)
+        if account is None:
+            raise KeyError(name)
+        room = account.room if account.room in self.content.rooms else self.content.start_room
+        player = Player(account.name, room, account.role, self.store.inventory(account.name))
+        self.online[player.key] = player
+        return player
+
+    def leave(self, player: Player) -> None:
+        self.online.pop(player.key, None)
+
+    def find_online(self, name: str) -> Player | None:
+        return self.online.get(name.lower())
+
+    def occupants(self, room_id: str, exclude: Player | None = None) -> list[Player]:
+        return [p for p in self.online.values() if p.room == room_id and p is not exclude]
+
+    def move(self, player: Player, to: str) -> None:
+        player.room = to
+        self.store.set_room(player.name, to)
+
+    # -- doors -------------------------------------------------------------------------------
+    def door_key(self, room: str, ex: Exit) -> tuple[str, str]:
+        """Both sides of a door share one state: key it by the unordered pair of rooms."""
+        a, b = sorted((room, ex.to))
+        return (a, b)
+
+    def is_open(self, room: str, ex: Exit) -> bool:
+        return ex.door is None or self.door_key(room, ex) in self.open_doors
+
+    def is_locked(self, room: str, ex: Exit) -> bool:
+        return (
+            ex.door is not None
+            and ex.door.locked
+            and self.door_key(room, ex) not in self.unlocked_doors
+        )
+
+    # -- items -------------------------------------------------------------------------------
+    def items_here(self, room_id: str) -> list[ItemDef]:
+        floor = self.floor.get(room_id, Counter())
+        return [self.content.items[i] for i in floor if i in self.content.items and floor[i] > 0]
+
+    def items_carried(self, player: Player) -> list[ItemDef]:
+        inv = player.inventory
+        return [self.content.items[i] for i in inv if i in self.content.items and inv[i] > 0]
+
+    def take(self, player: Player, item: str, count: int = 1) -> None:
+        self._shift(self.floor.setdefault(player.room, Counter()), player.inventory, item, count)
+        self.store.adjust_room_item(player.room, item, -count)
+        self.store.adjust_inventory(player.name, item, count)
+
+    def drop(self, player: Player, item: str, count: int = 1) -> None:
+        self._shift(player.inventory, self.floor.setdefault(player.room, Counter()), item, count)
+        self.store.adjust_inventory(player.name, item, -count)
+        self.store.adjust_room_item(player.room, item, count)
+
+    def give(self, giver: Player, receiver: Player, item: str, count: int = 1) -> None:
+        self._shift(giver.inventory, receiver.inventory, item, count)
+        self.store.adjust_inventory(giver.name, item, -count)
+        self.store.adjust_inventory(receiver.name, item, count)
+
+    @staticmethod
+    def _shift(src: Counter[str], dst: Counter[str], item: str, count: int) -> None:
+        if src[item] < count:
+            raise ValueError(f"only {src[item]} of {item} to move")
+        src[item] -= count
+        if src[item] <= 0:
+            del src[item]
+        dst[item] += count
+
+    # -- views -------------------------------------------------------------------------------
+    def describe_items(self, counter: Counter[str]) -> tuple[str, ...]:
+        out = []
+        for item_id, n in counter.items():
+            item = self.content.items.get(item_id)
+            if item is None or n <= 0:
+                continue
+            out.append(item.name if n == 1 else f"{n} x {item.name}")
+        return tuple(out)
+
+    def view(self, room_id: str, viewer: Player | None = None) -> RoomView:
+        room = self.room(room_id)
+        exits = []
+        for ex in room.exits:
+            label = ex.direction
+            if ex.door is not None and not self.is_open(room.id, ex):
+                label += " (closed door)"
+            exits.append(label)
+        npcs = tuple(
+            self.content.npcs[p.ref].name for p in room.npcs if p.ref in self.content.npcs
+        )
+        return RoomView(
+            id=room.id,
+            title=room.title,
+            description=room.description,
+            exits=tuple(exits),
+            people=tuple(p.name for p in self.occupants(room.id, exclude=viewer)),
+            items=self.describe_items(self.floor.get(room.id, Counter())),
+            npcs=npcs,
+            area=self.content.areas[room.area].title if room.area in self.content.areas else "",
+        )
