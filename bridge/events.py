@@ -1,0 +1,275 @@
+"""Typed game events: what the game tells the bridge happened.
+
+Events are frozen dataclasses named in the past tense. Each carries a class-level wire
+``name`` (the kebab-case string used on the HTTP stream, in webhook bodies and in docs)
+and a ``ts`` stamped by the publisher in milliseconds since the epoch. The game creates
+them; plugins only read them. ``ts`` is keyword-only and required so that every publisher
+stamps events from its injected clock instead of the bridge reading the wall clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every bridge event; never published on its own."""
+
+    name: ClassVar[str] = "event"
+    #: True for events that reveal something one player said to another in private.
+    private: ClassVar[bool] = False
+    ts: float
+
+
+@dataclass(frozen=True)
+class PlayerJoined(Event):
+    """A player's session began (any front end).
+
+    Event name: ``player-joined``
+    """
+
+    name: ClassVar[str] = "player-joined"
+    player: str
+    session_id: str
+    front_end: str  # "tui", "line" or "exec"
+
+
+@dataclass(frozen=True)
+class PlayerLeft(Event):
+    """A player's session ended.
+
+    Event name: ``player-left``
+    """
+
+    name: ClassVar[str] = "player-left"
+    player: str
+    session_id: str
+    reason: str  # "quit", "disconnected", "idle", "kicked", ...
+
+
+@dataclass(frozen=True)
+class PlayerMoved(Event):
+    """A player went from one room to another.
+
+    Event name: ``player-moved``
+    """
+
+    name: ClassVar[str] = "player-moved"
+    player: str
+    from_room: str
+    to_room: str
+    via: str  # the exit taken ("north"), or "teleport" / "login"
+
+
+@dataclass(frozen=True)
+class PlayerSaid(Event):
+    """A player said something aloud in a room.
+
+    Event name: ``player-said``
+    """
+
+    name: ClassVar[str] = "player-said"
+    player: str
+    room: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlayerEmoted(Event):
+    """A player performed an emote in a room.
+
+    Event name: ``player-emoted``
+    """
+
+    name: ClassVar[str] = "player-emoted"
+    player: str
+    room: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlayerTold(Event):
+    """A player sent a private message to another player.
+
+    Private: the HTTP API streams it only to clients granted ``events.private``.
+
+    Event name: ``player-told``
+    """
+
+    name: ClassVar[str] = "player-told"
+    private: ClassVar[bool] = True
+    player: str
+    target: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CommandRun(Event):
+    """The engine finished running one command line.
+
+    Event name: ``command-run``
+    """
+
+    name: ClassVar[str] = "command-run"
+    player: str
+    verb: str
+    line: str
+    ok: bool
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class TokensCharged(Event):
+    """Tokens left a player's account (a price, a fee, an admin or plugin charge).
+
+    Event name: ``tokens-charged``
+    """
+
+    name: ClassVar[str] = "tokens-charged"
+    player: str
+    amount: int
+    reason: str
+    balance: int  # the player's balance after the transfer
+    transfer_id: str
+
+
+@dataclass(frozen=True)
+class TokensCredited(Event):
+    """Tokens arrived in a player's account (a reward, a grant, a transfer).
+
+    Event name: ``tokens-credited``
+    """
+
+    name: ClassVar[str] = "tokens-credited"
+    player: str
+    amount: int
+    reason: str
+    balance: int
+    transfer_id: str
+
+
+@dataclass(frozen=True)
+class QuestCompleted(Event):
+    """A player completed a quest and received its rewards.
+
+    Event name: ``quest-completed``
+    """
+
+    name: ClassVar[str] = "quest-completed"
+    player: str
+    quest: str
+    rewards: Mapping[str, int]  # e.g. {"tokens": 50, "skill.mining": 1}
+
+
+@dataclass(frozen=True)
+class UnlockGranted(Event):
+    """A player gained an unlock (a command, an area, a cosmetic).
+
+    Event name: ``unlock-granted``
+    """
+
+    name: ClassVar[str] = "unlock-granted"
+    player: str
+    unlock: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReflectionReportWritten(Event):
+    """An analyst (Cal or Domingo) stored a reflection report.
+
+    Event name: ``reflection-report-written``
+    """
+
+    name: ClassVar[str] = "reflection-report-written"
+    cycle_id: str
+    analyst: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ContentReloaded(Event):
+    """The world content was reloaded from YAML.
+
+    Event name: ``content-reloaded``
+    """
+
+    name: ClassVar[str] = "content-reloaded"
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    by: str  # the admin who ran the reload, or "watcher"
+
+
+def _index(*types: type[Event]) -> Mapping[str, type[Event]]:
+    return {t.name: t for t in types}
+
+
+#: Every published event type by wire name. Read-only by convention (a tuple-built dict).
+EVENT_TYPES: Mapping[str, type[Event]] = _index(
+    PlayerJoined,
+    PlayerLeft,
+    PlayerMoved,
+    PlayerSaid,
+    PlayerEmoted,
+    PlayerTold,
+    CommandRun,
+    TokensCharged,
+    TokensCredited,
+    QuestCompleted,
+    UnlockGranted,
+    ReflectionReportWritten,
+    ContentReloaded,
+)
+
+
+def _fields(cls: type[Event]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "ts")
+
+
+def _plain(value: object) -> Any:
+    """Turn tuples and mappings into JSON-ready lists and dicts."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The wire form: ``{"type": name, "ts": ms, "data": {field: value}}``.
+
+    Fields sit under ``data`` so that an event field can never collide with the envelope.
+    """
+    data = {f: _plain(getattr(event, f)) for f in _fields(type(event))}
+    return {"type": event.name, "ts": event.ts, "data": data}
+
+
+def event_to_json(event: Event) -> str:
+    """``event_to_dict`` as compact JSON text (what the WebSocket stream and webhooks send)."""
+    return json.dumps(event_to_dict(event), separators=(",", ":"), ensure_ascii=False)
+
+
+def event_from_dict(raw: Mapping[str, Any]) -> Event:
+    """Rebuild an event from its wire form; used by tests and by relays that re-publish.
+
+    Raises ``ValueError`` for an unknown type or a field set that does not match exactly.
+    """
+    cls = EVENT_TYPES.get(str(raw.get("type")))
+    if cls is None:
+        raise ValueError(f"unknown event type {raw.get('type')!r}")
+    data = raw.get("data")
+    if not isinstance(data, Mapping) or set(data) != set(_fields(cls)):
+        raise ValueError(f"{cls.name}: data must have exactly the fields {_fields(cls)}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return cls(ts=float(raw["ts"]), **values)
+
+
+def event_field_names(cls: type[Event]) -> tuple[str, ...]:
+    """The payload fields of an event type, in declaration order (docs and schema tests)."""
+    return _fields(cls)
