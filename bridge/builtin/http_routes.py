@@ -1,0 +1,234 @@
+"""Request handlers of the HTTP/WebSocket API (the plugin in ``http_api`` wires them).
+
+Every failure is a JSON body ``{"error": code, "detail": ...}`` with a 4xx status (5xx only
+when the game itself failed), and nothing changes unless a request was accepted whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import structlog
+from aiohttp import WSCloseCode, web
+
+from bridge.builtin.http_clients import Client, ClientRegistry, RegistrationError
+from bridge.bus import Subscription
+from bridge.events import EVENT_TYPES, Event, event_to_json
+from bridge.plugin import PluginContext
+from bridge.state import state_to_dict
+from bridge.wire import WireError, request_from_wire
+
+_log = structlog.get_logger("bridge.http")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+STATUS_BY_OUTCOME = {
+    "ok": 200,
+    "refused": 409,
+    "denied": 403,
+    "rate-limited": 429,
+    "invalid": 400,
+    "error": 502,
+    "timeout": 504,
+}
+REGISTER_FIELDS = {"name": True, "language": True, "claim": False}  # field -> required
+
+
+def error(
+    status: int, code: str, detail: Any, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    """The one error shape of the API."""
+    return web.json_response({"error": code, "detail": detail}, status=status, headers=headers)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Turn aiohttp's HTML/plain errors (404, 405, 413, ...) and crashes into JSON."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = exc.reason.lower().replace(" ", "-")
+        headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
+        return error(exc.status, code, exc.text or exc.reason, headers)
+    except Exception:
+        _log.exception("route-crashed", path=request.path)
+        return error(500, "internal-error", "unexpected error; see the server log")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def read_json(request: web.Request) -> Any:
+    """The parsed body; requires ``Content-Type: application/json`` so that a browser page
+    on another origin cannot send it as a CORS "simple request"."""
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(text="send Content-Type: application/json")
+    raw = await request.read()
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _Failed(error(400, "bad-json", str(exc))) from None
+
+
+class _Failed(Exception):
+    def __init__(self, response: web.Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+class ApiRoutes:
+    """The API's handlers over one plugin context and client registry."""
+
+    def __init__(
+        self, ctx: PluginContext, clients: ClientRegistry, *, max_streams: int, stream_queue: int
+    ) -> None:
+        self.ctx = ctx
+        self.clients = clients
+        self.max_streams = max_streams
+        self.stream_queue = stream_queue
+        self.sockets: set[web.WebSocketResponse] = set()
+
+    def add_to(self, app: web.Application) -> None:
+        """Register the routes (``GET /openapi.json`` is added by the plugin)."""
+        app.router.add_post("/register", self._guard(self.register))
+        app.router.add_get("/universal", self._guard(self.universal))
+        app.router.add_post("/bridge", self._guard(self.bridge))
+        app.router.add_get("/events", self._guard(self.events))
+
+    @staticmethod
+    def _guard(handler: Handler) -> Handler:
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            try:
+                return await handler(request)
+            except _Failed as failed:
+                return failed.response
+
+        return guarded
+
+    def _client(self, request: web.Request, *, query_token: bool = False) -> Client:
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        if not token and query_token:
+            token = request.query.get("token", "")
+        challenge = {"WWW-Authenticate": "Bearer"}
+        if not token:
+            raise _Failed(
+                error(401, "unauthorized", "send Authorization: Bearer <token>", challenge)
+            )
+        client = self.clients.authenticate(token)
+        if client is None:
+            raise _Failed(error(401, "unauthorized", "unknown or revoked token", challenge))
+        return client
+
+    async def register(self, request: web.Request) -> web.Response:
+        """``POST /register``: get a token, or a pending claim."""
+        body = await read_json(request)
+        if not isinstance(body, dict):
+            return error(400, "invalid-body", "the body must be a JSON object")
+        problems = {k: "unknown field" for k in body if k not in REGISTER_FIELDS}
+        for key, required in REGISTER_FIELDS.items():
+            if key not in body:
+                if required:
+                    problems[key] = "required"
+            elif not isinstance(body[key], str) or not 1 <= len(body[key]) <= 64:
+                problems[key] = "must be a string of 1 to 64 characters"
+        if problems:
+            return error(400, "invalid-body", problems)
+        try:
+            reg = self.clients.register(body["name"], body["language"], body.get("claim"))
+        except RegistrationError as exc:
+            return error(exc.status, exc.error, exc.detail)
+        self.ctx.log.info("client-registration", client=reg.client.name, status=reg.status)
+        if reg.status == "pending":
+            pending = {"status": "pending", "name": reg.client.name}
+            return web.json_response(
+                {**pending, "claim": reg.claim} if reg.claim else pending, status=202
+            )
+        caps = sorted(reg.client.capabilities)
+        answer = {"status": "approved", "name": reg.client.name, "token": reg.token}
+        return web.json_response({**answer, "capabilities": caps})
+
+    async def universal(self, request: web.Request) -> web.Response:
+        """``GET /universal``: the shared state this client may read."""
+        client = self._client(request)
+        balances = "state.balances" in client.capabilities
+        return web.json_response(state_to_dict(self.ctx.state, balances=balances))
+
+    async def bridge(self, request: web.Request) -> web.Response:
+        """``POST /bridge``: ask the game to act, with this client's capabilities."""
+        client = self._client(request)
+        try:
+            req = request_from_wire(await read_json(request))
+        except WireError as exc:
+            return error(400, exc.error, exc.detail)
+        result = await self.ctx.request_as(client.name, req, client.capabilities)
+        status = STATUS_BY_OUTCOME[result.outcome]
+        if result.ok:
+            body = {"ok": True, "outcome": result.outcome, "detail": result.detail}
+            return web.json_response({**body, "data": dict(result.data)})
+        headers = {}
+        if result.outcome == "rate-limited":
+            headers["Retry-After"] = str(max(1, round(float(result.data["retry_after"]) + 0.5)))
+        return error(status, result.outcome, result.detail, headers)
+
+    def _stream_types(self, request: web.Request, client: Client) -> tuple[type[Event], ...]:
+        private_ok = "events.private" in client.capabilities
+        wanted = [n for n in request.query.get("types", "").split(",") if n.strip()]
+        unknown = sorted(n for n in wanted if n not in EVENT_TYPES)
+        if unknown:
+            raise _Failed(
+                error(400, "unknown-event-type", {"unknown": unknown, "known": sorted(EVENT_TYPES)})
+            )
+        types = [EVENT_TYPES[n] for n in wanted] or list(EVENT_TYPES.values())
+        if not private_ok:
+            if wanted and any(t.private for t in types):
+                raise _Failed(error(403, "denied", "private events need 'events.private'"))
+            types = [t for t in types if not t.private]
+        return tuple(types)
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """``GET /events``: a WebSocket of events as JSON text frames."""
+        client = self._client(request, query_token=True)
+        types = self._stream_types(request, client)
+        ws = web.WebSocketResponse(heartbeat=30)
+        if not ws.can_prepare(request).ok:
+            return error(426, "upgrade-required", "connect with a WebSocket client")
+        if len(self.sockets) >= self.max_streams:
+            return error(429, "too-many-streams", f"at most {self.max_streams} streams")
+        # Subscribe before the handshake answer, so that every event published after the
+        # client sees its connection open is delivered.
+        sub = self.ctx.subscribe(*types, maxsize=self.stream_queue)
+        self.sockets.add(ws)
+        try:
+            await ws.prepare(request)
+            pump = asyncio.create_task(self._pump(ws, sub))
+        except BaseException:
+            sub.close()
+            self.sockets.discard(ws)
+            raise
+        try:
+            async for _ in ws:  # client messages are ignored; this loop sees the close
+                pass
+        finally:
+            sub.close()
+            pump.cancel()
+            self.sockets.discard(ws)
+        return ws
+
+    async def _pump(self, ws: web.WebSocketResponse, sub: Subscription) -> None:
+        reported = 0
+        try:
+            async for event in sub:
+                if sub.dropped != reported:
+                    gap = {"count": sub.dropped - reported}
+                    reported = sub.dropped
+                    notice = {"type": "stream.dropped", "ts": event.ts, "data": gap}
+                    await ws.send_str(json.dumps(notice))
+                await ws.send_str(event_to_json(event))
+        except (ConnectionError, RuntimeError):
+            return  # the client went away mid-send
+        await ws.close(code=WSCloseCode.GOING_AWAY, message=b"plugin stopping")
