@@ -1,0 +1,245 @@
+"""GameApp: one player's full-screen UI, one of many in the server's event loop.
+
+Output is coalesced: :class:`GameApp.Output` and friends only queue, and a flush applies
+everything queued (log lines, room, status) in one go, at most once per
+``flush_interval`` (30 ms). Textual then repaints once for the lot, so a burst of chat costs
+one frame, not one per line (research/render_cost.md: ~0.5 ms per batched line). When the
+session has been quiet for a tick the flush happens on the next loop turn, so a lone reply is
+not delayed.
+
+Other sessions reach this app only through ``post_message`` (see ``runner.TuiSession``):
+Textual resolves ``widget.app`` from a context variable, so calling another app's widgets
+directly would act on the caller's app (research Q1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import io
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar, cast
+
+from rich.console import Console
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from game.port import PlayerPort
+from game.reply import Kind, Reply, RoomView, StatusView
+from game.text import clean
+from game.tui.chatlog import ChatLog
+from game.tui.compat import patch_colour_rendering
+from game.tui.driver import SSHDriver
+from game.tui.output import QUIT_HINT, LogLine, reply_lines, system_line
+from game.tui.streams import install_shared_streams
+from game.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
+from game.tui.widgets import CommandInput, RoomPanel, StatusLine
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 0.03
+"""Seconds: the shortest gap between two flushes of queued output (one repaint each)."""
+
+
+class _Discard(io.StringIO):
+    """The console's file: Textual renders through the console but never prints to it."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def session_console(color_system: ColorSystem) -> Console:
+    """A console like Textual's own, but with this session's colour depth.
+
+    Textual builds ``app.console`` from ``TEXTUAL_COLOR_SYSTEM`` and the *server's*
+    environment (so a server started under TERM=xterm sends 16 colours to everyone); the
+    empty environment here keeps NO_COLOR, COLUMNS and friends of the server out of it too.
+    """
+    return Console(
+        color_system=color_system,
+        file=_Discard(),
+        markup=True,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        force_terminal=True,
+        safe_box=False,
+        soft_wrap=False,
+        _environ={},
+    )
+
+
+class GameApp(App[None]):
+    """Header, docked room panel, output log, command input and status line."""
+
+    CSS_PATH = "game.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Only the engine's `quit` ends a session; these keys would otherwise exit the app.
+        Binding("ctrl+c", "quit_hint", show=False, priority=True),
+        Binding("ctrl+q", "quit_hint", show=False, priority=True),
+        Binding("pageup", "page(-1)", show=False, priority=True),
+        Binding("pagedown", "page(1)", show=False, priority=True),
+    ]
+
+    class Output(Message):
+        """Replies for the log (ROOM replies also refresh the room panel)."""
+
+        def __init__(self, replies: tuple[Reply, ...]) -> None:
+            super().__init__()
+            self.replies = replies
+
+    class RoomChanged(Message):
+        def __init__(self, view: RoomView) -> None:
+            super().__init__()
+            self.view = view
+
+    class StatusChanged(Message):
+        def __init__(self, status: StatusView) -> None:
+            super().__init__()
+            self.status = status
+
+    class FlushDue(Message):
+        """The coalescing timer fired: apply everything queued."""
+
+    def __init__(
+        self,
+        port: PlayerPort,
+        *,
+        terminal_link: TerminalLink | None = None,
+        color_system: ColorSystem = "truecolor",
+        flush_interval: float = FLUSH_INTERVAL,
+        max_lines: int = 1000,
+    ) -> None:
+        super().__init__(driver_class=SSHDriver if terminal_link is not None else None)
+        self.port = port
+        self.terminal_link = terminal_link
+        self.flush_interval = flush_interval
+        self.max_lines = max_lines
+        patch_colour_rendering()  # or the first session to draw a style sets its colours
+        self.console = session_console(color_system)
+        # Every app shares one stdout/stderr proxy so Textual's redirects are no-ops.
+        out, err = install_shared_streams()
+        self._capture_stdout = cast(Any, out)
+        self._capture_stderr = cast(Any, err)
+        # The engine runs in the context we were created in, not in this app's: tasks it
+        # spawns must not inherit (and pin) this app as Textual's active app.
+        self._engine_context = contextvars.copy_context()
+        self._pending_lines: list[LogLine] = []
+        self._pending_room: RoomView | None = None
+        self._pending_status: StatusView | None = None
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._last_flush = float("-inf")
+
+    def compose(self) -> ComposeResult:
+        self.chat_log = ChatLog(max_lines=self.max_lines, id="log")
+        self.room_panel = RoomPanel(id="room")
+        self.command = CommandInput(self.port.completions, id="command")
+        self.status_line = StatusLine(id="status")
+        self.too_small = Static(id="too-small")
+        yield self.room_panel  # first: the header and status line dock over its margins
+        yield Static(Text(f"sshrealm — {clean(self.port.name)}"), id="header")
+        yield self.status_line
+        yield self.chat_log
+        yield self.command
+        yield self.too_small
+
+    def on_mount(self) -> None:
+        self.room_panel.view = self.port.current_room()
+        self.status_line.text = self.port.current_status().text()
+        self.command.focus()
+        self._fit(self.size)
+
+    def on_ready(self) -> None:
+        if self.terminal_link is not None:
+            self.terminal_link.mark_ready()
+
+    def on_unmount(self) -> None:
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+
+    # -- output, coalesced ----------------------------------------------------------------
+
+    def on_game_app_output(self, message: Output) -> None:
+        for reply in message.replies:
+            self._pending_lines.extend(reply_lines(reply))
+            if reply.kind is Kind.ROOM and isinstance(reply.data, RoomView):
+                self._pending_room = reply.data
+        self._schedule_flush()
+
+    def on_game_app_room_changed(self, message: RoomChanged) -> None:
+        self._pending_room = message.view
+        self._schedule_flush()
+
+    def on_game_app_status_changed(self, message: StatusChanged) -> None:
+        self._pending_status = message.status
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        if self._flush_handle is not None:
+            return
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, self._last_flush + self.flush_interval - loop.time())
+        self._flush_handle = loop.call_later(delay, self.post_message, self.FlushDue())
+
+    def on_game_app_flush_due(self, _: FlushDue) -> None:
+        self._flush_handle = None
+        self._last_flush = asyncio.get_running_loop().time()
+        if self._pending_room is not None:
+            self.room_panel.view, self._pending_room = self._pending_room, None
+        if self._pending_status is not None:
+            self.status_line.text = self._pending_status.text()
+            self._pending_status = None
+        if self._pending_lines:
+            lines, self._pending_lines = self._pending_lines, []
+            self.chat_log.write_lines(lines)
+
+    # -- input ----------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = self.command.take_line()
+        if line.strip():
+            self._to_engine(self.port.submit, line)
+
+    def _to_engine(self, call: Callable[[str], None], line: str) -> None:
+        try:
+            self._engine_context.copy().run(call, line)
+        except Exception:
+            # An engine bug must not take the player's screen down with it.
+            log.exception("command failed for %s: %r", self.port.name, line)
+            self._pending_lines.append(("error", "Something went wrong; that did not work."))
+            self._schedule_flush()
+
+    def action_quit_hint(self) -> None:
+        self._pending_lines.append(system_line(QUIT_HINT))
+        self._schedule_flush()
+
+    def action_page(self, direction: int) -> None:
+        self.chat_log.page(direction)
+
+    # -- size -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """Below MIN_COLS x MIN_ROWS show only a notice; the .tcss hides the rest."""
+        small = size.width < MIN_COLS or size.height < MIN_ROWS
+        if small:
+            notice = (
+                f"Terminal too small: need at least {MIN_COLS}x{MIN_ROWS}, "
+                f"you have {size.width}x{size.height}"
+            )
+            self.too_small.update(Text(notice))
+        was_small = self.screen.has_class("-too-small")
+        self.screen.set_class(small, "-too-small")
+        if was_small and not small:
+            self.command.focus()

@@ -1,0 +1,35 @@
+"""Work-arounds for Textual 8.2 assumptions that hold for one app per process, not many.
+
+(pyproject pins textual to 8.2.x; the driver's parser subclass and the shared streams in
+``streams.py`` are the other two. Re-check all three on any Textual upgrade.)
+
+Colour depth: Textual renders a style to SGR codes once and caches the result *on the Rich
+Style object* (``style._ansi``), then reuses it whatever colour system the next console asks
+for. Styles are shared between apps (Rich and Textual cache them), so in a server with a
+truecolor player and a 16-colour player the first one to draw a style decides its codes for
+both. The replacement below looks the codes up in Textual's own cache keyed by (style, colour
+system), which is what the original does on a miss anyway.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from rich.color import ColorSystem
+from rich.style import Style
+from textual.strip import Strip
+
+
+def _render_style(cls: type[Strip], style: Style, text: str, color_system: ColorSystem) -> str:
+    """``Strip.render_style`` without the colour-system-blind shortcut through ``_ansi``."""
+    ansi = cls.render_ansi(style, color_system)
+    output = f"\x1b[{ansi}m{text}\x1b[0m" if ansi else text
+    if style._link:
+        output = f"\x1b]8;id={style._link_id};{style._link}\x1b\\{output}\x1b]8;;\x1b\\"
+    return output
+
+
+@cache
+def patch_colour_rendering() -> None:
+    """Apply the patch once per process (cached: later calls do nothing)."""
+    setattr(Strip, "render_style", classmethod(_render_style))  # noqa: B010
