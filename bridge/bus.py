@@ -14,12 +14,14 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any, Generic, TypeVar, overload
 
 import structlog
 
 from bridge.events import Event
 
 _log = structlog.get_logger("bridge.bus")
+E = TypeVar("E", bound=Event)
 
 
 @dataclass(frozen=True)
@@ -43,18 +45,19 @@ class BusStats:
     subscribers: tuple[SubscriberStats, ...]
 
 
-class Subscription:
+class Subscription(Generic[E]):
     """A bounded stream of events for one subscriber; iterate it with ``async for``.
 
-    Iteration ends once the subscription is closed and its queue is drained.
+    Iteration ends once the subscription is closed and its queue is drained. It is generic
+    in the event type, so ``bus.subscribe(PlayerSaid)`` yields ``PlayerSaid`` to mypy.
     """
 
     def __init__(
         self,
-        types: tuple[type[Event], ...],
+        types: tuple[type[E], ...],
         maxsize: int,
         name: str,
-        on_close: Callable[[Subscription], None],
+        on_close: Callable[[Subscription[E]], None],
     ) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
@@ -64,7 +67,7 @@ class Subscription:
         self.dropped = 0
         self.delivered = 0
         self.closed = False
-        self._queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize)
+        self._queue: asyncio.Queue[E | None] = asyncio.Queue(maxsize)
         self._on_close = on_close
 
     @property
@@ -76,7 +79,7 @@ class Subscription:
         """Whether this subscription's type filter accepts ``event``."""
         return not self.types or isinstance(event, self.types)
 
-    def offer(self, event: Event | None) -> None:
+    def offer(self, event: E) -> None:
         """Queue an event without waiting; on overflow drop the oldest one and count it."""
         queue = self._queue
         if queue.full():
@@ -84,7 +87,7 @@ class Subscription:
             self.dropped += 1
         queue.put_nowait(event)
 
-    async def get(self) -> Event:
+    async def get(self) -> E:
         """The next event; raises ``StopAsyncIteration`` once closed and drained."""
         if self.closed and self._queue.empty():
             raise StopAsyncIteration
@@ -94,7 +97,7 @@ class Subscription:
         self.delivered += 1
         return event
 
-    def get_nowait(self) -> Event | None:
+    def get_nowait(self) -> E | None:
         """The next queued event, or ``None`` when nothing is waiting (batching readers)."""
         if self._queue.empty():
             return None
@@ -112,13 +115,13 @@ class Subscription:
         if not self._queue.full():  # a full queue has no blocked reader to wake
             self._queue.put_nowait(None)
 
-    def __aiter__(self) -> AsyncIterator[Event]:
+    def __aiter__(self) -> AsyncIterator[E]:
         return self
 
-    async def __anext__(self) -> Event:
+    async def __anext__(self) -> E:
         return await self.get()
 
-    async def __aenter__(self) -> Subscription:
+    async def __aenter__(self) -> Subscription[E]:
         return self
 
     async def __aexit__(
@@ -145,12 +148,22 @@ class EventBus:
     """
 
     def __init__(self) -> None:
-        self._subs: list[Subscription] = []
-        self._by_type: dict[type[Event], tuple[Subscription, ...]] = {}
+        self._subs: list[Subscription[Event]] = []
+        self._by_type: dict[type[Event], tuple[Subscription[Event], ...]] = {}
         self.published = 0
         self.errors = 0
 
-    def subscribe(self, *types: type[Event], maxsize: int = 1000, name: str = "") -> Subscription:
+    @overload
+    def subscribe(self, *, maxsize: int = 1000, name: str = "") -> Subscription[Event]: ...
+
+    @overload
+    def subscribe(
+        self, *types: type[E], maxsize: int = 1000, name: str = ""
+    ) -> Subscription[E]: ...
+
+    def subscribe(
+        self, *types: type[Event], maxsize: int = 1000, name: str = ""
+    ) -> Subscription[Any]:
         """A new subscription to ``types`` (and their subclasses); none means every event."""
         for t in types:
             if not (isinstance(t, type) and issubclass(t, Event)):
@@ -160,16 +173,16 @@ class EventBus:
         self._by_type.clear()
         return sub
 
-    def unsubscribe(self, sub: Subscription) -> None:
+    def unsubscribe(self, sub: Subscription[E]) -> None:
         """Remove a subscription (same as ``sub.close()``); unknown ones are ignored."""
         sub.close()
 
-    def _drop(self, sub: Subscription) -> None:
+    def _drop(self, sub: Subscription[Event]) -> None:
         if sub in self._subs:
             self._subs.remove(sub)
             self._by_type.clear()
 
-    def _targets(self, cls: type[Event]) -> tuple[Subscription, ...]:
+    def _targets(self, cls: type[Event]) -> tuple[Subscription[Event], ...]:
         targets = self._by_type.get(cls)
         if targets is None:
             targets = tuple(s for s in self._subs if not s.types or issubclass(cls, s.types))

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection, Coroutine, Mapping
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, cast, overload
 
 import structlog
 from structlog.typing import FilteringBoundLogger
 
-from bridge.bus import EventBus, Subscription
+from bridge.bus import E, EventBus, Subscription
 from bridge.events import Event
 from bridge.gate import RateLimit, RequestGate
 from bridge.requests import Request, RequestResult
@@ -74,10 +74,16 @@ class PluginContext:
         self._limit = limit
         self._queue_size = queue_size
         self._on_task_failed = on_task_failed
-        self._subs: list[Subscription] = []
+        self._subs: list[Subscription[Event]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def subscribe(self, *types: type[Event], maxsize: int | None = None) -> Subscription:
+    @overload
+    def subscribe(self, *, maxsize: int | None = None) -> Subscription[Event]: ...
+
+    @overload
+    def subscribe(self, *types: type[E], maxsize: int | None = None) -> Subscription[E]: ...
+
+    def subscribe(self, *types: type[Event], maxsize: int | None = None) -> Subscription[Any]:
         """A bounded stream of ``types`` (all events if none), closed when the plugin stops."""
         sub = self._bus.subscribe(
             *types, maxsize=maxsize or self._queue_size, name=f"{self.name}#{len(self._subs)}"
@@ -135,7 +141,7 @@ class PluginContext:
         """Running tasks spawned through this context."""
         return len(self._tasks)
 
-    def subscriptions(self) -> list[Subscription]:
+    def subscriptions(self) -> list[Subscription[Event]]:
         """This run's open subscriptions (for stats)."""
         return [s for s in self._subs if not s.closed]
 

@@ -219,7 +219,7 @@ class ApiRoutes:
             self.sockets.discard(ws)
         return ws
 
-    async def _pump(self, ws: web.WebSocketResponse, sub: Subscription) -> None:
+    async def _pump(self, ws: web.WebSocketResponse, sub: Subscription[Event]) -> None:
         reported = 0
         try:
             async for event in sub:

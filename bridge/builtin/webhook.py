@@ -27,7 +27,7 @@ from bridge.events import EVENT_TYPES, Event, event_to_json
 from bridge.plugin import PluginContext
 
 
-def _parse(
+def parse_settings(
     settings: Mapping[str, Any],
 ) -> tuple[URL, tuple[type[Event], ...], float, dict[str, str]]:
     unknown = sorted(set(settings) - {"url", "events", "timeout", "headers"})
@@ -65,7 +65,7 @@ class WebhookRelay:
         self.failed = 0
         self.last_error = ""
         self._session: aiohttp.ClientSession | None = None
-        self._sub: Subscription | None = None
+        self._sub: Subscription[Event] | None = None
         self._attempted = asyncio.Condition()
 
     @property
@@ -75,7 +75,7 @@ class WebhookRelay:
 
     async def start(self, ctx: PluginContext) -> None:
         """Validate settings, open a client session, start the sender task."""
-        url, types, timeout, headers = _parse(ctx.settings)
+        url, types, timeout, headers = parse_settings(ctx.settings)
         self._session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=timeout),
             headers={**headers, "Content-Type": "application/json"},
@@ -84,7 +84,7 @@ class WebhookRelay:
         ctx.spawn(self._pump(ctx, url, self._session, self._sub), name="webhook-pump")
 
     async def _pump(
-        self, ctx: PluginContext, url: URL, session: aiohttp.ClientSession, sub: Subscription
+        self, ctx: PluginContext, url: URL, session: aiohttp.ClientSession, sub: Subscription[Event]
     ) -> None:
         async for event in sub:
             await self._post(ctx, url, session, event)
