@@ -1,0 +1,55 @@
+"""Composition root: build the database, world, game and listeners; start and stop them."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+
+import structlog
+
+from game.config import Settings
+from game.game import Clock, Game, wall_clock_ms
+from game.ssh.server import SshFront
+from game.store import connect
+from game.world.loader import load_content
+
+log = structlog.get_logger("sshrealm.app")
+
+
+class Server:
+    """The whole server in one asyncio process. Tests start it on port 0."""
+
+    def __init__(self, settings: Settings, *, clock: Clock = wall_clock_ms) -> None:
+        self.settings = settings
+        self.conn = connect(settings.db_path)
+        self.game = Game(settings, self.conn, load_content(settings.content_dir), clock=clock)
+        self.ssh = SshFront(self.game, settings)
+        self._stopped = asyncio.Event()
+
+    @property
+    def ssh_port(self) -> int:
+        return self.ssh.port
+
+    async def start(self) -> None:
+        await self.ssh.start()
+        log.info("server_started", ssh_port=self.ssh_port, data_dir=str(self.settings.data_dir))
+
+    async def stop(self, reason: str = "The server is shutting down. See you soon.") -> None:
+        for session in list(self.game.sessions):
+            session.close(reason)
+        await self.ssh.stop()
+        self.conn.close()
+        self._stopped.set()
+        log.info("server_stopped")
+
+    async def serve_forever(self, ready: Callable[[Server], None] | None = None) -> None:
+        await self.start()
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        if ready is not None:
+            ready(self)
+        await stop.wait()
+        await self.stop()

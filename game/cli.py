@@ -1,0 +1,95 @@
+"""The ``sshrealm`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+import structlog
+
+from game.config import ConfigError, Settings, load_settings
+
+
+def _settings(config: Path | None, **overrides: object) -> Settings:
+    try:
+        return load_settings(config, **overrides)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _setup_logging(json_logs: bool) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
+    renderer = (
+        structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+
+
+@click.group()
+@click.version_option(package_name="sshrealm")
+def main() -> None:
+    """sshrealm: a multiplayer text game you play over ssh."""
+
+
+config_option = click.option(
+    "--config", type=click.Path(path_type=Path, exists=True), help="Settings file (TOML)."
+)
+
+
+@main.command()
+@config_option
+@click.option("--port", type=int, help="SSH port (SSHREALM_SSH_PORT).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (SSHREALM_DATA_DIR).")
+@click.option(
+    "--content-dir", type=click.Path(path_type=Path), help="World folder (SSHREALM_CONTENT_DIR)."
+)
+@click.option("--json-logs", is_flag=True, help="Structured JSON logs on stderr.")
+def serve(
+    config: Path | None,
+    port: int | None,
+    data_dir: Path | None,
+    content_dir: Path | None,
+    json_logs: bool,
+) -> None:
+    """Run the game server until Ctrl-C or SIGTERM.
+
+    Example: sshrealm serve --port 2222
+    """
+    from game.app import Server
+    from game.world.problems import ContentError
+
+    settings = _settings(config, ssh_port=port, data_dir=data_dir, content_dir=content_dir)
+    _setup_logging(json_logs)
+    os.environ.setdefault("COLORTERM", "truecolor")
+
+    def ready(server: Server) -> None:
+        user = os.environ.get("USER", "yourname")
+        click.echo(
+            f"\nsshrealm is up. Connect with:\n\n"
+            f"    ssh -p {server.ssh_port} {user}@localhost\n\n"
+            f"(any name works: the first key you log in with claims it).\n"
+            f"Screen reader or MUD client?  ssh -p {server.ssh_port} {user}+plain@localhost\n"
+            f"One command:                  ssh -p {server.ssh_port} {user}@localhost look\n"
+            f"Stop with Ctrl-C.\n",
+            err=True,
+        )
+
+    try:
+        server = Server(settings)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from exc
+    asyncio.run(server.serve_forever(ready))

@@ -1,0 +1,167 @@
+"""Who may log in as whom: public keys on trust-on-first-use, passwords for the keyless.
+
+* A new name with a key creates the account bound to that key.
+* A known name with an unknown key is refused, with a banner that says why.
+* A client without keys gets keyboard-interactive: a new name chooses a password (argon2),
+  a known name with a password is asked for it. Hashing runs in a thread, off the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import asyncssh
+import structlog
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from game.ssh.names import RULE, Login, parse_login
+
+if TYPE_CHECKING:
+    from game.ssh.server import SshFront
+
+log = structlog.get_logger("sshrealm.auth")
+MIN_PASSWORD = 8
+
+
+class GameSSHServer(asyncssh.SSHServer):
+    """One instance per TCP connection."""
+
+    def __init__(self, front: SshFront) -> None:
+        self.front = front
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.login = Login("", False, False)
+        self.pending_key: tuple[str, str] | None = None
+        self.pending_password: str | None = None
+        self.new_account = False
+        self._banner_sent = False
+        self.address = ""
+
+    @property
+    def store(self):  # type: ignore[no-untyped-def]
+        return self.front.game.store
+
+    # -- connection --------------------------------------------------------------------------
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else ""
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.conn = None
+
+    def _banner(self, message: str) -> None:
+        if self.conn is not None and not self._banner_sent:
+            self._banner_sent = True
+            try:
+                self.conn.send_auth_banner(message + "\r\n")
+            except OSError:
+                pass
+
+    def begin_auth(self, username: str) -> bool:
+        self.login = parse_login(username)
+        if not self.login.valid:
+            self._banner(f"Cannot log in as {username!r}. {RULE}")
+        return True
+
+    # -- public keys ---------------------------------------------------------------------------
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        if not self.login.valid:
+            return False
+        name = self.login.name
+        fingerprint = key.get_fingerprint()
+        account = self.store.account(name)
+        if account is not None:
+            if fingerprint in self.store.keys(name):
+                return True
+            self._banner(
+                f"The name {name!r} is already taken and bound to a different key. "
+                "Log in with the key you used the first time, or choose another name."
+            )
+            return False
+        owner = self.store.key_owner(fingerprint)
+        if owner is not None:
+            self._banner(f"This key already belongs to {owner!r}. Log in as {owner}.")
+            return False
+        self.pending_key = (fingerprint, key.export_public_key().decode().strip())
+        return True
+
+    # -- keyboard-interactive passwords ----------------------------------------------------------
+    def password_auth_supported(self) -> bool:
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(
+        self, username: str, lang: str, submethods: str
+    ) -> asyncssh.KbdIntChallenge:
+        if not self.login.valid:
+            return False
+        account = self.store.account(self.login.name)
+        if account is None:
+            self.new_account = True
+            return (
+                "sshrealm",
+                f"Welcome! {self.login.name!r} is free. Choose a password for it "
+                f"(at least {MIN_PASSWORD} characters).",
+                "",
+                [("New password: ", False), ("Repeat password: ", False)],
+            )
+        if account.password_hash is None:
+            self._banner(f"{self.login.name!r} logs in with an SSH key, not a password.")
+            return False
+        return ("", "", "", [("Password: ", False)])
+
+    async def validate_kbdint_response(
+        self, username: str, responses: asyncssh.KbdIntResponse
+    ) -> asyncssh.KbdIntChallenge:
+        hasher = self.front.hasher
+        if self.new_account:
+            if len(responses) != 2 or responses[0] != responses[1]:
+                return self._retry("The two passwords did not match.")
+            if len(responses[0]) < MIN_PASSWORD:
+                return self._retry(f"Use at least {MIN_PASSWORD} characters.")
+            self.pending_password = await asyncio.to_thread(hasher.hash, responses[0])
+            return True
+        account = self.store.account(self.login.name)
+        if account is None or account.password_hash is None or len(responses) != 1:
+            return False
+        try:
+            return await asyncio.to_thread(hasher.verify, account.password_hash, responses[0])
+        except (VerificationError, InvalidHashError):
+            log.info("password_refused", player=self.login.name, address=self.address)
+            return False
+
+    def _retry(self, why: str) -> asyncssh.KbdIntChallenge:
+        return (
+            "sshrealm",
+            why + " Try again.",
+            "",
+            [("New password: ", False), ("Repeat password: ", False)],
+        )
+
+    # -- done -------------------------------------------------------------------------------------
+    def auth_completed(self) -> None:
+        """Create the account now that the client proved it holds the key or chose a password."""
+        game = self.front.game
+        name = self.login.name
+        if self.store.account(name) is None:
+            game.ensure_account(name, password_hash=self.pending_password)
+            if self.pending_key is not None:
+                fingerprint, public = self.pending_key
+                self.store.add_key(name, fingerprint, public, game.clock())
+            log.info("account_bound", player=name, by="key" if self.pending_key else "password")
+
+    def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
+        from game.ssh.channel import GameChannel
+
+        return GameChannel(self.front, self.login, self.address)
+
+
+def make_hasher() -> PasswordHasher:
+    return PasswordHasher()

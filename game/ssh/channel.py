@@ -1,0 +1,201 @@
+"""One SSH session channel, routed to the TUI, line mode or a single exec command.
+
+Routing: an exec request runs one command in line mode and exits (0 ok, 1 error, the
+message on stderr). A shell with a PTY and a capable TERM gets the Textual UI, unless the
+login name ends in ``+plain`` or the account chose screen-reader mode. Everything else
+(``ssh -T``, pipes, MUD clients, ``TERM=dumb``) gets line mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import asyncssh
+import structlog
+
+from game.line import ExecFrontEnd, LineFrontEnd, render
+from game.reply import Reply
+from game.ssh.names import Login
+
+if TYPE_CHECKING:
+    from game.session import Session
+    from game.ssh.server import SshFront
+    from game.tui.runner import TuiSession
+
+log = structlog.get_logger("sshrealm.ssh")
+PLAIN_TERMS = frozenset({"", "dumb", "unknown", "bot"})
+WELCOME = "Welcome to sshrealm, {name}. Type help for commands, quit to leave."
+
+
+class GameChannel(asyncssh.SSHServerSession[bytes]):
+    def __init__(self, front: SshFront, login: Login, address: str) -> None:
+        self.front = front
+        self.login = login
+        self.address = address
+        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self.term: str | None = None
+        self.size = (80, 24)
+        self.command: str | None = None
+        self.session: Session | None = None
+        self.line: LineFrontEnd | None = None
+        self.tui: TuiSession | None = None
+        self.pending: list[bytes] = []
+
+    # -- requests --------------------------------------------------------------------------------
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object) -> bool:  # type: ignore[override]
+        self.term = term_type or ""
+        if term_size[0] and term_size[1]:
+            self.size = (term_size[0], term_size[1])
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self.command = command
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False
+
+    # -- start -----------------------------------------------------------------------------------
+    def session_started(self) -> None:
+        try:
+            if self.command is not None:
+                self._run_exec(self.command)
+            elif self._wants_tui():
+                self._start_tui()
+            else:
+                self._start_line()
+        except Exception:
+            log.exception("session_start_failed", player=self.login.name)
+            self._write(b"Sorry, the server could not start your session.\r\n")
+            self._end(1)
+
+    def _wants_tui(self) -> bool:
+        if self.term is None or self.term.lower() in PLAIN_TERMS or self.login.plain:
+            return False
+        account = self.front.game.store.account(self.login.name)
+        return not (account and account.screenreader)
+
+    def _run_exec(self, command: str) -> None:
+        screen = ExecFrontEnd()
+        session = self.front.game.connect(self.login.name, screen, kind="exec", address=self.address)
+        try:
+            session.submit(command)
+        finally:
+            self.front.game.disconnect(session)
+        text = render(screen.replies).encode()
+        if screen.ok:
+            self._write(text)
+        elif self.chan is not None:
+            self.chan.write_stderr(text)
+        self._end(0 if screen.ok else 1)
+
+    def _start_line(self) -> None:
+        echo = self.term is not None  # a PTY we did not give a TUI is a raw dumb terminal
+        line = LineFrontEnd(self._write, lambda: self._end(0), echo=echo)
+        self.line = line
+        session = self.front.game.connect(self.login.name, line, kind="line", address=self.address)
+        self.session = session
+        line.on_line = session.submit
+        session.send([Reply.info(WELCOME.format(name=session.name)), Reply.room(session.game.world.view(session.player.room, session.player))])
+        for data in self.pending:
+            line.feed(data)
+        self.pending.clear()
+
+    def _start_tui(self) -> None:
+        from game.tui.runner import TuiSession
+
+        assert self.chan is not None
+        game = self.front.game
+        session = game.connect(self.login.name, _Deferred(), kind="tui", address=self.address)
+        self.session = session
+        tui = TuiSession(session, _ChannelWriter(self.chan), size=self.size, term=self.term or "xterm")
+        session.front_end = tui
+        self.tui = tui
+        for data in self.pending:
+            tui.feed(data)
+        self.pending.clear()
+        tui.deliver([Reply.info(WELCOME.format(name=session.name)), Reply.room(game.world.view(session.player.room, session.player))])
+        task = asyncio.get_running_loop().create_task(self._run_tui(tui))
+        self.front.tasks.add(task)
+        task.add_done_callback(self.front.tasks.discard)
+
+    async def _run_tui(self, tui: TuiSession) -> None:
+        try:
+            await tui.run()
+        except Exception:
+            log.exception("tui_failed", player=self.login.name)
+        finally:
+            self._end(0)
+
+    # -- traffic ---------------------------------------------------------------------------------
+    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
+        if self.tui is not None:
+            self.tui.feed(data)
+        elif self.line is not None:
+            self.line.feed(data)
+        else:
+            self.pending.append(data)
+
+    def eof_received(self) -> bool:
+        if self.line is not None and self.line.partial:
+            self.line.feed(b"\n")
+        if self.session is not None and not self.session.closed:
+            self.session.close("Goodbye.")
+        return False
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        self.size = (width, height)
+        if self.tui is not None:
+            self.tui.resize(width, height)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.session is not None:
+            self.front.game.disconnect(self.session)
+        if self.tui is not None:
+            self.tui.close("Connection closed.")
+        self.chan = None
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _write(self, data: bytes) -> None:
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.write(data)
+
+    def _end(self, status: int) -> None:
+        if self.session is not None:
+            self.front.game.disconnect(self.session)
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.exit(status)
+
+
+class _ChannelWriter:
+    """The two calls the TUI driver needs from a channel, and nothing else of asyncssh."""
+
+    def __init__(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        self._chan = chan
+
+    def write(self, data: bytes) -> None:
+        if not self._chan.is_closing():
+            self._chan.write(data)
+
+    def close(self) -> None:
+        if not self._chan.is_closing():
+            self._chan.exit(0)
+
+    def get_write_buffer_size(self) -> int:
+        return int(self._chan.get_write_buffer_size())
+
+
+class _Deferred:
+    """Holds output produced while the TUI is being built (takeover notices)."""
+
+    def deliver(self, replies: object) -> None: ...
+    def set_room(self, view: object) -> None: ...
+    def set_status(self, status: object) -> None: ...
+    def close(self, reason: str) -> None: ...
