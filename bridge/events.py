@@ -228,8 +228,17 @@ EVENT_TYPES: Mapping[str, type[Event]] = _index(
 )
 
 
-def _fields(cls: type[Event]) -> tuple[str, ...]:
+def _field_names(cls: type[Event]) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.name != "ts")
+
+
+# Computed once at import (read-only afterwards): serialising is on the streaming hot path.
+_FIELDS: Mapping[type[Event], tuple[str, ...]] = {t: _field_names(t) for t in EVENT_TYPES.values()}
+
+
+def _fields(cls: type[Event]) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    return names if names is not None else _field_names(cls)
 
 
 def _plain(value: object) -> Any:

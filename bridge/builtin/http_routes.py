@@ -91,6 +91,8 @@ class ApiRoutes:
         self.max_streams = max_streams
         self.stream_queue = stream_queue
         self.sockets: set[web.WebSocketResponse] = set()
+        # Every stream sends the same events in nearly the same order: encode each once.
+        self._encoded: dict[int, tuple[Event, str]] = {}
 
     def add_to(self, app: web.Application) -> None:
         """Register the routes (``GET /openapi.json`` is added by the plugin)."""
@@ -219,6 +221,16 @@ class ApiRoutes:
             self.sockets.discard(ws)
         return ws
 
+    def _encode(self, event: Event) -> str:
+        hit = self._encoded.get(id(event))
+        if hit is not None and hit[0] is event:  # the event is kept alive, so ids are unique
+            return hit[1]
+        text = event_to_json(event)
+        self._encoded[id(event)] = (event, text)
+        if len(self._encoded) > 256:
+            del self._encoded[next(iter(self._encoded))]
+        return text
+
     async def _pump(self, ws: web.WebSocketResponse, sub: Subscription[Event]) -> None:
         reported = 0
         try:
@@ -228,7 +240,7 @@ class ApiRoutes:
                     reported = sub.dropped
                     notice = {"type": "stream.dropped", "ts": event.ts, "data": gap}
                     await ws.send_str(json.dumps(notice))
-                await ws.send_str(event_to_json(event))
+                await ws.send_str(self._encode(event))
         except (ConnectionError, RuntimeError):
             return  # the client went away mid-send
         await ws.close(code=WSCloseCode.GOING_AWAY, message=b"plugin stopping")
