@@ -15,10 +15,10 @@ import importlib.metadata
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import structlog
 
+from bridge.bounded import Abandoned, bounded
 from bridge.bus import EventBus, SubscriberStats
 from bridge.config import BridgeConfig
 from bridge.gate import AuditRecord, RequestGate, log_audit
@@ -91,7 +91,7 @@ class PluginHost:
         self._factories = dict(factories or {})
         self._entry_points = entry_points
         self._slots: dict[str, _Slot] = {}
-        self._orphans: set[asyncio.Task[Any]] = set()
+        self._orphans = Abandoned()
         self._waiters: list[asyncio.Future[None]] = []
         self._stopping = False
 
@@ -122,8 +122,13 @@ class PluginHost:
     # -- public lifecycle ---------------------------------------------------------------
 
     async def start(self) -> None:
-        """Discover and start every plugin concurrently; returns when each has settled."""
+        """Discover and start every plugin concurrently; returns when each has settled.
+
+        Does nothing while plugins are still live (use ``restart`` for one plugin)."""
+        if any(s.state in ("starting", "running", "backoff") for s in self._slots.values()):
+            return
         self._stopping = False
+        self._slots.clear()
         self._discover()
         await asyncio.gather(*(self._launch(s) for s in self._slots.values() if s.factory))
 
@@ -184,28 +189,6 @@ class PluginHost:
             if not waiter.done():
                 waiter.set_result(None)
 
-    async def _bounded(self, what: Awaitable[None], limit: float) -> BaseException | None:
-        """Run a plugin coroutine with a timeout without ever waiting on its cancellation.
-
-        Returns the exception it raised, ``TimeoutError`` if it hung, or ``None``.
-        """
-        task = asyncio.ensure_future(what)
-        try:
-            done, _ = await asyncio.wait({task}, timeout=limit)
-        except asyncio.CancelledError:
-            self._abandon(task)
-            raise
-        if not done:
-            self._abandon(task)
-            return TimeoutError(f"timed out after {limit}s")
-        return None if task.cancelled() else task.exception()
-
-    def _abandon(self, task: asyncio.Task[Any] | asyncio.Future[Any]) -> None:
-        task.cancel()
-        if isinstance(task, asyncio.Task):
-            self._orphans.add(task)
-            task.add_done_callback(self._orphans.discard)
-
     async def _launch(self, slot: _Slot) -> None:
         self._mark(slot, "starting")
         cfg = self.config.plugin(slot.name)
@@ -228,7 +211,7 @@ class PluginHost:
             on_task_failed=lambda exc: self._fail(slot, ctx, exc),
         )
         slot.instance, slot.ctx = instance, ctx
-        error = await self._bounded(instance.start(ctx), self.config.start_timeout)
+        error = await bounded(lambda: instance.start(ctx), self.config.start_timeout, self._orphans)
         if isinstance(error, TimeoutError):
             slot.errors += 1
             ctx.close()
@@ -260,11 +243,14 @@ class PluginHost:
 
     async def _recover(self, slot: _Slot, old: Plugin | None, delay: float) -> None:
         if old is not None:
-            error = await self._bounded(old.stop(), self.config.stop_timeout)
+            error = await bounded(old.stop, self.config.stop_timeout, self._orphans)
             if isinstance(error, TimeoutError):
                 slot.errors += 1
                 self._mark(slot, "failed", f"stop hung: {error}")
                 return
+            if error is not None:
+                slot.errors += 1
+                _log.error("plugin-stop-failed", plugin=slot.name, exc_info=error)
         await self._sleep(delay)
         if slot.state == "backoff" and not self._stopping:
             slot.restarts += 1
@@ -274,7 +260,7 @@ class PluginHost:
         instance, ctx, was = slot.instance, slot.ctx, slot.state
         slot.instance = None
         if was in ("running", "starting") and instance is not None:
-            error = await self._bounded(instance.stop(), self.config.stop_timeout)
+            error = await bounded(instance.stop, self.config.stop_timeout, self._orphans)
             if error is not None:
                 slot.errors += 1
                 _log.error("plugin-stop-failed", plugin=slot.name, exc_info=error)

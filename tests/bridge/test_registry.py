@@ -183,3 +183,45 @@ async def test_admin_restart_and_status(bus: EventBus, game: FakeGame) -> None:
     assert not await host.restart("nope")
     await host.stop()
     assert host.plugin("rec") is None
+
+
+class SyncStart:
+    """Forgot ``async``: start raises at once instead of returning a coroutine."""
+
+    name = "sync"
+
+    def start(self, ctx: object) -> None:
+        raise RuntimeError("not async")
+
+    async def stop(self) -> None:
+        pass
+
+
+async def test_non_plugins_are_contained(bus: EventBus, game: FakeGame) -> None:
+    host = make_host(
+        bus,
+        game,
+        {"sync": SyncStart, "object": object},
+        max_restarts=0,  # type: ignore[dict-item]
+    )
+    await host.start()
+    states = {s.name: (s.state, s.last_error) for s in host.status()}
+    assert states["sync"][0] == "failed"
+    assert "not async" in states["sync"][1]
+    assert states["object"][0] == "failed"
+    assert "AttributeError" in states["object"][1]
+    await host.stop()
+
+
+async def test_start_again_after_stop_and_not_twice(bus: EventBus, game: FakeGame) -> None:
+    host = make_host(bus, game, {"rec": Recorder})
+    await host.start()
+    first = host.plugin("rec")
+    await host.start()  # already running: nothing happens
+    assert host.plugin("rec") is first
+    await host.stop()
+    await host.start()
+    second = host.plugin("rec")
+    assert second is not None
+    assert second is not first
+    await host.stop()
