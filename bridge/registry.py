@@ -192,6 +192,7 @@ class PluginHost:
     async def _launch(self, slot: _Slot) -> None:
         self._mark(slot, "starting")
         cfg = self.config.plugin(slot.name)
+        slot.instance = slot.ctx = None
         try:
             assert slot.factory is not None
             instance = slot.factory()
@@ -224,8 +225,9 @@ class PluginHost:
 
     def _fail(self, slot: _Slot, ctx: PluginContext | None, exc: BaseException) -> None:
         """Record a crash and schedule the restart (called from task callbacks too)."""
-        if ctx is not slot.ctx or self._stopping or slot.state in ("failed", "stopped"):
-            return  # a stale run, or the host is shutting down
+        stale = ctx is not slot.ctx or (ctx is not None and ctx.closed)
+        if stale or self._stopping or slot.state in ("failed", "stopped"):
+            return  # an old run, a run already failed once, or the host is shutting down
         slot.errors += 1
         _log.error("plugin-crashed", plugin=slot.name, exc_info=exc)
         if ctx is not None:

@@ -134,3 +134,22 @@ async def test_valid_samples_from_the_document_succeed(game: FakeGame) -> None:
         register = SCHEMAS.sample(component("RegisterRequest"))
         assert (await api.call("POST", "/register", json=register))[0] == 202
     assert len(game.calls) == len(REQUEST_TYPES)
+
+
+async def test_every_secured_operation_rejects_missing_and_wrong_tokens(game: FakeGame) -> None:
+    async with running_api(game) as api:
+        valid_grant = SCHEMAS.sample(component("GrantTokens"))
+        secured = [
+            (path, method, op)
+            for path, ops in DOC["paths"].items()
+            for method, op in ops.items()
+            if op.get("security")
+        ]
+        assert {p for p, _, _ in secured} == {"/universal", "/bridge", "/events"}
+        for path, method, _ in secured:
+            for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}):
+                body = valid_grant if method == "post" else None
+                async with api.http.request(method, path, json=body, headers=headers) as resp:
+                    assert resp.status == 401, (path, headers)
+                    api.check(path, method, resp.status, await resp.json())
+    assert game.calls == []

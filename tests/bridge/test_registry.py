@@ -225,3 +225,28 @@ async def test_start_again_after_stop_and_not_twice(bus: EventBus, game: FakeGam
     assert second is not None
     assert second is not first
     await host.stop()
+
+
+async def test_one_run_fails_once_and_a_failing_factory_backs_off(
+    bus: EventBus, game: FakeGame
+) -> None:
+    trigger, instances = asyncio.Event(), list[CrashLater]()
+    calls = [0]
+
+    def factory() -> CrashLater:
+        calls[0] += 1
+        if calls[0] == 2:
+            raise ImportError("flaky dependency")
+        return CrashLater(trigger, instances)
+
+    delays: list[float] = []
+    host = make_host(bus, game, {"c": factory}, delays, backoff_base=1)
+    await host.start()
+    trigger.set()
+    async with asyncio.timeout(2):
+        await host.wait_for_state("c", "backoff")
+        await host.wait_for_state("c", "running")
+    [status] = host.status()
+    assert delays == [1, 2]  # crash in task, then the factory raised once
+    assert (status.errors, status.restarts, calls[0]) == (2, 2, 3)
+    await host.stop()
