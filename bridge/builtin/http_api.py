@@ -145,8 +145,12 @@ class HttpApiPlugin:
         return self.clients.approve(name, capabilities) if self.clients else False
 
     def revoke(self, name: str) -> bool:
-        """Invalidate ``name``'s token and free the name."""
-        return self.clients.revoke(name) if self.clients else False
+        """Invalidate ``name``'s token, end its event streams and free the name."""
+        if self.clients is None or not self.clients.revoke(name):
+            return False
+        if self._routes is not None:
+            self._routes.end_streams(name)
+        return True
 
     def pending(self) -> list[str]:
         """Names waiting for ``approve``."""

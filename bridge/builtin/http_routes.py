@@ -90,7 +90,7 @@ class ApiRoutes:
         self.clients = clients
         self.max_streams = max_streams
         self.stream_queue = stream_queue
-        self.sockets: set[web.WebSocketResponse] = set()
+        self.sockets: dict[web.WebSocketResponse, tuple[str, Subscription[Event]]] = {}
         # Every stream sends the same events in nearly the same order: encode each once.
         self._encoded: dict[int, tuple[Event, str]] = {}
 
@@ -204,13 +204,13 @@ class ApiRoutes:
         # Subscribe before the handshake answer, so that every event published after the
         # client sees its connection open is delivered.
         sub = self.ctx.subscribe(*types, maxsize=self.stream_queue)
-        self.sockets.add(ws)
+        self.sockets[ws] = (client.name.lower(), sub)
         try:
             await ws.prepare(request)
             pump = asyncio.create_task(self._pump(ws, sub))
         except BaseException:
             sub.close()
-            self.sockets.discard(ws)
+            self.sockets.pop(ws, None)
             raise
         try:
             async for _ in ws:  # client messages are ignored; this loop sees the close
@@ -218,8 +218,15 @@ class ApiRoutes:
         finally:
             sub.close()
             pump.cancel()
-            self.sockets.discard(ws)
+            self.sockets.pop(ws, None)
         return ws
+
+    def end_streams(self, client: str) -> int:
+        """Close ``client``'s streams (its token was revoked); returns how many."""
+        subs = [sub for name, sub in self.sockets.values() if name == client.lower()]
+        for sub in subs:
+            sub.close()  # the pump then closes the socket
+        return len(subs)
 
     def _encode(self, event: Event) -> str:
         hit = self._encoded.get(id(event))
@@ -243,4 +250,4 @@ class ApiRoutes:
                 await ws.send_str(self._encode(event))
         except (ConnectionError, RuntimeError):
             return  # the client went away mid-send
-        await ws.close(code=WSCloseCode.GOING_AWAY, message=b"plugin stopping")
+        await ws.close(code=WSCloseCode.GOING_AWAY, message=b"stream ended")

@@ -105,3 +105,17 @@ async def test_stopping_the_plugin_closes_streams(game: FakeGame) -> None:
         assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
         await ws.close()
         assert api.bus.subscriber_count == 0
+
+
+async def test_revoking_a_client_ends_its_streams(game: FakeGame) -> None:
+    async with running_api(game) as api:
+        viewer, bot = await api.token("viewer"), await api.token()
+        async with (
+            api.http.ws_connect(f"/events?token={viewer}") as kept,
+            api.http.ws_connect(f"/events?token={bot}") as ended,
+        ):
+            assert api.plugin.revoke("ana-bot")
+            message = await asyncio.wait_for(ended.receive(), 2)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+            api.bus.publish(said(1))
+            assert (await receive(api, kept))["data"]["text"] == "line 1"
