@@ -41,8 +41,9 @@ class ChatLog(ScrollView, can_focus=False):
         super().__init__(id=id)
         self.max_lines = max_lines
         self._entries: deque[LogLine] = deque()
-        self._heights: deque[int] = deque()
-        self._strips: list[Strip] = []
+        self._heights: deque[int] = deque()  # rows per entry; 0 while not rendered
+        self._first = 0  # entries before this are not rendered (yet) at the current width
+        self._strips: list[Strip] = []  # the rows of entries[_first:], in order
         self._width = 0
         self._role_styles: tuple[Style, dict[str, Style]] | None = None
         self._styles_dirty = False
@@ -62,6 +63,8 @@ class ChatLog(ScrollView, can_focus=False):
             strips = self._render_entry(entry) if self._width else []
             self._heights.append(len(strips))
             self._strips.extend(strips)
+        if not self._width:
+            self._first = len(self._entries)
         trimmed = self._trim()
         self._set_virtual_height()
         if at_end and self.max_scroll_y != self.scroll_y:
@@ -80,7 +83,11 @@ class ChatLog(ScrollView, can_focus=False):
         self.scroll_lines(direction * step)
 
     def scroll_lines(self, count: int) -> None:
-        target = min(max(0.0, self.scroll_y + count), self.max_scroll_y)
+        y = self.scroll_y
+        if count < 0 and y + count < self.size.height and self._first:
+            y += self._render_older(max(-count, self.size.height) * 3)
+            self._set_virtual_height()
+        target = min(max(0.0, y + count), self.max_scroll_y)
         self.scroll_to(y=target, animate=False, force=True)
 
     def plain_lines(self) -> list[str]:
@@ -98,10 +105,10 @@ class ChatLog(ScrollView, can_focus=False):
                 role: self.get_component_rich_style(f"chatlog--{role}", partial=True)
                 for role in ROLE_NAMES
             }
-            if self._role_styles is not None and self._role_styles != (base, roles):
-                self._role_styles = (base, roles)
-                self._rerender_all()  # theme changed: same heights, new colours
+            changed = self._role_styles is not None and self._role_styles != (base, roles)
             self._role_styles = (base, roles)
+            if changed:
+                self._reflow()  # the theme changed: same text, new colours
         return self._role_styles
 
     def _render_entry(self, entry: LogLine) -> list[Strip]:
@@ -122,25 +129,44 @@ class ChatLog(ScrollView, can_focus=False):
             strips.append(strip)
         return strips
 
-    def _rerender_all(self) -> None:
+    def _reflow(self) -> None:
+        """Forget every rendered row and render only what a few screens need.
+
+        Re-rendering a full 1000-line history takes over 100 ms, too long to block the
+        server's loop on every step of a window drag; older lines are rendered when the
+        player scrolls back to them (:meth:`scroll_lines`).
+        """
         self._strips = []
-        self._heights.clear()
-        if self._width:
-            for entry in self._entries:
-                strips = self._render_entry(entry)
-                self._heights.append(len(strips))
-                self._strips.extend(strips)
-        else:
-            self._heights.extend(0 for _ in self._entries)
+        self._heights = deque(0 for _ in self._entries)
+        self._first = len(self._entries)
         self._blank = None
+        if self._width:
+            self._render_older(max(self.size.height, 10) * 3)
         self._set_virtual_height()
 
+    def _render_older(self, rows: int) -> int:
+        """Render unrendered entries, newest first, until ``rows`` rows; returns rows added."""
+        chunks: list[list[Strip]] = []
+        added = 0
+        while self._first and added < rows:
+            self._first -= 1
+            strips = self._render_entry(self._entries[self._first])
+            self._heights[self._first] = len(strips)
+            chunks.append(strips)
+            added += len(strips)
+        self._strips[0:0] = [strip for chunk in reversed(chunks) for strip in chunk]
+        return added
+
     def _trim(self) -> int:
-        """Drop the oldest entries over ``max_lines``; returns how many rows went."""
+        """Drop the oldest entries over ``max_lines``; returns how many rendered rows went."""
         rows = 0
         while len(self._entries) > self.max_lines:
             self._entries.popleft()
-            rows += self._heights.popleft()
+            if self._first:
+                self._first -= 1  # it was never rendered at this width
+                self._heights.popleft()
+            else:
+                rows += self._heights.popleft()
         if rows:
             del self._strips[:rows]
         return rows
@@ -175,10 +201,14 @@ class ChatLog(ScrollView, can_focus=False):
         width = event.size.width
         if width != self._width:
             self._width = width
-            self._rerender_all()
-            if self.scroll_y != self.max_scroll_y:
-                self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
-            self.refresh()
+            self._reflow()
+        elif self._first and len(self._strips) < event.size.height:
+            self._render_older(event.size.height * 3)  # taller window, rows to fill it
+            self._set_virtual_height()
+        else:
+            return
+        self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
+        self.refresh()
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()

@@ -76,6 +76,11 @@ class TerminalLink:
         self._pending: list[bytes] = []
         self._pending_size = 0
 
+    @property
+    def ready(self) -> bool:
+        """True once the app is up and input goes straight to the driver."""
+        return self._ready and self.driver is not None
+
     def send(self, data: str) -> bool:
         """Write to the channel; False (and stop writing) once the channel is gone."""
         if self.closed:

@@ -74,7 +74,11 @@ class CommandInput(Input):
     ]
 
     def __init__(self, completions: Callable[[], Sequence[str]], *, id: str | None = None) -> None:
-        super().__init__(placeholder="Type a command: look, say <text>, help, quit", id=id)
+        super().__init__(
+            placeholder="Type a command: look, say <text>, help, quit",
+            select_on_focus=False,  # coming back from "too small" must not select the line
+            id=id,
+        )
         # A blinking cursor repaints every idle session twice a second (research Q6).
         self.set_reactive(Input.cursor_blink, False)
         self.past = History()

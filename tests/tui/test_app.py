@@ -203,3 +203,24 @@ async def test_an_engine_error_is_reported_not_fatal() -> None:
         await settle(pilot)
         assert app.is_running
         assert app.chat_log.plain_lines() == ["Something went wrong; that did not work."]
+
+
+async def test_scrollback_after_resize_renders_older_lines_on_demand() -> None:
+    app = GameApp(FakePort(), max_lines=300)
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(GameApp.Output(tuple(Reply.info(f"line {n}") for n in range(300))))
+        await settle(pilot)
+        await pilot.resize_terminal(80, 30)  # new width: only recent lines are re-rendered
+        await pilot.pause(0.05)
+        assert shown(app)[-1] == "line 299"
+        app.post_message(GameApp.Output(tuple(Reply.info(f"line {n}") for n in range(300, 350))))
+        await settle(pilot)
+        assert shown(app)[-1] == "line 349"
+        for _ in range(20):
+            await pilot.press("pageup")
+        await pilot.pause()
+        assert shown(app)[:3] == ["line 50", "line 51", "line 52"]
+        for _ in range(20):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert shown(app)[-1] == "line 349"

@@ -12,6 +12,7 @@ from textual.message import Message
 from game.reply import Reply
 from game.tui import driver as driver_module
 from game.tui import runner
+from game.tui.output import QUIT_HINT
 from game.tui.runner import TuiSession
 from game.tui.terminal import LEAVE_APPLICATION_MODE, color_system_for
 from tests.tui.fakes import GARDEN, FakeChannel, FakePort
@@ -39,8 +40,9 @@ async def test_keys_in_screen_out_and_goodbye() -> None:
     port, channel = FakePort(), FakeChannel()
     tui = TuiSession(port, channel, size=(100, 30))
     tui.feed(b"lo")  # typed before the app is ready: kept, not lost
+    tui.deliver([Reply.info("Welcome back, alice.")])  # delivered before run(): kept too
     task = asyncio.create_task(tui.run())
-    await wait_for(lambda: "sshrealm" in channel.text())
+    await wait_for(lambda: "Welcome back, alice." in channel.text())
     tui.feed(b"ok\r")
     await wait_for(lambda: port.submitted == ["look"])
 
@@ -50,6 +52,9 @@ async def test_keys_in_screen_out_and_goodbye() -> None:
 
     app = tui.app
     assert app is not None
+    tui.feed(b"\x03\x11")  # Ctrl-C, Ctrl-Q
+    await wait_for(lambda: app.chat_log.plain_lines()[-2:] == [QUIT_HINT, QUIT_HINT])
+    assert app.is_running
     tui.resize(80, 24)
     await wait_for(lambda: app.size == (80, 24) and app.chat_log.size.width == 80 - 30)
 

@@ -37,7 +37,7 @@ async def test_fifty_sessions_leave_no_app_behind() -> None:
     runs = [asyncio.create_task(tui.run()) for tui in sessions]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 30
-    while not all(tui.link.driver is not None and tui.link._ready for tui in sessions):
+    while not all(tui.link.ready for tui in sessions):
         assert loop.time() < deadline, "sessions did not start"
         await asyncio.sleep(0.02)
     # A thread started while apps run snapshots sys.stderr (Thread._stderr): with the shared
