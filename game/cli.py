@@ -16,7 +16,7 @@ from game.config import ConfigError, Settings, load_settings
 
 def _settings(config: Path | None, **overrides: object) -> Settings:
     try:
-        return load_settings(config, **overrides)
+        return load_settings(config, None, **overrides)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
 
@@ -25,7 +25,9 @@ def _setup_logging(json_logs: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
     renderer = (
-        structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json_logs
+        else structlog.dev.ConsoleRenderer(colors=False)
     )
     structlog.configure(
         processors=[
@@ -53,7 +55,9 @@ config_option = click.option(
 @main.command()
 @config_option
 @click.option("--port", type=int, help="SSH port (SSHREALM_SSH_PORT).")
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (SSHREALM_DATA_DIR).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), help="Data folder (SSHREALM_DATA_DIR)."
+)
 @click.option(
     "--content-dir", type=click.Path(path_type=Path), help="World folder (SSHREALM_CONTENT_DIR)."
 )

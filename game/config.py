@@ -87,7 +87,9 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
                 raise TypeError
             return dict(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {name!r}: cannot use {value!r} ({exc or 'wrong type'})") from exc
+        raise ConfigError(
+            f"setting {name!r}: cannot use {value!r} ({exc or 'wrong type'})"
+        ) from exc
     return value
 
 
@@ -150,7 +152,7 @@ def describe() -> list[tuple[str, str, str, str]]:
             last = None
     rows = []
     for f in fields(Settings):
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[operator]
         shown = ",".join(default) if isinstance(default, tuple) else str(default)
         rows.append((f.name, ENV_PREFIX + f.name.upper(), shown or "(empty)", docs.get(f.name, "")))
     return rows

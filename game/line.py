@@ -73,9 +73,8 @@ class LineFrontEnd:
             if ch in "\r\n":
                 self._line_done()
             elif ch in "\x7f\x08":
-                if self.partial:
-                    if self.partial.pop().isprintable():
-                        self._echo("\b \b")
+                if self.partial and self.partial.pop().isprintable():
+                    self._echo("\b \b")
             elif ch == "\x15":  # Ctrl-U: forget the line
                 self._echo("\b \b" * len(self.partial))
                 self.partial.clear()

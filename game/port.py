@@ -16,7 +16,9 @@ from game.reply import Reply, RoomView, StatusView
 class PlayerPort(Protocol):
     """What a front end may ask of the player's session."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The player's name as they chose to write it."""
 
     def submit(self, line: str) -> None:
         """Run a typed line. Replies come back through :class:`FrontEnd` methods."""

@@ -8,7 +8,7 @@ is the presence table: who is connected, and where output for a room or a player
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from game.port import FrontEnd
@@ -17,6 +17,7 @@ from game.reply import Reply, RoomView, StatusView
 if TYPE_CHECKING:
     from game.game import Game
     from game.world.state import Player
+
 
 class Session:
     """One connection's view of the game. Exec sessions are transient and never announced."""
@@ -87,7 +88,7 @@ class Sessions:
     def __len__(self) -> int:
         return len(self.by_player)
 
-    def __iter__(self) -> Iterable[Session]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Session]:
         return iter(list(self.by_player.values()))
 
     def get(self, name: str) -> Session | None:

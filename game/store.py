@@ -117,7 +117,9 @@ class Store:
         self.conn.execute("UPDATE accounts SET room=? WHERE name=?", (room, name))
 
     def set_role(self, name: str, role: str) -> bool:
-        return self.conn.execute("UPDATE accounts SET role=? WHERE name=?", (role, name)).rowcount > 0
+        return (
+            self.conn.execute("UPDATE accounts SET role=? WHERE name=?", (role, name)).rowcount > 0
+        )
 
     def set_screenreader(self, name: str, on: bool) -> None:
         self.conn.execute("UPDATE accounts SET screenreader=? WHERE name=?", (int(on), name))

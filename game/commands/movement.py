@@ -77,7 +77,11 @@ def open_(ctx: Context, args: str) -> Result:
     if world.is_locked(room, ex):
         return Reply.error(f"The door to the {ex.direction} is locked.")
     world.open_doors.add(world.door_key(room, ex))
-    ctx.to_room(room, Reply(Kind.MOVE, f"{ctx.player.name} opens the door {ex.direction}."), exclude=[ctx.player])
+    ctx.to_room(
+        room,
+        Reply(Kind.MOVE, f"{ctx.player.name} opens the door {ex.direction}."),
+        exclude=[ctx.player],
+    )
     ctx.game.refresh_room(room)
     return Reply.info(f"You open the door to the {ex.direction}.")
 

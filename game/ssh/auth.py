@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import asyncssh
@@ -17,6 +19,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from game.ssh.names import RULE, Login, parse_login
+
+KbdIntChallenge = bool | tuple[str, str, str, list[tuple[str, bool]]]
+KbdIntResponse = Sequence[str]
 
 if TYPE_CHECKING:
     from game.ssh.server import SshFront
@@ -54,10 +59,8 @@ class GameSSHServer(asyncssh.SSHServer):
     def _banner(self, message: str) -> None:
         if self.conn is not None and not self._banner_sent:
             self._banner_sent = True
-            try:
+            with contextlib.suppress(OSError):  # auth already over: nothing to tell
                 self.conn.send_auth_banner(message + "\r\n")
-            except OSError:
-                pass
 
     def begin_auth(self, username: str) -> bool:
         self.login = parse_login(username)
@@ -97,9 +100,7 @@ class GameSSHServer(asyncssh.SSHServer):
     def kbdint_auth_supported(self) -> bool:
         return True
 
-    def get_kbdint_challenge(
-        self, username: str, lang: str, submethods: str
-    ) -> asyncssh.KbdIntChallenge:
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> KbdIntChallenge:
         if not self.login.valid:
             return False
         account = self.store.account(self.login.name)
@@ -118,8 +119,8 @@ class GameSSHServer(asyncssh.SSHServer):
         return ("", "", "", [("Password: ", False)])
 
     async def validate_kbdint_response(
-        self, username: str, responses: asyncssh.KbdIntResponse
-    ) -> asyncssh.KbdIntChallenge:
+        self, username: str, responses: KbdIntResponse
+    ) -> KbdIntChallenge:
         hasher = self.front.hasher
         if self.new_account:
             if len(responses) != 2 or responses[0] != responses[1]:
@@ -137,7 +138,7 @@ class GameSSHServer(asyncssh.SSHServer):
             log.info("password_refused", player=self.login.name, address=self.address)
             return False
 
-    def _retry(self, why: str) -> asyncssh.KbdIntChallenge:
+    def _retry(self, why: str) -> KbdIntChallenge:
         return (
             "sshrealm",
             why + " Try again.",

@@ -43,10 +43,12 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.pending: list[bytes] = []
 
     # -- requests --------------------------------------------------------------------------------
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
 
-    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object) -> bool:  # type: ignore[override]
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object
+    ) -> bool:
         self.term = term_type or ""
         if term_size[0] and term_size[1]:
             self.size = (term_size[0], term_size[1])
@@ -84,7 +86,9 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
 
     def _run_exec(self, command: str) -> None:
         screen = ExecFrontEnd()
-        session = self.front.game.connect(self.login.name, screen, kind="exec", address=self.address)
+        session = self.front.game.connect(
+            self.login.name, screen, kind="exec", address=self.address
+        )
         try:
             session.submit(command)
         finally:
@@ -103,7 +107,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         session = self.front.game.connect(self.login.name, line, kind="line", address=self.address)
         self.session = session
         line.on_line = session.submit
-        session.send([Reply.info(WELCOME.format(name=session.name)), Reply.room(session.game.world.view(session.player.room, session.player))])
+        session.send(_greeting(session))
         for data in self.pending:
             line.feed(data)
         self.pending.clear()
@@ -115,13 +119,15 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         game = self.front.game
         session = game.connect(self.login.name, _Deferred(), kind="tui", address=self.address)
         self.session = session
-        tui = TuiSession(session, _ChannelWriter(self.chan), size=self.size, term=self.term or "xterm")
+        tui = TuiSession(
+            session, _ChannelWriter(self.chan), size=self.size, term=self.term or "xterm"
+        )
         session.front_end = tui
         self.tui = tui
         for data in self.pending:
             tui.feed(data)
         self.pending.clear()
-        tui.deliver([Reply.info(WELCOME.format(name=session.name)), Reply.room(game.world.view(session.player.room, session.player))])
+        tui.deliver(_greeting(session))
         task = asyncio.get_running_loop().create_task(self._run_tui(tui))
         self.front.tasks.add(task)
         task.add_done_callback(self.front.tasks.discard)
@@ -172,6 +178,11 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             self.front.game.disconnect(self.session)
         if self.chan is not None and not self.chan.is_closing():
             self.chan.exit(status)
+
+
+def _greeting(session: Session) -> list[Reply]:
+    view = session.game.world.view(session.player.room, session.player)
+    return [Reply.info(WELCOME.format(name=session.name)), Reply.room(view)]
 
 
 class _ChannelWriter:

@@ -10,69 +10,29 @@ half-loaded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from game.world.model import DIRECTIONS, Area, Content, Door, Exit, ItemDef, NpcDef, Placement, Room
+from game.world.economy_rules import load_economy, load_shops, parse_gather
+from game.world.model import (
+    DIRECTIONS,
+    Area,
+    Content,
+    Door,
+    Exit,
+    ItemDef,
+    NpcDef,
+    Placement,
+    Room,
+    Shop,
+)
 from game.world.problems import ContentError, Problem, suggest
-from game.world.source import LocatedDict, Where, YamlProblem, load_yaml, where_of
+from game.world.reader import Reader as _Reader
+from game.world.reader import full_ref
+from game.world.source import LocatedDict, Where, where_of
 
-AREA_FILES = ("area.yaml", "rooms.yaml", "items.yaml", "npcs.yaml")
-
-
-class _Reader:
-    """Reads one area folder, collecting problems instead of stopping at the first."""
-
-    def __init__(self, root: Path, problems: list[Problem]) -> None:
-        self.root = root
-        self.problems = problems
-
-    def error(self, where: Where, message: str) -> None:
-        self.problems.append(Problem(where, message))
-
-    def warn(self, where: Where, message: str) -> None:
-        self.problems.append(Problem(where, message, "warning"))
-
-    def file(self, path: Path) -> Any:
-        try:
-            return load_yaml(path, str(path.relative_to(self.root.parent)))
-        except YamlProblem as exc:
-            self.error(exc.where, exc.message)
-            return None
-
-    def field(self, node: LocatedDict, key: str, kind: type, *, required: bool = True) -> Any:
-        if key not in node:
-            if required:
-                self.error(node.where, f"missing required field {key!r}")
-            return None
-        value = node[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if not ok:
-            self.error(
-                where_of(node, key),
-                f"{key!r} must be {_kind_name(kind)}, not {_kind_name(type(value))}",
-            )
-            return None
-        return value
-
-    def unknown_keys(self, node: LocatedDict, allowed: set[str], what: str) -> None:
-        for key in node:
-            if key not in allowed:
-                self.error(
-                    where_of(node, key),
-                    f"unknown field {key!r} in {what}{suggest(key, sorted(allowed))}",
-                )
-
-
-def _kind_name(kind: type) -> str:
-    return {str: "text", int: "a whole number", bool: "true or false", list: "a list"}.get(
-        kind, "a mapping" if issubclass(kind, dict) else kind.__name__
-    )
-
-
-def full_ref(area: str, ref: str) -> str:
-    """``"hall"`` inside area ``town`` is ``"town:hall"``; full refs pass through."""
-    return ref if ":" in ref else f"{area}:{ref}"
+AREA_FILES = ("area.yaml", "rooms.yaml", "items.yaml", "npcs.yaml", "shops.yaml")
 
 
 def normalize_direction(word: str) -> str:
@@ -88,18 +48,29 @@ def load_content(root: Path) -> Content:
     rooms: dict[str, Room] = {}
     items: dict[str, ItemDef] = {}
     npcs: dict[str, NpcDef] = {}
+    shops: dict[str, Shop] = {}
     refs: list[tuple[Where, str, str]] = []  # (where, kind, full ref) checked at the end
     if not root.is_dir():
         raise ContentError([Problem(Where(str(root), 1, 1), "content folder not found")])
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         _load_area(reader, folder, areas, rooms, items, npcs, refs)
+        load_shops(reader, folder, shops, refs)
+    economy = load_economy(reader, root / "economy.yaml", refs)
     _check_refs(reader, refs, rooms, items, npcs)
     if not areas and not problems:
         problems.append(Problem(Where(str(root), 1, 1), "no areas found (need <area>/area.yaml)"))
     start = _start_room(areas, rooms)
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
-    return Content(areas=areas, rooms=rooms, items=items, npcs=npcs, start_room=start)
+    return Content(
+        areas=areas,
+        rooms=rooms,
+        items=items,
+        npcs=npcs,
+        start_room=start,
+        economy=economy,
+        shops=shops,
+    )
 
 
 def _start_room(areas: dict[str, Area], rooms: dict[str, Room]) -> str:
@@ -163,7 +134,7 @@ def _load_area(
     if start:
         refs.append((where_of(meta, "start"), "room", full_ref(area_id, start)))
 
-    def add(table: dict[str, Any], entry: LocatedDict, build: Callable[[str], Any]) -> None:
+    def add(table: dict[str, Any], entry: LocatedDict, build: Callable[[str], object]) -> None:
         raw = reader.field(entry, "id", str)
         if raw is None:
             return
@@ -179,11 +150,11 @@ def _load_area(
             table[ref] = built
 
     for entry in _entries(reader, folder / "items.yaml"):
-        add(items, entry, lambda ref, e=entry: _item(reader, e, ref))
+        add(items, entry, partial(_item, reader, entry))
     for entry in _entries(reader, folder / "npcs.yaml"):
-        add(npcs, entry, lambda ref, e=entry: _npc(reader, e, ref))
+        add(npcs, entry, partial(_npc, reader, entry))
     for entry in _entries(reader, folder / "rooms.yaml"):
-        add(rooms, entry, lambda ref, e=entry: _room(reader, e, ref, area_id, refs))
+        add(rooms, entry, partial(_room, reader, entry, area=area_id, refs=refs))
 
 
 def _keywords(reader: _Reader, entry: LocatedDict, name: str) -> tuple[str, ...]:
@@ -300,7 +271,19 @@ def _room(
 ) -> Room | None:
     reader.unknown_keys(
         entry,
-        {"id", "title", "description", "brief", "exits", "items", "npcs", "coordinates"},
+        {
+            "id",
+            "title",
+            "description",
+            "brief",
+            "exits",
+            "items",
+            "npcs",
+            "coordinates",
+            "gather",
+            "features",
+            "reward",
+        },
         "room",
     )
     title = reader.field(entry, "title", str)
@@ -317,8 +300,17 @@ def _room(
         exits=_exits(reader, entry, area, refs),
         items=_placements(reader, entry, "items", area, refs),
         npcs=_placements(reader, entry, "npcs", area, refs),
-        coordinates=tuple(coords) if isinstance(coords, list) and len(coords) == 3 else None,  # type: ignore[arg-type]
+        coordinates=_coordinates(coords),
+        gather=parse_gather(reader, entry, area, refs),
+        features=tuple(str(f) for f in entry.get("features") or ()),
+        reward=reader.field(entry, "reward", int, required=False),
     )
+
+
+def _coordinates(raw: object) -> tuple[int, int, int] | None:
+    if isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, int) for v in raw):
+        return (raw[0], raw[1], raw[2])
+    return None
 
 
 def _check_refs(

@@ -84,6 +84,17 @@ class Placement:
 
 
 @dataclass(frozen=True, slots=True)
+class GatherSpot:
+    """Where a gathering skill yields an item: ``fish`` at the harbour gives herring."""
+
+    skill: str
+    item: str
+    level: int = 1
+    xp: int = 10
+    chance: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class Room:
     id: str
     area: str
@@ -94,6 +105,9 @@ class Room:
     items: tuple[Placement, ...] = ()
     npcs: tuple[Placement, ...] = ()
     coordinates: tuple[int, int, int] | None = None
+    gather: tuple[GatherSpot, ...] = ()
+    features: tuple[str, ...] = ()
+    reward: int | None = None
 
     def exit(self, direction: str) -> Exit | None:
         for ex in self.exits:
@@ -111,6 +125,56 @@ class Area:
     flags: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SkillDef:
+    id: str
+    label: str
+    verb: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """Turn ``inputs`` into one ``output`` with a skill, where the room has ``feature``."""
+
+    output: str
+    skill: str
+    inputs: Mapping[str, int]
+    level: int = 1
+    xp: int = 10
+    feature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    """A shop in a room: ``sells`` is what players buy (item -> price), ``buys`` what it takes."""
+
+    id: str
+    room: str
+    keeper: str | None
+    sells: Mapping[str, int]
+    buys: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class EconomyRules:
+    """Prices, rewards and tiers from ``content/economy.yaml``: tuned by authors, not code."""
+
+    prices: Mapping[str, int] = field(default_factory=dict)
+    daily_bonus: int = 10
+    first_visit: int = 1
+    free_daily_quota: int = 50
+    premium_price: int = 100
+    premium_days: int = 30
+    pay_confirm_above: int = 100
+    skills: Mapping[str, SkillDef] = field(default_factory=dict)
+    recipes: Mapping[str, Recipe] = field(default_factory=dict)
+    xp_levels: tuple[int, ...] = (0, 50, 120, 220, 360, 550, 800, 1100, 1500, 2000)
+
+    def level(self, xp: int) -> int:
+        """Level 1 at 0 XP; each threshold passed adds one."""
+        return sum(1 for threshold in self.xp_levels if xp >= threshold)
+
+
 @dataclass(frozen=True)
 class Content:
     """One consistent, validated world. Reloads build a new one and swap it whole."""
@@ -120,6 +184,14 @@ class Content:
     items: Mapping[str, ItemDef]
     npcs: Mapping[str, NpcDef]
     start_room: str
+    economy: EconomyRules = field(default_factory=EconomyRules)
+    shops: Mapping[str, Shop] = field(default_factory=dict)
+
+    def shop_in(self, room_id: str) -> Shop | None:
+        for shop in self.shops.values():
+            if shop.room == room_id:
+                return shop
+        return None
 
     def area_start(self, room_id: str) -> str:
         """Where a player in ``room_id`` goes if that room disappears in a reload."""

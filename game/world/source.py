@@ -44,13 +44,13 @@ def _where(node: yaml.Node, path: str) -> Where:
 class _Loader(yaml.SafeLoader):
     source_path = "<string>"
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
         self.flatten_mapping(node)
         out = LocatedDict()
         out.where = _where(node, self.source_path)
         out.key_where = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             key = str(key)
             if key in out:
                 raise DuplicateKey(
@@ -59,15 +59,12 @@ class _Loader(yaml.SafeLoader):
                     f"duplicate key {key!r}",
                     key_node.start_mark,
                 )
-            out[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            out[key] = self.construct_object(value_node, deep=True)
             out.key_where[key] = _where(value_node, self.source_path)
         return out
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> Any:  # type: ignore[override]
-        out = LocatedList(
-            self.construct_object(child, deep=True)  # type: ignore[no-untyped-call]
-            for child in node.value
-        )
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> Any:
+        out = LocatedList(self.construct_object(child, deep=True) for child in node.value)
         out.where = _where(node, self.source_path)
         return out
 
@@ -104,7 +101,7 @@ def load_yaml_text(text: str, name: str) -> Any:
     except yaml.YAMLError as exc:
         raise YamlProblem(Where(name, 1, 1), str(exc)) from exc
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 def where_of(node: Any, key: str | None = None, fallback: Where | None = None) -> Where:

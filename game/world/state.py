@@ -85,7 +85,9 @@ class World:
         account = self.store.account(name)
         if account is None:
             raise KeyError(name)
-        room = account.room if account.room in self.content.rooms else self.content.start_room
+        room = account.room
+        if room is None or room not in self.content.rooms:
+            room = self.content.start_room
         player = Player(account.name, room, account.role, self.store.inventory(account.name))
         self.online[player.key] = player
         return player
@@ -170,9 +172,7 @@ class World:
             if ex.door is not None and not self.is_open(room.id, ex):
                 label += " (closed door)"
             exits.append(label)
-        npcs = tuple(
-            self.content.npcs[p.ref].name for p in room.npcs if p.ref in self.content.npcs
-        )
+        npcs = tuple(self.content.npcs[p.ref].name for p in room.npcs if p.ref in self.content.npcs)
         return RoomView(
             id=room.id,
             title=room.title,

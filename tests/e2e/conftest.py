@@ -38,10 +38,14 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
 @pytest.fixture(scope="session")
 def keys() -> dict[str, asyncssh.SSHKey]:
     """One ed25519 key per test player name, made once per run."""
-    return {name: asyncssh.generate_private_key("ssh-ed25519") for name in ("ana", "bob", "cyra", "eve")}
+    return {
+        name: asyncssh.generate_private_key("ssh-ed25519") for name in ("ana", "bob", "cyra", "eve")
+    }
 
 
-async def connect(port: int, user: str, key: asyncssh.SSHKey | None) -> asyncssh.SSHClientConnection:
+async def connect(
+    port: int, user: str, key: asyncssh.SSHKey | None
+) -> asyncssh.SSHClientConnection:
     return await asyncssh.connect(
         "127.0.0.1",
         port,
@@ -61,9 +65,9 @@ class Reader:
         self.seen = b""
         self.pos = 0
 
-    async def until(self, text: str, timeout: float = 10.0) -> str:
+    async def until(self, text: str, within: float = 10.0) -> str:
         wanted = text.encode()
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while (found := self.seen.find(wanted, self.pos)) < 0:
                 chunk = await self.process.stdout.read(65536)
                 if not chunk:

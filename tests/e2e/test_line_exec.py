@@ -8,7 +8,9 @@ from game.app import Server
 from tests.e2e.conftest import Reader, connect, e2e_settings
 
 
-async def test_exec_look_prints_room_plainly(server: Server, keys: dict[str, asyncssh.SSHKey]) -> None:
+async def test_exec_look_prints_room_plainly(
+    server: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
     async with await connect(server.ssh_port, "ana", keys["ana"]) as conn:
         result = await conn.run("look", encoding=None)
     assert result.exit_status == 0
@@ -17,7 +19,9 @@ async def test_exec_look_prints_room_plainly(server: Server, keys: dict[str, asy
     assert b"\x1b" not in result.stdout
 
 
-async def test_exec_unknown_command_exits_1_on_stderr(server: Server, keys: dict[str, asyncssh.SSHKey]) -> None:
+async def test_exec_unknown_command_exits_1_on_stderr(
+    server: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
     async with await connect(server.ssh_port, "ana", keys["ana"]) as conn:
         result = await conn.run("dance wildly", encoding=None)
     assert result.exit_status == 1
@@ -49,7 +53,9 @@ async def test_line_mode_plain_suffix_and_dumb_pty_echo(
     server: Server, keys: dict[str, asyncssh.SSHKey]
 ) -> None:
     async with await connect(server.ssh_port, "ana+plain", keys["ana"]) as conn:
-        proc = await conn.create_process(encoding=None, term_type="xterm-256color", term_size=(80, 24))
+        proc = await conn.create_process(
+            encoding=None, term_type="xterm-256color", term_size=(80, 24)
+        )
         reader = Reader(proc)
         await reader.until("You see a notice board.")
         proc.stdin.write(b"lokx\x7f\x7fok\r")
@@ -122,7 +128,9 @@ async def test_password_account_for_keyless_client(server: Server) -> None:
         raise AssertionError("a wrong password was accepted")
 
 
-async def test_restart_keeps_location_and_host_key(tmp_path, keys: dict[str, asyncssh.SSHKey]) -> None:  # type: ignore[no-untyped-def]
+async def test_restart_keeps_location_and_host_key(
+    tmp_path, keys: dict[str, asyncssh.SSHKey]
+) -> None:  # type: ignore[no-untyped-def]
     settings = e2e_settings(tmp_path / "var")
     first = Server(settings)
     await first.start()
@@ -144,7 +152,9 @@ async def test_restart_keeps_location_and_host_key(tmp_path, keys: dict[str, asy
     assert "brass lantern" in str(inv.stdout)
 
 
-async def test_reconnect_takes_over_the_body(server: Server, keys: dict[str, asyncssh.SSHKey]) -> None:
+async def test_reconnect_takes_over_the_body(
+    server: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
     async with await connect(server.ssh_port, "ana", keys["ana"]) as first:
         p1 = await first.create_process(encoding=None)
         r1 = Reader(p1)

@@ -30,7 +30,7 @@ def test_go_moves_and_persists(game: Game) -> None:
 
 def test_others_see_arrival_departure_say_and_emote(game: Game) -> None:
     ana, _ = join(game, "ana")
-    bo, bo_screen = join(game, "Bo")
+    _bo, bo_screen = join(game, "Bo")
     run(ana, "say hello there")
     assert 'ana says, "hello there"' in bo_screen.text
     run(ana, ":waves")
@@ -124,7 +124,11 @@ def test_every_command_has_help_with_usage(game: Game) -> None:
 def test_who_lists_players(game: Game) -> None:
     ana, _ = join(game, "ana")
     join(game, "bo")
-    assert run(ana, "who").lines() == ["2 players online:", "ana, in Town Square", "bo, in Town Square"]
+    assert run(ana, "who").lines() == [
+        "2 players online:",
+        "ana, in Town Square",
+        "bo, in Town Square",
+    ]
 
 
 def test_quit_closes_session(game: Game) -> None:

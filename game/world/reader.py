@@ -1,0 +1,69 @@
+"""Reading located YAML entries: typed fields, unknown keys, problems collected, not raised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from game.world.problems import Problem, suggest
+from game.world.source import LocatedDict, Where, YamlProblem, load_yaml, where_of
+
+
+class Reader:
+    """Reads one area folder, collecting problems instead of stopping at the first."""
+
+    def __init__(self, root: Path, problems: list[Problem]) -> None:
+        self.root = root
+        self.problems = problems
+
+    def error(self, where: Where, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def warn(self, where: Where, message: str) -> None:
+        self.problems.append(Problem(where, message, "warning"))
+
+    def file(self, path: Path) -> Any:
+        try:
+            return load_yaml(path, str(path.relative_to(self.root.parent)))
+        except YamlProblem as exc:
+            self.error(exc.where, exc.message)
+            return None
+
+    def field(self, node: LocatedDict, key: str, kind: type, *, required: bool = True) -> Any:
+        if key not in node:
+            if required:
+                self.error(node.where, f"missing required field {key!r}")
+            return None
+        value = node[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.error(
+                where_of(node, key),
+                f"{key!r} must be {_kind_name(kind)}, not {_kind_name(type(value))}",
+            )
+            return None
+        return value
+
+    def unknown_keys(self, node: LocatedDict, allowed: set[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.error(
+                    where_of(node, key),
+                    f"unknown field {key!r} in {what}{suggest(key, sorted(allowed))}",
+                )
+
+
+def _kind_name(kind: type) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+    if kind in names:
+        return names[kind]
+    if issubclass(kind, list):
+        return "a list"
+    return "a mapping" if issubclass(kind, dict) else kind.__name__
+
+
+def full_ref(area: str, ref: str) -> str:
+    """``"hall"`` inside area ``town`` is ``"town:hall"``; full refs pass through."""
+    return ref if ":" in ref else f"{area}:{ref}"
