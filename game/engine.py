@@ -102,16 +102,32 @@ class Engine:
         return replies
 
     def _run(self, ctx: Context, spec: CommandSpec, args: str) -> list[Reply]:
+        """Gate, then run; a priced command and its charge commit in one transaction."""
+        price = self.game.world.content.economy.prices.get(spec.name, 0)
         try:
             for gate in self.gates:
                 refusal = gate(ctx, spec, args)
                 if refusal is not None:
                     return [refusal]
-            result: Result = spec.func(ctx, args)
+            if price <= 0:
+                return _as_list(spec.func(ctx, args))
+            refusal = self.game.wallet.refusal(ctx.player.name, spec.name, price)
+            if refusal is not None:
+                return [refusal]
+            with self.game.ledger.atomic():
+                replies = _as_list(spec.func(ctx, args))
+                if all(r.ok for r in replies):
+                    replies.append(
+                        self.game.wallet.charge_command(ctx.player.name, spec.name, price)
+                    )
+                return replies
         except Exception:
             log.exception("command_failed", player=ctx.player.name, command=spec.name, args=args)
             return [Reply.error(APOLOGY)]
-        return result if isinstance(result, list) else [result]
+
+
+def _as_list(result: Result) -> list[Reply]:
+    return result if isinstance(result, list) else [result]
 
 
 _ALL_DIRECTIONS = frozenset(

@@ -14,6 +14,7 @@ from types import ModuleType
 
 import structlog
 
+from economy import Ledger, Tiers, Transfer
 from game.commands import info, items, movement, speech
 from game.commands.base import Registry
 from game.config import Settings
@@ -22,6 +23,7 @@ from game.port import FrontEnd
 from game.reply import Kind, Reply, StatusView
 from game.session import Session, Sessions
 from game.store import Store
+from game.wallet import Wallet
 from game.world.model import Content
 from game.world.state import Player, World
 
@@ -51,6 +53,9 @@ class Game:
         self.clock = clock
         self.rng = rng or random.Random()
         self.store = Store(conn)
+        self.ledger = Ledger(conn, clock)
+        self.tiers = Tiers(conn, clock)
+        self.wallet = Wallet(self, self.ledger, self.tiers)
         self.world = World(content, self.store, clock)
         self.sessions = Sessions()
         self.registry = Registry.from_modules(modules)
@@ -58,6 +63,7 @@ class Game:
         self.move_listeners: list[Callable[[Player, str, str, str], None]] = []
         self.speech_listeners: list[Callable[[Player, str, str], None]] = []
         self.item_listeners: list[Callable[[Player, str, str, int], None]] = []
+        self.token_listeners: list[Callable[[str, int, Transfer], None]] = []
 
     # -- accounts ------------------------------------------------------------------------------
     def ensure_account(self, name: str, *, password_hash: str | None = None) -> None:
@@ -120,7 +126,13 @@ class Game:
 
     # -- what front ends show ------------------------------------------------------------------
     def status(self, player: Player) -> StatusView:
-        return StatusView(name=player.name, location=self.world.room(player.room).title)
+        return StatusView(
+            name=player.name,
+            location=self.world.room(player.room).title,
+            tokens=self.wallet.balance(player.name),
+            tier=self.wallet.tier(player.name),
+            quota_left=self.wallet.quota_left(player.name),
+        )
 
     def completions(self, player: Player) -> list[str]:
         room = self.world.room(player.room)

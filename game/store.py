@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
+CREATE TABLE IF NOT EXISTS players (
     name          TEXT PRIMARY KEY COLLATE NOCASE,
     display       TEXT NOT NULL,
     role          TEXT NOT NULL DEFAULT 'player' CHECK (role IN ('player','builder','admin')),
@@ -23,15 +23,15 @@ CREATE TABLE IF NOT EXISTS accounts (
     room          TEXT,
     last_login_ms INTEGER
 ) STRICT;
-CREATE TABLE IF NOT EXISTS account_keys (
+CREATE TABLE IF NOT EXISTS player_keys (
     fingerprint TEXT PRIMARY KEY,
-    account     TEXT NOT NULL REFERENCES accounts(name),
+    account     TEXT NOT NULL REFERENCES players(name),
     public_key  TEXT NOT NULL,
     added_ms    INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX IF NOT EXISTS account_keys_account ON account_keys(account);
+CREATE INDEX IF NOT EXISTS player_keys_account ON player_keys(account);
 CREATE TABLE IF NOT EXISTS inventory (
-    account TEXT NOT NULL REFERENCES accounts(name),
+    account TEXT NOT NULL REFERENCES players(name),
     item    TEXT NOT NULL,
     count   INTEGER NOT NULL CHECK (count > 0),
     PRIMARY KEY (account, item)
@@ -78,7 +78,7 @@ class Store:
 
     def account(self, name: str) -> Account | None:
         row = self.conn.execute(
-            "SELECT display, role, password_hash, screenreader, room FROM accounts WHERE name=?",
+            "SELECT display, role, password_hash, screenreader, room FROM players WHERE name=?",
             (name,),
         ).fetchone()
         return Account(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
@@ -87,7 +87,7 @@ class Store:
         self, name: str, now_ms: int, *, room: str, password_hash: str | None = None
     ) -> Account:
         self.conn.execute(
-            "INSERT INTO accounts(name, display, created_ms, password_hash, room)"
+            "INSERT INTO players(name, display, created_ms, password_hash, room)"
             " VALUES (?,?,?,?,?)",
             (name, name, now_ms, password_hash, room),
         )
@@ -97,35 +97,35 @@ class Store:
 
     def keys(self, name: str) -> list[str]:
         rows = self.conn.execute(
-            "SELECT fingerprint FROM account_keys WHERE account=?", (name,)
+            "SELECT fingerprint FROM player_keys WHERE account=?", (name,)
         ).fetchall()
         return [r[0] for r in rows]
 
     def key_owner(self, fingerprint: str) -> str | None:
         row = self.conn.execute(
-            "SELECT account FROM account_keys WHERE fingerprint=?", (fingerprint,)
+            "SELECT account FROM player_keys WHERE fingerprint=?", (fingerprint,)
         ).fetchone()
         return str(row[0]) if row else None
 
     def add_key(self, name: str, fingerprint: str, public_key: str, now_ms: int) -> None:
         self.conn.execute(
-            "INSERT INTO account_keys(fingerprint, account, public_key, added_ms) VALUES (?,?,?,?)",
+            "INSERT INTO player_keys(fingerprint, account, public_key, added_ms) VALUES (?,?,?,?)",
             (fingerprint, name, public_key, now_ms),
         )
 
     def set_room(self, name: str, room: str) -> None:
-        self.conn.execute("UPDATE accounts SET room=? WHERE name=?", (room, name))
+        self.conn.execute("UPDATE players SET room=? WHERE name=?", (room, name))
 
     def set_role(self, name: str, role: str) -> bool:
         return (
-            self.conn.execute("UPDATE accounts SET role=? WHERE name=?", (role, name)).rowcount > 0
+            self.conn.execute("UPDATE players SET role=? WHERE name=?", (role, name)).rowcount > 0
         )
 
     def set_screenreader(self, name: str, on: bool) -> None:
-        self.conn.execute("UPDATE accounts SET screenreader=? WHERE name=?", (int(on), name))
+        self.conn.execute("UPDATE players SET screenreader=? WHERE name=?", (int(on), name))
 
     def touch_login(self, name: str, now_ms: int) -> None:
-        self.conn.execute("UPDATE accounts SET last_login_ms=? WHERE name=?", (now_ms, name))
+        self.conn.execute("UPDATE players SET last_login_ms=? WHERE name=?", (now_ms, name))
 
     def inventory(self, name: str) -> Counter[str]:
         rows = self.conn.execute("SELECT item, count FROM inventory WHERE account=?", (name,))
