@@ -1,4 +1,4 @@
-"""Apply one typed line to the world: parse -> gate -> run -> publish.
+"""Apply one typed line to the world: parse -> gate -> run -> charge -> publish.
 
 This is the only path from a player's keyboard to the world, for every front end. It
 cleans the line (control characters and escape sequences never reach anyone), refuses
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import structlog
 
+from bridge.events import CommandRun
 from game.commands.base import CommandSpec, Context, Result, may_use
 from game.reply import Reply
 from game.text import clean
@@ -31,17 +31,6 @@ SHORTCUTS = {"'": "say", '"': "say", ":": "emote"}
 APOLOGY = "Sorry, that command failed on our side. It has been logged; nothing else changed."
 
 
-@dataclass(frozen=True, slots=True)
-class Executed:
-    """What the engine tells listeners (metrics, activity log, bridge) after each command."""
-
-    player: str
-    verb: str
-    line: str
-    ok: bool
-    duration_ms: float
-
-
 Gate = Callable[[Context, CommandSpec, str], Reply | None]
 
 
@@ -49,7 +38,6 @@ class Engine:
     def __init__(self, game: Game) -> None:
         self.game = game
         self.gates: list[Gate] = []
-        self.listeners: list[Callable[[Executed], None]] = []
 
     def parse(self, line: str) -> tuple[str, str]:
         if line[0] in SHORTCUTS:
@@ -93,12 +81,17 @@ class Engine:
         ctx = Context(self.game, player, session)
         replies = self._run(ctx, spec, args)
         ok = all(r.ok for r in replies)
-        done = Executed(player.name, spec.name, line, ok, (time.perf_counter() - started) * 1000)
-        for listener in self.listeners:
-            try:
-                listener(done)
-            except Exception:
-                log.exception("listener_failed", listener=repr(listener))
+        elapsed = (time.perf_counter() - started) * 1000
+        self.game.publish(
+            CommandRun(
+                ts=self.game.now(),
+                player=player.name,
+                verb=spec.name,
+                line=line,
+                ok=ok,
+                duration_ms=elapsed,
+            )
+        )
         return replies
 
     def _run(self, ctx: Context, spec: CommandSpec, args: str) -> list[Reply]:

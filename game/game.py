@@ -14,7 +14,9 @@ from types import ModuleType
 
 import structlog
 
-from economy import Ledger, Tiers, Transfer
+from bridge.bus import EventBus
+from bridge.events import Event, PlayerJoined, PlayerLeft
+from economy import Ledger, Tiers
 from game.commands import info, items, movement, speech
 from game.commands.base import Registry
 from game.config import Settings
@@ -60,10 +62,8 @@ class Game:
         self.sessions = Sessions()
         self.registry = Registry.from_modules(modules)
         self.engine = Engine(self)
-        self.move_listeners: list[Callable[[Player, str, str, str], None]] = []
-        self.speech_listeners: list[Callable[[Player, str, str], None]] = []
-        self.item_listeners: list[Callable[[Player, str, str, int], None]] = []
-        self.token_listeners: list[Callable[[str, int, Transfer], None]] = []
+        self.bus = EventBus()
+        self.listeners: list[Callable[[Event], None]] = []
 
     # -- accounts ------------------------------------------------------------------------------
     def ensure_account(self, name: str, *, password_hash: str | None = None) -> None:
@@ -94,10 +94,20 @@ class Game:
             )
             self.refresh_room(player.room)
         log.info("session_started", player=player.name, session=session.id, kind=kind)
+        self.publish(
+            PlayerJoined(ts=self.now(), player=player.name, session_id=session.id, front_end=kind)
+        )
         return session
 
-    def disconnect(self, session: Session) -> None:
+    def disconnect(self, session: Session, reason: str = "disconnected") -> None:
         """The connection is gone: drop the session and, if it was the last, the body."""
+        if session.kind != "exec" and not session.gone:
+            session.gone = True
+            self.publish(
+                PlayerLeft(
+                    ts=self.now(), player=session.player.name, session_id=session.id, reason=reason
+                )
+            )
         session.closed = True
         self.sessions.remove(session)
         if session.kind == "exec" or self.sessions.get(session.player.name) is not None:
@@ -108,18 +118,19 @@ class Game:
         self.refresh_room(player.room)
         log.info("session_ended", player=player.name, session=session.id)
 
-    # -- hooks other packages listen to (activity log, bridge events, rewards) ----------------
-    def on_move(self, player: Player, old: str, new: str, via: str) -> None:
-        for listener in self.move_listeners:
-            listener(player, old, new, via)
+    # -- events ------------------------------------------------------------------------------
+    def publish(self, event: Event) -> None:
+        """Fan an event out: in-process listeners first (activity log, metrics), then the
+        plugin bus. Neither can raise into the caller or block it."""
+        for listener in self.listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("listener_failed", listener=repr(listener), event=event.name)
+        self.bus.publish(event)
 
-    def on_speech(self, player: Player, how: str, text: str) -> None:
-        for listener in self.speech_listeners:
-            listener(player, how, text)
-
-    def on_item(self, player: Player, how: str, item: str, count: int) -> None:
-        for listener in self.item_listeners:
-            listener(player, how, item, count)
+    def now(self) -> float:
+        return float(self.clock())
 
     def refresh_room(self, room: str) -> None:
         self.sessions.refresh_room(room, lambda p: self.world.view(p.room, p))

@@ -38,6 +38,7 @@ class Session:
         self.kind = kind
         self.address = address
         self.closed = False
+        self.gone = False  # PlayerLeft published
         self.last_input_ms = game.clock()
         self.on_close: Callable[[], None] | None = None
 

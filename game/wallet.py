@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
+from bridge.events import TokensCharged, TokensCredited
 from economy import MINT, SINK, InsufficientFunds, Ledger, Reason, Tiers, Transfer
 from game.reply import Kind, Reply
 
@@ -121,8 +122,17 @@ class Wallet:
         session = self.game.sessions.get(name)
         if session is not None:
             session.front_end.set_status(self.game.status(session.player))
-        for listener in self.game.token_listeners:
-            listener(name, delta, transfer)
+        kind = TokensCredited if delta > 0 else TokensCharged
+        self.game.publish(
+            kind(
+                ts=self.game.now(),
+                player=name,
+                amount=abs(delta),
+                reason=transfer.reason.label,
+                balance=self.balance(name),
+                transfer_id=str(transfer.id),
+            )
+        )
 
 
 __all__ = ["InsufficientFunds", "Wallet", "account_of"]

@@ -43,7 +43,6 @@ def get(ctx: Context, args: str) -> Result:
     what = item.name if count == 1 else f"{count} x {item.name}"
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} picks up {what}."), exclude=[player])
     ctx.game.refresh_room(player.room)
-    ctx.game.on_item(player, "get", item.id, count)
     return Reply.info(f"You pick up {what}.")
 
 
@@ -71,7 +70,6 @@ def drop(ctx: Context, args: str) -> Result:
     what = item.name if count == 1 else f"{count} x {item.name}"
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} drops {what}."), exclude=[player])
     ctx.game.refresh_room(player.room)
-    ctx.game.on_item(player, "drop", item.id, count)
     return Reply.info(f"You drop {what}.")
 
 
@@ -107,5 +105,4 @@ def give(ctx: Context, args: str) -> Result:
         Reply(Kind.MOVE, f"{player.name} gives {what} to {receiver.name}."),
         exclude=[player, receiver],
     )
-    ctx.game.on_item(player, "give", item.id, count)
     return Reply.info(f"You give {what} to {receiver.name}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bridge.events import PlayerMoved
 from game.commands.base import Context, Result, command
 from game.reply import Kind, Reply
 from game.text import join_words
@@ -48,7 +49,11 @@ def go(ctx: Context, args: str) -> Result:
     )
     ctx.game.refresh_room(old)
     ctx.game.refresh_room(ex.to)
-    ctx.game.on_move(player, old, ex.to, ex.direction)
+    ctx.game.publish(
+        PlayerMoved(
+            ts=ctx.game.now(), player=player.name, from_room=old, to_room=ex.to, via=ex.direction
+        )
+    )
     return Reply.room(world.view(ex.to, player))
 
 

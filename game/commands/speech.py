@@ -3,6 +3,7 @@ already been cleaned of control characters by the engine and is never parsed as 
 
 from __future__ import annotations
 
+from bridge.events import PlayerEmoted, PlayerSaid, PlayerTold
 from game.commands.base import Context, Result, command
 from game.reply import Kind, Reply
 
@@ -19,7 +20,7 @@ def say(ctx: Context, args: str) -> Result:
         return Reply.error("Say what?")
     player = ctx.player
     ctx.to_room(player.room, Reply(Kind.SAY, f'{player.name} says, "{args}"'), exclude=[player])
-    ctx.game.on_speech(player, "say", args)
+    ctx.game.publish(PlayerSaid(ts=ctx.game.now(), player=player.name, room=player.room, text=args))
     return Reply(Kind.SAY, f'You say, "{args}"')
 
 
@@ -40,7 +41,9 @@ def emote(ctx: Context, args: str) -> Result:
     if text[-1] not in ".!?":
         text += "."
     ctx.to_room(player.room, Reply(Kind.EMOTE, text), exclude=[player])
-    ctx.game.on_speech(player, "emote", args)
+    ctx.game.publish(
+        PlayerEmoted(ts=ctx.game.now(), player=player.name, room=player.room, text=args)
+    )
     return Reply(Kind.EMOTE, text)
 
 
@@ -61,5 +64,9 @@ def tell(ctx: Context, args: str) -> Result:
     if target.player is ctx.player:
         return Reply.error("You mutter to yourself.")
     ctx.to_player(target.player.name, Reply(Kind.TELL, f'{ctx.player.name} tells you, "{message}"'))
-    ctx.game.on_speech(ctx.player, "tell", message)
+    ctx.game.publish(
+        PlayerTold(
+            ts=ctx.game.now(), player=ctx.player.name, target=target.player.name, text=message
+        )
+    )
     return Reply(Kind.TELL, f'You tell {target.player.name}, "{message}"')

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from game.commands.base import CommandSpec
 from game.game import Game
-from game.reply import Kind
+from game.reply import Kind, Reply
 from tests.conftest import join, run
 
 
@@ -147,13 +148,17 @@ def test_takeover_closes_old_session(game: Game) -> None:
 
 
 def test_failing_command_apologises_and_world_goes_on(game: Game) -> None:
-    ana, _ = join(game, "ana")
+    def boom(ctx: object, args: str) -> Reply:
+        """Fail on purpose.
 
-    def boom(*_: object) -> None:
+        Usage:
+          boom
+        """
         raise RuntimeError("bug")
 
-    game.on_speech = boom  # type: ignore[method-assign]
-    reply = run(ana, "say hi")
+    game.registry.add(CommandSpec("boom", (), boom))
+    ana, _ = join(game, "ana")
+    reply = run(ana, "boom")
     assert reply.kind is Kind.ERROR
     assert "Sorry" in reply.text
     assert run(ana, "look").ok
