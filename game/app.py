@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 
@@ -17,6 +18,14 @@ from game.world.loader import load_content
 log = structlog.get_logger("sshrealm.app")
 
 
+class Component(Protocol):
+    """A long-running service owned by the server."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class Server:
     """The whole server in one asyncio process. Tests start it on port 0."""
 
@@ -25,6 +34,9 @@ class Server:
         self.conn = connect(settings.db_path)
         self.game = Game(settings, self.conn, load_content(settings.content_dir), clock=clock)
         self.ssh = SshFront(self.game, settings)
+        # Services beside the SSH front (bridge host, scheduler, ops HTTP...), started in
+        # order after SSH and stopped in reverse before it.
+        self.components: list[Component] = []
         self._stopped = asyncio.Event()
 
     @property
@@ -33,11 +45,18 @@ class Server:
 
     async def start(self) -> None:
         await self.ssh.start()
+        for component in self.components:
+            await component.start()
         log.info("server_started", ssh_port=self.ssh_port, data_dir=str(self.settings.data_dir))
 
     async def stop(self, reason: str = "The server is shutting down. See you soon.") -> None:
         for session in list(self.game.sessions):
             session.close(reason)
+        for component in reversed(self.components):
+            try:
+                await component.stop()
+            except Exception:
+                log.exception("component_stop_failed", component=repr(component))
         await self.ssh.stop()
         self.conn.close()
         self._stopped.set()

@@ -15,13 +15,14 @@ from types import ModuleType
 import structlog
 
 from bridge.bus import EventBus
-from bridge.events import Event, PlayerJoined, PlayerLeft
+from bridge.events import Event, PlayerJoined, PlayerLeft, UnlockGranted
 from economy import Ledger, Tiers
 from game.commands import info, items, movement, speech
 from game.commands.base import Registry
 from game.config import Settings
 from game.engine import Engine
 from game.port import FrontEnd
+from game.progress import Skills, Unlocks
 from game.reply import Kind, Reply, StatusView
 from game.session import Session, Sessions
 from game.store import Store
@@ -58,6 +59,8 @@ class Game:
         self.ledger = Ledger(conn, clock)
         self.tiers = Tiers(conn, clock)
         self.wallet = Wallet(self, self.ledger, self.tiers)
+        self.skills = Skills(conn, lambda: self.world.content.economy)
+        self.unlocks = Unlocks(conn, clock)
         self.world = World(content, self.store, clock)
         self.sessions = Sessions()
         self.registry = Registry.from_modules(modules)
@@ -131,6 +134,14 @@ class Game:
 
     def now(self) -> float:
         return float(self.clock())
+
+    def grant_unlock(self, player: str, unlock: str, reason: str, source: str) -> bool:
+        """Grant an unlock once, tell the player in game, and publish UnlockGranted."""
+        if not self.unlocks.grant(player, unlock, reason, source):
+            return False
+        self.sessions.to_player(player, [Reply(Kind.SYSTEM, f"Unlocked: {unlock}. {reason}")])
+        self.publish(UnlockGranted(ts=self.now(), player=player, unlock=unlock, reason=reason))
+        return True
 
     def refresh_room(self, room: str) -> None:
         self.sessions.refresh_room(room, lambda p: self.world.view(p.room, p))
