@@ -39,6 +39,7 @@ class Session:
         self.address = address
         self.closed = False
         self.gone = False  # PlayerLeft published
+        self._status: StatusView | None = None
         self.last_input_ms = game.clock()
         self.on_close: Callable[[], None] | None = None
 
@@ -52,8 +53,18 @@ class Session:
             return
         self.last_input_ms = self.game.clock()
         replies = self.game.engine.execute(self, line)
-        if replies and not self.closed:
+        if self.closed:
+            return
+        if replies:
             self.front_end.deliver(replies)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Push the status bar when it changed (location, tokens, tier, quota)."""
+        status = self.game.status(self.player)
+        if status != self._status:
+            self._status = status
+            self.front_end.set_status(status)
 
     def completions(self) -> Sequence[str]:
         return self.game.completions(self.player)

@@ -121,7 +121,7 @@ class Wallet:
             return
         session = self.game.sessions.get(name)
         if session is not None:
-            session.front_end.set_status(self.game.status(session.player))
+            session.refresh_status()
         kind = TokensCredited if delta > 0 else TokensCharged
         self.game.publish(
             kind(

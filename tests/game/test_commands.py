@@ -162,3 +162,23 @@ def test_failing_command_apologises_and_world_goes_on(game: Game) -> None:
     assert reply.kind is Kind.ERROR
     assert "Sorry" in reply.text
     assert run(ana, "look").ok
+
+
+def test_exec_session_leaves_no_body_behind(game: Game) -> None:
+    from tests.conftest import Screen
+
+    ana, _ = join(game, "ana")
+    game.ensure_account("bob")
+    once = game.connect("bob", Screen(), kind="exec")
+    once.submit("say hi")
+    game.disconnect(once)
+    assert "bob" not in run(ana, "look").text
+
+
+def test_status_bar_follows_moves(game: Game) -> None:
+    ana, screen = join(game, "ana")
+    ana.submit("north")
+    assert screen.statuses[-1].location == "The Old Hall"
+    count = len(screen.statuses)
+    ana.submit("look")
+    assert len(screen.statuses) == count  # unchanged status is not pushed again
