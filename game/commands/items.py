@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from game.commands.base import Context, Result, command
 from game.reply import Kind, Reply
+from game.world.model import ItemDef
 from game.world.state import match_item
 
 
@@ -15,6 +18,32 @@ def _count_and_words(args: str) -> tuple[int | None, str]:
     if first == "all" and rest:
         return None, rest
     return 1, args
+
+
+def _choose(
+    ctx: Context, args: str, pool: Counter[str], *, here: bool
+) -> tuple[ItemDef, int, str] | Reply:
+    """Resolve ``[n|all] <item>`` against a pile (the floor or an inventory).
+
+    Returns the item, how many, and how to say it ("an iron key", "2 x a glass float"),
+    or the sentence that explains why not.
+    """
+    count, words = _count_and_words(args)
+    candidates = [ctx.world.content.items[i] for i in pool if i in ctx.world.content.items]
+    item = match_item(words, candidates)
+    if item is None:
+        return Reply.error(
+            f"There is no {words!r} here." if here else f"You are not carrying {words!r}."
+        )
+    have = pool[item.id]
+    count = have if count is None else count
+    if count > have:
+        return Reply.error(
+            f"There {'is' if have == 1 else 'are'} only {have} here."
+            if here
+            else f"You only have {have}."
+        )
+    return item, count, item.name if count == 1 else f"{count} x {item.name}"
 
 
 @command("get", "take", "pick", category="items")
@@ -29,18 +58,15 @@ def get(ctx: Context, args: str) -> Result:
     if not args:
         return Reply.error("Get what?")
     world, player = ctx.world, ctx.player
-    count, words = _count_and_words(args.removeprefix("up ").strip())
-    item = match_item(words, world.items_here(player.room))
-    if item is None:
-        return Reply.error(f"There is no {words!r} here.")
+    chosen = _choose(
+        ctx, args.removeprefix("up ").strip(), world.floor.get(player.room, Counter()), here=True
+    )
+    if isinstance(chosen, Reply):
+        return chosen
+    item, count, what = chosen
     if not item.portable:
         return Reply.error(f"You can't take {item.name}.")
-    available = world.floor[player.room][item.id]
-    count = available if count is None else count
-    if count > available:
-        return Reply.error(f"There {'is' if available == 1 else 'are'} only {available} here.")
     world.take(player, item.id, count)
-    what = item.name if count == 1 else f"{count} x {item.name}"
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} picks up {what}."), exclude=[player])
     ctx.game.refresh_room(player.room)
     return Reply.info(f"You pick up {what}.")
@@ -58,16 +84,11 @@ def drop(ctx: Context, args: str) -> Result:
     if not args:
         return Reply.error("Drop what?")
     world, player = ctx.world, ctx.player
-    count, words = _count_and_words(args)
-    item = match_item(words, world.items_carried(player))
-    if item is None:
-        return Reply.error(f"You are not carrying {words!r}.")
-    have = player.inventory[item.id]
-    count = have if count is None else count
-    if count > have:
-        return Reply.error(f"You only have {have}.")
+    chosen = _choose(ctx, args, player.inventory, here=False)
+    if isinstance(chosen, Reply):
+        return chosen
+    item, count, what = chosen
     world.drop(player, item.id, count)
-    what = item.name if count == 1 else f"{count} x {item.name}"
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} drops {what}."), exclude=[player])
     ctx.game.refresh_room(player.room)
     return Reply.info(f"You drop {what}.")
@@ -89,16 +110,11 @@ def give(ctx: Context, args: str) -> Result:
     receiver = world.find_online(name)
     if receiver is None or receiver.room != player.room or receiver is player:
         return Reply.error(f"There is nobody called {name!r} here.")
-    count, words = _count_and_words(words)
-    item = match_item(words, world.items_carried(player))
-    if item is None:
-        return Reply.error(f"You are not carrying {words!r}.")
-    have = player.inventory[item.id]
-    count = have if count is None else count
-    if count > have:
-        return Reply.error(f"You only have {have}.")
+    chosen = _choose(ctx, words, player.inventory, here=False)
+    if isinstance(chosen, Reply):
+        return chosen
+    item, count, what = chosen
     world.give(player, receiver, item.id, count)
-    what = item.name if count == 1 else f"{count} x {item.name}"
     ctx.to_player(receiver.name, Reply(Kind.INFO, f"{player.name} gives you {what}."))
     ctx.to_room(
         player.room,
