@@ -1,0 +1,156 @@
+"""The game's request handler for plugins: the only way a plugin changes anything.
+
+The bridge has already checked the capability, the rate limit and the fields; this module
+decides against the live game (is the player online, does the room exist, can they pay)
+and applies the request on the game loop. A refusal changes nothing and says why.
+
+Token requests go straight to the ledger with the plugin reason codes rather than through
+``Wallet.credit``/``charge``: the ``tokens-*`` event a plugin sees must carry the plugin's
+own ``reason`` (docs/plugins.md, the JS client checks it), where the wallet reports the
+reason code's label. Everything else the wallet does after a transfer (the status bar,
+the event) is done here the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from bridge.events import TokensCharged, TokensCredited
+from bridge.requests import (
+    ChargeTokens,
+    GrantTokens,
+    GrantUnlock,
+    MessagePlayer,
+    PostToRoom,
+    Request,
+    RequestResult,
+)
+from economy import MINT, SINK, IdempotencyConflict, InsufficientFunds, Reason, Transfer
+from game.reply import Kind, Reply
+from game.text import clean, plural
+from game.wallet import account_of
+
+if TYPE_CHECKING:
+    from game.game import Game
+
+
+def speaker(principal: str) -> str:
+    """How a plugin is named to players: ``http/contest-bot`` is ``contest-bot``."""
+    return principal.rsplit("/", 1)[-1]
+
+
+def idem_key(principal: str, request_id: str) -> str:
+    """A short ledger key for a plugin's retried request: the same principal and
+    ``request_id`` give the same key, so a retry is applied once (17 characters)."""
+    digest = hashlib.blake2b(f"{principal}\0{request_id}".encode(), digest_size=8)
+    return "b" + digest.hexdigest()
+
+
+class GameRequests:
+    """``RequestHandler`` over a live ``Game``."""
+
+    def __init__(self, game: Game) -> None:
+        self.game = game
+
+    async def apply(self, plugin: str, request: Request) -> RequestResult:
+        """Carry out one allowed request; refusals are results, never exceptions."""
+        if isinstance(request, MessagePlayer):
+            return self._message(plugin, request)
+        if isinstance(request, PostToRoom):
+            return self._post(request)
+        if isinstance(request, GrantTokens | ChargeTokens):
+            return self._tokens(plugin, request)
+        if isinstance(request, GrantUnlock):
+            return self._unlock(plugin, request)
+        return RequestResult(False, f"the game does not handle {type(request).__name__}")
+
+    def _known(self, name: str) -> str | None:
+        account = self.game.store.account(name)
+        return account.name if account is not None else None
+
+    def _message(self, plugin: str, req: MessagePlayer) -> RequestResult:
+        name = self._known(req.player)
+        if name is None:
+            return RequestResult(False, f"no player named {req.player}")
+        session = self.game.sessions.get(name)
+        if session is None:
+            return RequestResult(False, f"{name} is not online")
+        session.send([Reply(Kind.SYSTEM, f"{speaker(plugin)}: {clean(req.text)}")])
+        return RequestResult(True, f"delivered to {name}")
+
+    def _post(self, req: PostToRoom) -> RequestResult:
+        if req.room not in self.game.world.content.rooms:
+            return RequestResult(False, f"no room named {req.room}")
+        listeners = self.game.world.occupants(req.room)
+        self.game.sessions.to_room(req.room, [Reply(Kind.SYSTEM, clean(req.text))])
+        return RequestResult(True, f"posted to {req.room}", data={"players": len(listeners)})
+
+    def _tokens(self, plugin: str, req: GrantTokens | ChargeTokens) -> RequestResult:
+        name = self._known(req.player)
+        if name is None:
+            return RequestResult(False, f"no player named {req.player}")
+        grant = isinstance(req, GrantTokens)
+        key = idem_key(plugin, req.request_id) if req.request_id else self.game.wallet.new_key("b")
+        account = account_of(name)
+        ledger = self.game.ledger
+        try:
+            ledger.account(account)
+            if grant:
+                done = ledger.transfer(
+                    MINT, account, req.amount, Reason.PLUGIN_GRANT, key, memo=req.reason
+                )
+            else:
+                done = ledger.transfer(
+                    account, SINK, req.amount, Reason.PLUGIN_CHARGE, key, memo=req.reason
+                )
+        except InsufficientFunds as exc:
+            return RequestResult(
+                False,
+                f"{name} has {plural(exc.balance, 'token')}, cannot pay {req.amount}",
+                data={"balance": exc.balance},
+            )
+        except IdempotencyConflict:
+            return RequestResult(
+                False, f"request_id {req.request_id} was already used for a different request"
+            )
+        balance = self.game.wallet.balance(name)
+        data = {"balance": balance, "transfer_id": str(done.id), "duplicate": done.duplicate}
+        if done.duplicate:
+            return RequestResult(True, f"already applied (request_id {req.request_id})", data=data)
+        self._announce(plugin, name, req, done, balance)
+        verb = "granted" if grant else "charged"
+        return RequestResult(True, f"{verb} {plural(req.amount, 'token')}", data=data)
+
+    def _announce(
+        self, plugin: str, name: str, req: GrantTokens | ChargeTokens, done: Transfer, balance: int
+    ) -> None:
+        """Tell the player (text and status bar) and the listeners, as the wallet does."""
+        amount, why = plural(req.amount, "token"), clean(req.reason)
+        session = self.game.sessions.get(name)
+        if session is not None:
+            if isinstance(req, GrantTokens):
+                text = f"{speaker(plugin)} gave you {amount} ({why}). You have {balance}."
+            else:
+                text = f"{speaker(plugin)} took {amount} from you ({why}). You have {balance}."
+            session.send([Reply(Kind.ECONOMY, text)])
+            session.front_end.set_status(self.game.status(session.player))
+        kind = TokensCredited if isinstance(req, GrantTokens) else TokensCharged
+        self.game.publish(
+            kind(
+                ts=self.game.now(),
+                player=name,
+                amount=req.amount,
+                reason=req.reason,
+                balance=balance,
+                transfer_id=str(done.id),
+            )
+        )
+
+    def _unlock(self, plugin: str, req: GrantUnlock) -> RequestResult:
+        name = self._known(req.player)
+        if name is None:
+            return RequestResult(False, f"no player named {req.player}")
+        if self.game.grant_unlock(name, req.unlock, clean(req.reason), plugin):
+            return RequestResult(True, f"unlocked {req.unlock} for {name}", data={"new": True})
+        return RequestResult(True, f"{name} already has {req.unlock}", data={"new": False})
