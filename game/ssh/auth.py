@@ -42,6 +42,7 @@ class GameSSHServer(asyncssh.SSHServer):
         self.new_account = False
         self._banner_sent = False
         self.address = ""
+        self.refusal: str | None = None  # why this connection may not log in, if it may not
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
@@ -52,8 +53,11 @@ class GameSSHServer(asyncssh.SSHServer):
         self.conn = conn
         peer = conn.get_extra_info("peername")
         self.address = str(peer[0]) if peer else ""
+        self.refusal = self.front.admit(self.address)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self.conn is not None:
+            self.front.release()
         self.conn = None
 
     def _banner(self, message: str) -> None:
@@ -64,7 +68,11 @@ class GameSSHServer(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         self.login = parse_login(username)
-        if not self.login.valid:
+        if self.refusal is None and self.login.valid:
+            self.refusal = self.front.refuse_login(self.login.name, self.address)
+        if self.refusal is not None:
+            self._banner(self.refusal)
+        elif not self.login.valid:
             self._banner(f"Cannot log in as {username!r}. {RULE}")
         return True
 
@@ -73,10 +81,15 @@ class GameSSHServer(asyncssh.SSHServer):
         return True
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        if not self.login.valid:
+        if not self.login.valid or self.refusal is not None:
             return False
         name = self.login.name
         fingerprint = key.get_fingerprint()
+        ban = self.front.game.moderation.banned("key", fingerprint)
+        if ban is not None:
+            self.front.game.metrics.refused["banned"] += 1
+            self._banner(f"This key is banned from sshrealm. Reason: {ban.reason}")
+            return False
         account = self.store.account(name)
         if account is not None:
             if fingerprint in self.store.keys(name):
@@ -101,7 +114,7 @@ class GameSSHServer(asyncssh.SSHServer):
         return True
 
     def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> KbdIntChallenge:
-        if not self.login.valid:
+        if not self.login.valid or self.refusal is not None:
             return False
         account = self.store.account(self.login.name)
         if account is None:
@@ -136,6 +149,7 @@ class GameSSHServer(asyncssh.SSHServer):
             return await asyncio.to_thread(hasher.verify, account.password_hash, responses[0])
         except (VerificationError, InvalidHashError):
             log.info("password_refused", player=self.login.name, address=self.address)
+            self.front.throttle.failed(self.address)
             return False
 
     def _retry(self, why: str) -> KbdIntChallenge:
@@ -151,6 +165,7 @@ class GameSSHServer(asyncssh.SSHServer):
         """Create the account now that the client proved it holds the key or chose a password."""
         game = self.front.game
         name = self.login.name
+        self.front.throttle.succeeded(self.address)
         if self.store.account(name) is None:
             game.ensure_account(name, password_hash=self.pending_password)
             if self.pending_key is not None:

@@ -1,0 +1,321 @@
+"""Admin commands for players and tokens: who, kick, mute, ban, grant, revoke, tier, role.
+
+Each is a plain line-mode command, so a screen-reader admin can do everything the admin
+screen does (the screen itself runs these same commands). The engine checks the role before
+any of them runs; each writes one audit row in the same transaction as its change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from economy import InsufficientFunds, Reason
+from game.commands.base import ROLES, Context, Result, command
+from game.moderation import BAN_KINDS
+from game.reply import Reply
+
+DAY_MS = 86_400_000
+_UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}
+_DURATION = re.compile(r"^(\d{1,6})([smhdw])$")
+
+
+def parse_duration(word: str) -> int | None:
+    """``30m``, ``2h``, ``7d`` -> milliseconds; anything else -> None."""
+    match = _DURATION.match(word.lower())
+    return int(match.group(1)) * _UNITS[match.group(2)] if match else None
+
+
+def account_name(ctx: Context, name: str) -> str | None:
+    """The account's stored spelling, or None when there is no such account."""
+    account = ctx.game.store.account(name)
+    return account.name if account is not None else None
+
+
+def idle_text(ms: int) -> str:
+    seconds = max(0, ms // 1000)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+@command("@who", role="admin", category="admin")
+def at_who(ctx: Context, args: str) -> Result:
+    """List every session with room, tier, balance, idle time, address and front end.
+
+    Usage:
+      @who
+    """
+    game = ctx.game
+    now = game.clock()
+    sessions = sorted(game.sessions, key=lambda s: s.player.name.lower())
+    lines = [f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}:"]
+    for s in sessions:
+        name = s.player.name
+        lines.append(
+            f"{name}: {game.world.room(s.player.room).title}, {game.wallet.tier(name)}, "
+            f"{game.wallet.balance(name)} tokens, idle {idle_text(now - s.last_input_ms)}, "
+            f"from {s.address or 'unknown'}, {s.kind}, {s.player.role}"
+            + (", muted" if game.moderation.muted(name) else "")
+        )
+    return Reply.info("\n".join(lines))
+
+
+@command("@kick", role="admin", category="admin")
+def at_kick(ctx: Context, args: str) -> Result:
+    """Disconnect a player now. They may log in again (use @ban to stop that).
+
+    Usage:
+      @kick <name> [reason]
+    """
+    name, _, reason = args.partition(" ")
+    if not name:
+        return Reply.error("Kick whom? Usage: @kick <name> [reason]")
+    session = ctx.game.sessions.get(name)
+    if session is None:
+        return Reply.error(f"{name!r} is not online. Nothing was done.")
+    target = session.player.name
+    reason = reason.strip()
+    ctx.game.audit.record(ctx.player.name, "kick", target, reason)
+    why = f" Reason: {reason}" if reason else ""
+    session.close(f"You have been disconnected by an admin.{why}")
+    return Reply.info(f"Kicked {target}.")
+
+
+@command("@mute", role="admin", category="admin")
+def at_mute(ctx: Context, args: str) -> Result:
+    """Stop a player's say, emote and tell, for a while or until @unmute.
+
+    Usage:
+      @mute <name> [duration] <reason>
+    Durations: 30m, 2h, 7d, 1w. Without one the mute lasts until @unmute.
+    """
+    words = args.split()
+    if len(words) < 2:
+        return Reply.error("Usage: @mute <name> [duration] <reason>. A reason is required.")
+    target = account_name(ctx, words[0])
+    if target is None:
+        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
+    span = parse_duration(words[1])
+    reason = " ".join(words[2:] if span is not None else words[1:])
+    if not reason:
+        return Reply.error("A reason is required. Usage: @mute <name> [duration] <reason>")
+    until = ctx.game.clock() + span if span is not None else None
+    with ctx.game.ledger.atomic():
+        ctx.game.moderation.mute(target, reason, ctx.player.name, until)
+        ctx.game.audit.record(ctx.player.name, "mute", target, reason, words[1] if span else "")
+    ctx.to_player(target, Reply.error(f"An admin has muted you. Reason: {reason}"))
+    return Reply.info(f"Muted {target}" + (f" for {words[1]}." if span else " until @unmute."))
+
+
+@command("@unmute", role="admin", category="admin")
+def at_unmute(ctx: Context, args: str) -> Result:
+    """Let a muted player speak again.
+
+    Usage:
+      @unmute <name>
+    """
+    target = account_name(ctx, args.strip()) if args.strip() else None
+    if target is None or not ctx.game.moderation.muted(target):
+        return Reply.error(f"{args.strip()!r} is not muted. Nothing was done.")
+    with ctx.game.ledger.atomic():
+        ctx.game.moderation.unmute(target)
+        ctx.game.audit.record(ctx.player.name, "unmute", target)
+    ctx.to_player(target, Reply.info("An admin has unmuted you."))
+    return Reply.info(f"Unmuted {target}.")
+
+
+@command("@ban", role="admin", category="admin")
+def at_ban(ctx: Context, args: str) -> Result:
+    """Refuse logins by account, SSH key fingerprint or address; online matches are kicked.
+
+    Usage:
+      @ban account <name> [duration] <reason>
+      @ban key <fingerprint> [duration] <reason>
+      @ban address <ip> [duration] <reason>
+      @ban
+    Durations: 30m, 2h, 7d, 1w; without one the ban lasts until @unban. @ban alone lists
+    the bans in force.
+    """
+    words = args.split()
+    if not words:
+        bans = ctx.game.moderation.bans()
+        if not bans:
+            return Reply.info("No bans in force.")
+        return Reply.info("\n".join(f"{b.kind} {b.value}: {b.reason} (by {b.by})" for b in bans))
+    if words[0].lower() not in BAN_KINDS or len(words) < 3:
+        return Reply.error(
+            "Usage: @ban account|key|address <value> [duration] <reason>. A reason is required."
+        )
+    kind, value = words[0].lower(), words[1]
+    if kind == "account":
+        found = account_name(ctx, value)
+        if found is None:
+            return Reply.error(f"There is no account named {value!r}. Nothing was done.")
+        value = found
+    span = parse_duration(words[2])
+    reason = " ".join(words[3:] if span is not None else words[2:])
+    if not reason:
+        return Reply.error("A reason is required. Usage: @ban <kind> <value> [duration] <reason>")
+    until = ctx.game.clock() + span if span is not None else None
+    with ctx.game.ledger.atomic():
+        ctx.game.moderation.ban(kind, value, reason, ctx.player.name, until)
+        ctx.game.audit.record(
+            ctx.player.name, f"ban-{kind}", value, reason, words[2] if span else ""
+        )
+    kicked = []
+    for session in ctx.game.sessions:
+        hit = (
+            (kind == "account" and session.player.key == value.lower())
+            or (kind == "address" and session.address == value)
+            or (kind == "key" and value in ctx.game.store.keys(session.player.name))
+        )
+        if hit and session is not ctx.session:
+            kicked.append(session.player.name)
+            session.close(f"You have been banned by an admin. Reason: {reason}")
+    extra = f" Disconnected: {', '.join(kicked)}." if kicked else ""
+    return Reply.info(f"Banned {kind} {value}.{extra}")
+
+
+@command("@unban", role="admin", category="admin")
+def at_unban(ctx: Context, args: str) -> Result:
+    """Lift a ban.
+
+    Usage:
+      @unban account|key|address <value>
+    """
+    words = args.split()
+    if len(words) != 2 or words[0].lower() not in BAN_KINDS:
+        return Reply.error("Usage: @unban account|key|address <value>")
+    kind, value = words[0].lower(), words[1]
+    with ctx.game.ledger.atomic():
+        if not ctx.game.moderation.unban(kind, value):
+            return Reply.error(f"No ban on {kind} {value}. Nothing was done.")
+        ctx.game.audit.record(ctx.player.name, f"unban-{kind}", value)
+    return Reply.info(f"Unbanned {kind} {value}.")
+
+
+def _tokens(ctx: Context, args: str, verb: str) -> tuple[str, int, str] | Reply:
+    words = args.split()
+    usage = f"Usage: {verb} <name> <amount> <reason>. A reason is required."
+    if len(words) < 3:
+        return Reply.error(usage)
+    target = account_name(ctx, words[0])
+    if target is None:
+        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
+    if not words[1].isdigit() or not 0 < int(words[1]) <= 1_000_000_000:
+        return Reply.error(f"The amount must be a whole number from 1 up. {usage}")
+    return target, int(words[1]), " ".join(words[2:])
+
+
+@command("@grant", role="admin", category="admin")
+def at_grant(ctx: Context, args: str) -> Result:
+    """Give tokens to a player: a ledger transfer from the mint with the admin-grant reason.
+
+    Usage:
+      @grant <name> <amount> <reason>
+    """
+    parsed = _tokens(ctx, args, "@grant")
+    if isinstance(parsed, Reply):
+        return parsed
+    target, amount, reason = parsed
+    game = ctx.game
+    with game.ledger.atomic():
+        done = game.wallet.credit(
+            target, amount, Reason.ADMIN_GRANT, game.wallet.new_key("ag"), reason
+        )
+        game.audit.record(ctx.player.name, "grant", target, reason, f"{amount} tokens #{done.id}")
+    ctx.to_player(target, Reply.info(f"An admin granted you {amount} tokens: {reason}"))
+    return Reply.info(f"Granted {amount} tokens to {target} (transfer {done.id}).")
+
+
+@command("@revoke", role="admin", category="admin")
+def at_revoke(ctx: Context, args: str) -> Result:
+    """Take tokens from a player: a ledger transfer to the sink with the admin-revoke reason.
+
+    Usage:
+      @revoke <name> <amount> <reason>
+    """
+    parsed = _tokens(ctx, args, "@revoke")
+    if isinstance(parsed, Reply):
+        return parsed
+    target, amount, reason = parsed
+    game = ctx.game
+    try:
+        with game.ledger.atomic():
+            done = game.wallet.charge(
+                target, amount, Reason.ADMIN_REVOKE, game.wallet.new_key("ar"), reason
+            )
+            game.audit.record(
+                ctx.player.name, "revoke", target, reason, f"{amount} tokens #{done.id}"
+            )
+    except InsufficientFunds:
+        have = game.wallet.balance(target)
+        return Reply.error(f"{target} has only {have} tokens. Nothing was taken.")
+    ctx.to_player(target, Reply.info(f"An admin removed {amount} of your tokens: {reason}"))
+    return Reply.info(f"Revoked {amount} tokens from {target} (transfer {done.id}).")
+
+
+@command("@tier", role="admin", category="admin")
+def at_tier(ctx: Context, args: str) -> Result:
+    """Set a player's tier: premium for some days, or free again.
+
+    Usage:
+      @tier <name> premium <days> <reason>
+      @tier <name> free <reason>
+    """
+    words = args.split()
+    usage = "Usage: @tier <name> premium <days> <reason>, or @tier <name> free <reason>"
+    if len(words) < 3 or words[1].lower() not in ("premium", "free"):
+        return Reply.error(usage)
+    target = account_name(ctx, words[0])
+    if target is None:
+        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
+    game = ctx.game
+    if words[1].lower() == "premium":
+        if len(words) < 4 or not words[2].isdigit() or not 0 < int(words[2]) <= 3650:
+            return Reply.error("Give the days as a whole number from 1 to 3650. " + usage)
+        days, reason = int(words[2]), " ".join(words[3:])
+        with game.ledger.atomic():
+            game.tiers.set_premium(target.lower(), game.clock() + days * DAY_MS)
+            game.audit.record(ctx.player.name, "tier", target, reason, f"premium {days}d")
+        said = f"premium for {days} day{'s' if days != 1 else ''}"
+    else:
+        reason = " ".join(words[2:])
+        with game.ledger.atomic():
+            game.tiers.clear_premium(target.lower())
+            game.audit.record(ctx.player.name, "tier", target, reason, "free")
+        said = "free"
+    session = game.sessions.get(target)
+    if session is not None:
+        session.front_end.set_status(game.status(session.player))
+    ctx.to_player(target, Reply.info(f"An admin set your tier to {said}: {reason}"))
+    return Reply.info(f"{target} is now {said}.")
+
+
+@command("@role", role="admin", category="admin")
+def at_role(ctx: Context, args: str) -> Result:
+    """Make an account a player, a builder or an admin.
+
+    Usage:
+      @role <name> player|builder|admin
+    """
+    words = args.split()
+    if len(words) != 2 or words[1].lower() not in ROLES:
+        return Reply.error("Usage: @role <name> player|builder|admin")
+    target = account_name(ctx, words[0])
+    if target is None:
+        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
+    role = words[1].lower()
+    if target.lower() == ctx.player.key and role != "admin":
+        return Reply.error("You cannot remove your own admin role. Ask another admin.")
+    with ctx.game.ledger.atomic():
+        ctx.game.store.set_role(target, role)
+        ctx.game.audit.record(ctx.player.name, "role", target, "", role)
+    online = ctx.game.world.find_online(target)
+    if online is not None:
+        online.role = role
+    article = "an" if role == "admin" else "a"
+    ctx.to_player(target, Reply.info(f"An admin made you {article} {role}."))
+    return Reply.info(f"{target} is now {article} {role}.")

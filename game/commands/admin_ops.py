@@ -1,0 +1,150 @@
+"""Admin commands for the server itself: the console, broadcast, reload, reports, audit.
+
+Like the player commands in ``admin.py`` these are plain lines, so a screen-reader admin
+never needs the full-screen console; the console's tabs show the same facts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from game.commands.base import Context, Result, command
+from game.ops import reports
+from game.ops.metrics import process_usage
+from game.reply import Kind, Reply
+
+OPEN_ADMIN = "sshrealm:open-admin-console"
+"""``Reply.data`` that asks the TUI to push the admin screen."""
+
+
+@command("admin", role="admin", category="admin")
+def admin(ctx: Context, args: str) -> Result:
+    """Open the admin console (full-screen UI; F2 also opens it). In line mode, list the
+    admin commands instead.
+
+    Usage:
+      admin
+    """
+    if ctx.session.kind == "tui":
+        return Reply(Kind.SYSTEM, "Opening the admin console. Escape closes it.", OPEN_ADMIN)
+    specs = [s for s in ctx.game.registry.visible("admin") if s.category == "admin"]
+    lines = ["Admin commands (help <command> for details):"]
+    lines.extend(f"{s.name}: {s.summary}" for s in specs)
+    return Reply(Kind.HELP, "\n".join(lines))
+
+
+@command("@broadcast", "@wall", role="admin", category="admin")
+def at_broadcast(ctx: Context, args: str) -> Result:
+    """Send a message to every connected player.
+
+    Usage:
+      @broadcast <message>
+    """
+    text = args.strip()
+    if not text:
+        return Reply.error("Broadcast what? Usage: @broadcast <message>")
+    ctx.game.audit.record(ctx.player.name, "broadcast", "", "", text)
+    ctx.game.sessions.to_all([Reply(Kind.SYSTEM, f"[Admin {ctx.player.name}] {text}")])
+    n = len(ctx.game.sessions)
+    return Reply.info(f"Broadcast sent to {n} session{'s' if n != 1 else ''}.")
+
+
+@command("@reload", role="builder", category="admin")
+def at_reload(ctx: Context, args: str) -> Result:
+    """Reload the world's YAML from disk and show what changed. Players stay connected.
+
+    Usage:
+      @reload
+    Problems in the YAML are listed with file:line:col and nothing is changed.
+    """
+    try:
+        module = importlib.import_module("game.reload")
+    except ModuleNotFoundError:
+        return Reply.error("Content reload is not part of this server build. Nothing changed.")
+    result: Any = module.reload_content(ctx.game, ctx.player.name)
+    text = _result_text(result)
+    ok = bool(getattr(result, "ok", True))
+    ctx.game.audit.record(ctx.player.name, "reload", "content", "", text.split("\n", 1)[0])
+    return Reply.info(text) if ok else Reply.error(text)
+
+
+def _result_text(result: Any) -> str:
+    for attr in ("text", "summary", "describe"):
+        value = getattr(result, attr, None)
+        if callable(value):
+            value = value()
+        if isinstance(value, str) and value:
+            return value
+    return str(result)
+
+
+@command("@report", role="admin", category="admin")
+def at_report(ctx: Context, args: str) -> Result:
+    """Read the latest economy report (Domingo) or growth report (Cal).
+
+    Usage:
+      @report economy
+      @report growth
+    """
+    kind = args.strip().lower() or "economy"
+    if kind not in reports.ANALYSTS:
+        return Reply.error("Usage: @report economy, or @report growth")
+    latest = reports.latest(ctx.game.conn, reports.ANALYSTS[kind])
+    return Reply.info(reports.describe(kind, latest))
+
+
+@command("@audit", role="admin", category="admin")
+def at_audit(ctx: Context, args: str) -> Result:
+    """Show the newest admin audit entries, optionally only those by or about one name.
+
+    Usage:
+      @audit
+      @audit <name>
+      @audit <name> <count>
+    """
+    words = args.split()
+    count = 20
+    if words and words[-1].isdigit():
+        count = max(1, min(200, int(words.pop())))
+    who = words[0] if words else None
+    rows = ctx.game.audit.recent(count, who=who)
+    if not rows:
+        return Reply.info("No audit entries" + (f" for {who}." if who else "."))
+    return Reply.info("\n".join(row.line() for row in rows))
+
+
+def server_lines(ctx: Context) -> list[str]:
+    """Facts for @server and the console's Server tab, one per line."""
+    game = ctx.game
+    metrics = game.metrics
+    kinds = [s.kind for s in game.sessions]
+    rss, cpu = process_usage()
+    lines = [
+        f"Sessions: {len(kinds)} ({kinds.count('tui')} full-screen, {kinds.count('line')} line).",
+        f"Memory: {rss / 1_048_576:.1f} MiB resident. CPU time: {cpu:.1f} s.",
+        f"Event-loop lag: {metrics.loop_lag_s * 1000:.1f} ms.",
+    ]
+    pcts = [metrics.latency.percentile(p) for p in (50, 95, 99)]
+    if pcts[0] is None:
+        lines.append("Command latency: no commands yet.")
+    else:
+        p50, p95, p99 = (f"{(p or 0) * 1000:.2f}" for p in pcts)
+        lines.append(f"Command latency ms: p50 {p50}, p95 {p95}, p99 {p99}.")
+    plugins = list(metrics.plugins())
+    if not plugins:
+        lines.append("Plugins: none loaded.")
+    for p in plugins:
+        extra = f", last error: {p.last_error}" if p.last_error else ""
+        lines.append(f"Plugin {p.name}: {p.state}, {p.errors} errors{extra}.")
+    return lines
+
+
+@command("@server", role="admin", category="admin")
+def at_server(ctx: Context, args: str) -> Result:
+    """Show server health: sessions, memory, CPU, event-loop lag, latency, plugins.
+
+    Usage:
+      @server
+    """
+    return Reply.info("\n".join(server_lines(ctx)))

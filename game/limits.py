@@ -1,0 +1,137 @@
+"""Rate limits with an injected clock: token buckets per address and per session, and a
+login throttle after failed authentication.
+
+All state is in memory (a restart forgives everyone, which is fine for abuse limits) and
+keyed maps forget idle keys, so a scan from many addresses cannot grow them without bound.
+Nothing here sleeps: a refused caller is told how long to wait, and tests move a FakeClock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from game.reply import Reply
+
+if TYPE_CHECKING:
+    from game.commands.base import CommandSpec, Context
+
+Clock = Callable[[], int]
+MAX_KEYS = 10_000
+
+
+@dataclass
+class Bucket:
+    """``capacity`` tokens, refilled at ``per_s`` tokens a second; each action takes one."""
+
+    capacity: float
+    per_s: float
+    tokens: float
+    at_ms: int
+
+    def take(self, now_ms: int) -> bool:
+        self.refill(now_ms)
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def refill(self, now_ms: int) -> None:
+        elapsed = max(0, now_ms - self.at_ms) / 1000
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.per_s)
+        self.at_ms = now_ms
+
+    def wait_s(self) -> float:
+        """Seconds until one token is back."""
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.per_s
+
+
+class Buckets:
+    """One bucket per key (an address, a session id)."""
+
+    def __init__(self, capacity: int, per_s: float, clock: Clock) -> None:
+        self.capacity = float(max(1, capacity))
+        self.per_s = max(per_s, 1e-9)
+        self.clock = clock
+        self.buckets: dict[str, Bucket] = {}
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            if len(self.buckets) >= MAX_KEYS:
+                self._forget_full(now)
+            bucket = self.buckets[key] = Bucket(self.capacity, self.per_s, self.capacity, now)
+        return bucket.take(now)
+
+    def wait_s(self, key: str) -> float:
+        bucket = self.buckets.get(key)
+        return 0.0 if bucket is None else bucket.wait_s()
+
+    def forget(self, key: str) -> None:
+        self.buckets.pop(key, None)
+
+    def _forget_full(self, now: int) -> None:
+        for key, bucket in list(self.buckets.items()):
+            bucket.refill(now)
+            if bucket.tokens >= bucket.capacity:
+                del self.buckets[key]
+
+
+class LoginThrottle:
+    """After ``max_failures`` failed logins from an address, refuse it for ``lockout_s``.
+
+    A success clears the count; the lockout ends by itself (the clock decides).
+    """
+
+    def __init__(self, max_failures: int, lockout_s: int, clock: Clock) -> None:
+        self.max_failures = max_failures
+        self.lockout_ms = lockout_s * 1000
+        self.clock = clock
+        self.failures: dict[str, int] = {}
+        self.locked_until: dict[str, int] = {}
+
+    def locked(self, address: str) -> bool:
+        until = self.locked_until.get(address)
+        if until is None:
+            return False
+        if self.clock() >= until:
+            del self.locked_until[address]
+            self.failures.pop(address, None)
+            return False
+        return True
+
+    def failed(self, address: str) -> None:
+        if len(self.failures) >= MAX_KEYS:
+            self.failures.clear()
+        count = self.failures.get(address, 0) + 1
+        self.failures[address] = count
+        if self.max_failures > 0 and count >= self.max_failures:
+            self.locked_until[address] = self.clock() + self.lockout_ms
+
+    def succeeded(self, address: str) -> None:
+        self.failures.pop(address, None)
+
+    def seconds_left(self, address: str) -> int:
+        until = self.locked_until.get(address, 0)
+        return max(0, -(-(until - self.clock()) // 1000))
+
+
+class CommandLimit:
+    """Engine gate: each session may run ``per_s`` commands a second, bursts of ``burst``."""
+
+    def __init__(self, per_s: int, burst: int, clock: Clock) -> None:
+        self.enabled = per_s > 0
+        self.buckets = Buckets(burst, per_s, clock)
+
+    def gate(self, ctx: Context, spec: CommandSpec, args: str) -> Reply | None:
+        if not self.enabled or spec.name == "quit":
+            return None
+        if self.buckets.allow(ctx.session.id):
+            return None
+        wait = max(1, round(self.buckets.wait_s(ctx.session.id) + 0.49))
+        return Reply.error(
+            f"Slow down: you are typing commands faster than the server allows. "
+            f"Try again in {wait} second{'s' if wait != 1 else ''}. Nothing was done."
+        )

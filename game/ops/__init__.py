@@ -1,0 +1,1 @@
+"""Operations: metrics, the health/metrics HTTP server, loop-lag and idle watchers."""
