@@ -30,7 +30,7 @@ def audit_rows(game: Game) -> list[tuple[str, str, str, str, str]]:
 )
 @pytest.mark.parametrize("role", ["player", "builder"])
 def test_admin_command_permission_denied_changes_nothing(game: Game, role: str, line: str) -> None:
-    bob, bob_screen = join(game, "bob")
+    _bob, bob_screen = join(game, "bob")
     game.ensure_account("eve")
     game.store.set_role("eve", role)
     eve, _ = join(game, "eve")
@@ -57,7 +57,7 @@ def test_unknown_command_still_unknown(game: Game) -> None:
 
 def test_grant_and_revoke_are_ledger_transfers_with_audit(game: Game) -> None:
     root, _ = admin_of(game)
-    bob, bob_screen = join(game, "bob")
+    _bob, bob_screen = join(game, "bob")
     base = game.wallet.balance("bob")  # a login bonus may already have landed
     reply = run(root, "@grant bob 50 found a bug")
     assert reply.text.startswith("Granted 50 tokens to bob")
@@ -126,7 +126,7 @@ def test_admin_bad_input_is_explained_and_changes_nothing(game: Game, line: str,
 
 def test_kick_closes_session_with_reason(game: Game) -> None:
     root, _ = admin_of(game)
-    bob, screen = join(game, "bob")
+    _bob, screen = join(game, "bob")
     assert run(root, "@kick BOB spamming the square").text == "Kicked bob."
     assert screen.closed == "You have been disconnected by an admin. Reason: spamming the square"
     assert game.sessions.get("bob") is None
@@ -156,7 +156,7 @@ def test_unmute(game: Game) -> None:
 
 def test_ban_account_kicks_and_is_listed_then_unbanned(game: Game) -> None:
     root, _ = admin_of(game)
-    bob, screen = join(game, "bob")
+    _bob, screen = join(game, "bob")
     reply = run(root, "@ban account bob 7d griefing")
     assert reply.text == "Banned account bob. Disconnected: bob."
     assert screen.closed == "You have been banned by an admin. Reason: griefing"
@@ -169,7 +169,7 @@ def test_ban_account_kicks_and_is_listed_then_unbanned(game: Game) -> None:
 
 def test_tier_premium_and_back(game: Game) -> None:
     root, _ = admin_of(game)
-    bob, screen = join(game, "bob")
+    _bob, screen = join(game, "bob")
     assert run(root, "@tier bob premium 30 contest winner").text == (
         "bob is now premium for 30 days."
     )
@@ -217,10 +217,12 @@ def test_audit_lists_newest_first_and_filters(game: Game) -> None:
     run(root, "@grant bob 1 a")
     run(root, "@grant cyra 2 b")
     lines = run(root, "@audit").text.split("\n")
-    assert "grant cyra (2 tokens" in lines[0] and lines[0].endswith(": b")
+    assert "grant cyra (2 tokens" in lines[0]
+    assert lines[0].endswith(": b")
     assert "grant bob" in lines[1]
     only = run(root, "@audit bob").text
-    assert "bob" in only and "cyra" not in only
+    assert "bob" in only
+    assert "cyra" not in only
     assert run(root, "@audit nobody").text == "No audit entries for nobody."
 
 
