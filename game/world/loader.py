@@ -1,76 +1,100 @@
 """Load a content folder into a validated :class:`~game.world.model.Content`.
 
 Layout: one folder per area under the content root, each with ``area.yaml`` and optional
-``rooms.yaml``, ``items.yaml`` and ``npcs.yaml`` (lists of entries with an ``id``).
-References are ``area:id``, or a bare ``id`` inside the same area. Every problem is
-collected with its file:line:col and raised together as :class:`ContentError`; nothing is
-half-loaded.
+``rooms.yaml``, ``items.yaml``, ``npcs.yaml``, ``quests.yaml`` and ``shops.yaml`` (lists of
+entries with an ``id``), plus ``economy.yaml`` at the root. References are ``area:id``, or a
+bare ``id`` inside the same area. Every problem is collected with its file:line:col and
+reported together (:func:`check_content`) or raised as :class:`ContentError`
+(:func:`load_content`); nothing is half-loaded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from game.world.economy_rules import load_economy, load_shops, parse_gather
-from game.world.model import (
-    DIRECTIONS,
-    Area,
-    Content,
-    Door,
-    Exit,
-    ItemDef,
-    NpcDef,
-    Placement,
-    Room,
-    Shop,
-)
+from game.world.economy_rules import load_economy, load_shops
+from game.world.lint import lint
+from game.world.model import Area, Content, ItemDef, NpcDef, QuestDef, Room, Shop
+from game.world.people import build_item, build_npc, build_quest
 from game.world.problems import ContentError, Problem, suggest
-from game.world.reader import Reader as _Reader
-from game.world.reader import full_ref
+from game.world.reader import Reader, Refs, full_ref
+from game.world.rooms import RawRoom, build_room, normalize_direction, resolve_extends
 from game.world.source import LocatedDict, Where, where_of
 
-AREA_FILES = ("area.yaml", "rooms.yaml", "items.yaml", "npcs.yaml", "shops.yaml")
+__all__ = ["AREA_FILES", "check_content", "load_content", "normalize_direction"]
 
-
-def normalize_direction(word: str) -> str:
-    word = word.strip().lower()
-    return DIRECTIONS.get(word, word)
+AREA_FILES = (
+    "area.yaml",
+    "rooms.yaml",
+    "items.yaml",
+    "npcs.yaml",
+    "quests.yaml",
+    "shops.yaml",
+)
+AREA_KEYS = {"title", "description", "start", "flags", "unlock"}
+AREA_FLAGS = {"start", "premium"}
 
 
 def load_content(root: Path) -> Content:
     """Load and validate every area under ``root``; raise ContentError listing all errors."""
-    problems: list[Problem] = []
-    reader = _Reader(root, problems)
-    areas: dict[str, Area] = {}
-    rooms: dict[str, Room] = {}
-    items: dict[str, ItemDef] = {}
-    npcs: dict[str, NpcDef] = {}
-    shops: dict[str, Shop] = {}
-    refs: list[tuple[Where, str, str]] = []  # (where, kind, full ref) checked at the end
-    if not root.is_dir():
-        raise ContentError([Problem(Where(str(root), 1, 1), "content folder not found")])
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        _load_area(reader, folder, areas, rooms, items, npcs, refs)
-        load_shops(reader, folder, shops, refs)
-    economy = load_economy(reader, root / "economy.yaml", refs)
-    _check_refs(reader, refs, rooms, items, npcs)
-    if not areas and not problems:
-        problems.append(Problem(Where(str(root), 1, 1), "no areas found (need <area>/area.yaml)"))
-    start = _start_room(areas, rooms)
-    if any(p.severity == "error" for p in problems):
+    content, problems = check_content(root, warnings=False)
+    if content is None:
         raise ContentError(problems)
-    return Content(
-        areas=areas,
-        rooms=rooms,
-        items=items,
-        npcs=npcs,
-        start_room=start,
+    return content
+
+
+class _Tables:
+    """Everything read so far, by full ref, with where each entry was written."""
+
+    def __init__(self) -> None:
+        self.areas: dict[str, Area] = {}
+        self.rooms: dict[str, Room] = {}
+        self.items: dict[str, ItemDef] = {}
+        self.npcs: dict[str, NpcDef] = {}
+        self.quests: dict[str, QuestDef] = {}
+        self.shops: dict[str, Shop] = {}
+        self.raw_rooms: dict[str, RawRoom] = {}
+        self.where: dict[tuple[str, str], Where] = {}  # (kind, ref) -> first definition
+        self.refs: Refs = []
+
+
+def check_content(root: Path, *, warnings: bool = True) -> tuple[Content | None, list[Problem]]:
+    """Read the whole tree; return the content (None if any error) and every problem."""
+    problems: list[Problem] = []
+    reader = Reader(root, problems)
+    if not root.is_dir():
+        return None, [Problem(Where(str(root), 1, 1), "content folder not found")]
+    t = _Tables()
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        _load_area(reader, folder, t)
+        load_shops(reader, folder, t.shops, t.refs)
+    for ref, entry in resolve_extends(reader, t.raw_rooms).items():
+        if entry.get("template") is True:
+            continue
+        room = build_room(reader, entry, ref, t.raw_rooms[ref][0], t.refs)
+        if room is not None:
+            t.rooms[ref] = room
+    economy = load_economy(reader, root / "economy.yaml", t.refs)
+    _check_refs(reader, t, set(economy.skills))
+    if not t.areas and not problems:
+        reader.error(Where(str(root), 1, 1), "no areas found (need <area>/area.yaml)")
+    content = Content(
+        areas=t.areas,
+        rooms=t.rooms,
+        items=t.items,
+        npcs=t.npcs,
+        start_room=_start_room(t.areas, t.rooms),
         economy=economy,
-        shops=shops,
+        shops=t.shops,
+        quests=t.quests,
     )
+    if warnings and not any(p.severity == "error" for p in problems):
+        lint(reader, content, t.where)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return content, problems
 
 
 def _start_room(areas: dict[str, Area], rooms: dict[str, Room]) -> str:
@@ -83,7 +107,7 @@ def _start_room(areas: dict[str, Area], rooms: dict[str, Room]) -> str:
     return next(iter(rooms), "")
 
 
-def _entries(reader: _Reader, path: Path) -> list[LocatedDict]:
+def _entries(reader: Reader, path: Path) -> list[LocatedDict]:
     if not path.exists():
         return []
     data = reader.file(path)
@@ -101,227 +125,89 @@ def _entries(reader: _Reader, path: Path) -> list[LocatedDict]:
     return out
 
 
-def _load_area(
-    reader: _Reader,
-    folder: Path,
-    areas: dict[str, Area],
-    rooms: dict[str, Room],
-    items: dict[str, ItemDef],
-    npcs: dict[str, NpcDef],
-    refs: list[tuple[Where, str, str]],
-) -> None:
+def _area_meta(reader: Reader, folder: Path, t: _Tables) -> bool:
     area_id = folder.name
     meta_path = folder / "area.yaml"
     if not meta_path.exists():
         reader.error(Where(str(folder.relative_to(reader.root.parent)), 1, 1), "missing area.yaml")
-        return
+        return False
     meta = reader.file(meta_path)
     if not isinstance(meta, LocatedDict):
         if meta is not None:
             reader.error(where_of(meta), "area.yaml must be a mapping")
-        return
-    reader.unknown_keys(meta, {"title", "description", "start", "flags"}, "area")
-    title = reader.field(meta, "title", str) or area_id
+        return False
+    reader.unknown_keys(meta, AREA_KEYS, "area")
+    flags = reader.names(meta, "flags")
+    for flag in flags:
+        if flag not in AREA_FLAGS:
+            reader.error(
+                where_of(meta, "flags"), f"unknown flag {flag!r}{suggest(flag, AREA_FLAGS)}"
+            )
     start = reader.field(meta, "start", str) or ""
-    flags = meta.get("flags") or []
-    areas[area_id] = Area(
+    t.areas[area_id] = Area(
         id=area_id,
-        title=title,
-        description=reader.field(meta, "description", str, required=False) or "",
+        title=reader.field(meta, "title", str) or area_id,
+        description=(reader.field(meta, "description", str, required=False) or "").strip(),
         start=full_ref(area_id, start),
-        flags=tuple(str(f) for f in flags) if isinstance(flags, list) else (),
+        flags=flags,
+        unlock=reader.field(meta, "unlock", str, required=False),
     )
+    t.where["area", area_id] = meta.where
     if start:
-        refs.append((where_of(meta, "start"), "room", full_ref(area_id, start)))
+        t.refs.append((where_of(meta, "start"), "room", full_ref(area_id, start)))
+    return True
 
-    def add(table: dict[str, Any], entry: LocatedDict, build: Callable[[str], object]) -> None:
+
+def _load_area(reader: Reader, folder: Path, t: _Tables) -> None:
+    area = folder.name
+    if not _area_meta(reader, folder, t):
+        return
+
+    def add(
+        kind: str, table: dict[str, Any], entry: LocatedDict, build: Callable[[str], object]
+    ) -> None:
         raw = reader.field(entry, "id", str)
         if raw is None:
             return
         if ":" in raw:
             reader.error(where_of(entry, "id"), f"id {raw!r} must not contain ':'")
             return
-        ref = full_ref(area_id, raw)
+        ref = full_ref(area, raw)
         if ref in table:
-            reader.error(where_of(entry, "id"), f"duplicate id {raw!r} in area {area_id!r}")
+            first = t.where[kind, ref]
+            reader.error(
+                where_of(entry, "id"),
+                f"duplicate {kind} id {raw!r} in area {area!r} (first defined at {first})",
+            )
             return
+        t.where[kind, ref] = entry.where
         built = build(ref)
         if built is not None:
             table[ref] = built
 
     for entry in _entries(reader, folder / "items.yaml"):
-        add(items, entry, partial(_item, reader, entry))
+        add("item", t.items, entry, lambda ref, e=entry: build_item(reader, e, ref))
     for entry in _entries(reader, folder / "npcs.yaml"):
-        add(npcs, entry, partial(_npc, reader, entry))
+        add("npc", t.npcs, entry, lambda ref, e=entry: build_npc(reader, e, ref, area, t.refs))
+    for entry in _entries(reader, folder / "quests.yaml"):
+        add(
+            "quest", t.quests, entry, lambda ref, e=entry: build_quest(reader, e, ref, area, t.refs)
+        )
     for entry in _entries(reader, folder / "rooms.yaml"):
-        add(rooms, entry, partial(_room, reader, entry, area=area_id, refs=refs))
+        add("room", t.raw_rooms, entry, lambda ref, e=entry: (area, e))
 
 
-def _keywords(reader: _Reader, entry: LocatedDict, name: str) -> tuple[str, ...]:
-    words = entry.get("keywords")
-    if words is None:
-        return tuple(w.lower() for w in name.replace(",", " ").split() if len(w) > 2)
-    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        reader.error(where_of(entry, "keywords"), "'keywords' must be a list of words")
-        return ()
-    return tuple(w.lower() for w in words)
-
-
-def _item(reader: _Reader, entry: LocatedDict, ref: str) -> ItemDef | None:
-    reader.unknown_keys(
-        entry, {"id", "name", "keywords", "description", "value", "portable"}, "item"
-    )
-    name = reader.field(entry, "name", str)
-    if name is None:
-        return None
-    portable = entry.get("portable", True)
-    return ItemDef(
-        id=ref,
-        name=name,
-        keywords=_keywords(reader, entry, name),
-        description=reader.field(entry, "description", str, required=False) or "",
-        value=reader.field(entry, "value", int, required=False) or 0,
-        portable=bool(portable),
-    )
-
-
-def _npc(reader: _Reader, entry: LocatedDict, ref: str) -> NpcDef | None:
-    reader.unknown_keys(entry, {"id", "name", "keywords", "description", "greeting"}, "npc")
-    name = reader.field(entry, "name", str)
-    if name is None:
-        return None
-    return NpcDef(
-        id=ref,
-        name=name,
-        keywords=_keywords(reader, entry, name),
-        description=reader.field(entry, "description", str) or "",
-        greeting=reader.field(entry, "greeting", str, required=False) or "",
-    )
-
-
-def _placements(
-    reader: _Reader, entry: LocatedDict, key: str, area: str, refs: list[tuple[Where, str, str]]
-) -> tuple[Placement, ...]:
-    raw = entry.get(key) or []
-    if not isinstance(raw, list):
-        reader.error(where_of(entry, key), f"{key!r} must be a list")
-        return ()
-    out = []
-    kind = "item" if key == "items" else "npc"
-    for value in raw:
-        where = where_of(value, fallback=where_of(entry, key))
-        if isinstance(value, str):
-            placement = Placement(full_ref(area, value))
-        elif isinstance(value, LocatedDict):
-            reader.unknown_keys(value, {"id", "count", "respawn"}, f"{kind} placement")
-            ident = reader.field(value, "id", str)
-            if ident is None:
-                continue
-            count = reader.field(value, "count", int, required=False)
-            respawn = reader.field(value, "respawn", int, required=False)
-            placement = Placement(full_ref(area, ident), count or 1, respawn)
-        else:
-            reader.error(where, f"each of {key!r} must be an id or a mapping with 'id'")
-            continue
-        refs.append((where, kind, placement.ref))
-        out.append(placement)
-    return tuple(out)
-
-
-def _exits(
-    reader: _Reader, entry: LocatedDict, area: str, refs: list[tuple[Where, str, str]]
-) -> tuple[Exit, ...]:
-    raw = entry.get("exits") or {}
-    if not isinstance(raw, LocatedDict):
-        reader.error(where_of(entry, "exits"), "'exits' must map a direction to a room")
-        return ()
-    out = []
-    for direction, target in raw.items():
-        where = where_of(raw, direction)
-        door = None
-        if isinstance(target, LocatedDict):
-            reader.unknown_keys(target, {"to", "door"}, "exit")
-            to = reader.field(target, "to", str)
-            door_raw = target.get("door")
-            if isinstance(door_raw, LocatedDict):
-                reader.unknown_keys(door_raw, {"closed", "locked", "key"}, "door")
-                key = door_raw.get("key")
-                door = Door(
-                    closed=bool(door_raw.get("closed", True)),
-                    locked=bool(door_raw.get("locked", False)),
-                    key=full_ref(area, key) if isinstance(key, str) else None,
-                )
-                if door.key:
-                    refs.append((where_of(door_raw, "key"), "item", door.key))
-        elif isinstance(target, str):
-            to = target
-        else:
-            reader.error(where, f"exit {direction!r} must name a room")
-            continue
-        if to is None:
-            continue
-        full = full_ref(area, to)
-        refs.append((where, "room", full))
-        out.append(Exit(normalize_direction(str(direction)), full, door))
-    return tuple(out)
-
-
-def _room(
-    reader: _Reader, entry: LocatedDict, ref: str, area: str, refs: list[tuple[Where, str, str]]
-) -> Room | None:
-    reader.unknown_keys(
-        entry,
-        {
-            "id",
-            "title",
-            "description",
-            "brief",
-            "exits",
-            "items",
-            "npcs",
-            "coordinates",
-            "gather",
-            "features",
-            "reward",
-        },
-        "room",
-    )
-    title = reader.field(entry, "title", str)
-    description = reader.field(entry, "description", str)
-    if title is None or description is None:
-        return None
-    coords = entry.get("coordinates")
-    return Room(
-        id=ref,
-        area=area,
-        title=title,
-        description=description.strip(),
-        brief=(reader.field(entry, "brief", str, required=False) or "").strip(),
-        exits=_exits(reader, entry, area, refs),
-        items=_placements(reader, entry, "items", area, refs),
-        npcs=_placements(reader, entry, "npcs", area, refs),
-        coordinates=_coordinates(coords),
-        gather=parse_gather(reader, entry, area, refs),
-        features=tuple(str(f) for f in entry.get("features") or ()),
-        reward=reader.field(entry, "reward", int, required=False),
-    )
-
-
-def _coordinates(raw: object) -> tuple[int, int, int] | None:
-    if isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, int) for v in raw):
-        return (raw[0], raw[1], raw[2])
-    return None
-
-
-def _check_refs(
-    reader: _Reader,
-    refs: list[tuple[Where, str, str]],
-    rooms: dict[str, Room],
-    items: dict[str, ItemDef],
-    npcs: dict[str, NpcDef],
-) -> None:
-    tables: dict[str, dict[str, Any]] = {"room": rooms, "item": items, "npc": npcs}
-    for where, kind, ref in refs:
+def _check_refs(reader: Reader, t: _Tables, skills: set[str]) -> None:
+    rooms = set(t.rooms) | {r for r, (_, e) in t.raw_rooms.items() if e.get("template") is True}
+    tables: dict[str, Any] = {
+        "room": t.rooms,
+        "item": t.items,
+        "npc": t.npcs,
+        "quest": t.quests,
+        "skill": skills,
+    }
+    for where, kind, ref in t.refs:
         table = tables[kind]
         if ref not in table:
-            reader.error(where, f"unknown {kind} {ref!r}{suggest(ref, table)}")
+            hint = " (that room is a template)" if kind == "room" and ref in rooms else ""
+            reader.error(where, f"unknown {kind} {ref!r}{hint or suggest(ref, table)}")

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from game.world.layout import Layout
 
 DIRECTIONS: Mapping[str, str] = {
     "n": "north",
@@ -48,11 +52,32 @@ class Door:
 
 
 @dataclass(frozen=True, slots=True)
+class Requires:
+    """A gate on an exit, a room or a quest: every listed condition must hold.
+
+    ``skills`` maps a skill to the level needed, ``quests`` must be done, ``tier`` is the
+    player's tier (``premium``), ``unlocks`` are names granted by Cal, quests or admins.
+    """
+
+    skills: Mapping[str, int] = field(default_factory=dict)
+    quests: tuple[str, ...] = ()
+    tier: str | None = None
+    unlocks: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.skills or self.quests or self.tier or self.unlocks)
+
+
+NO_REQUIREMENTS = Requires()
+
+
+@dataclass(frozen=True, slots=True)
 class Exit:
     direction: str
     to: str
     door: Door | None = None
-    requires: Mapping[str, object] = field(default_factory=dict)
+    requires: Requires = NO_REQUIREMENTS
+    one_way: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +97,26 @@ class NpcDef:
     keywords: tuple[str, ...]
     description: str
     greeting: str = ""
+    topics: Mapping[str, Topic] = field(default_factory=dict)
+    behaviours: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+    @property
+    def wander_interval(self) -> int | None:
+        """Seconds between steps for a wanderer, or None if the NPC stays put."""
+        spec = self.behaviours.get("wander")
+        if spec is None:
+            return None
+        interval = spec.get("interval", 60)
+        return interval if isinstance(interval, int) else 60
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What an NPC says when asked about something; may hand out a quest."""
+
+    text: str
+    starts: str | None = None
+    requires: Requires = NO_REQUIREMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +153,9 @@ class Room:
     gather: tuple[GatherSpot, ...] = ()
     features: tuple[str, ...] = ()
     reward: int | None = None
+    requires: Requires = NO_REQUIREMENTS
+    extends: str | None = None
+    layout: Layout | None = None  # the visual form's floor plan (game/world/layout.py)
 
     def exit(self, direction: str) -> Exit | None:
         for ex in self.exits:
@@ -123,6 +171,45 @@ class Area:
     description: str
     start: str
     flags: tuple[str, ...] = ()
+    unlock: str | None = None
+
+    @property
+    def premium(self) -> bool:
+        return "premium" in self.flags
+
+
+GOAL_KINDS = ("visit", "collect", "deliver", "talk", "gather")
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """One step of a quest. ``target`` is a room, item, npc or skill depending on ``kind``;
+    ``to`` is the NPC a ``deliver`` goal hands items to."""
+
+    kind: str
+    target: str
+    count: int = 1
+    to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestReward:
+    tokens: int = 0
+    xp: Mapping[str, int] = field(default_factory=dict)
+    items: Mapping[str, int] = field(default_factory=dict)
+    unlock: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestDef:
+    id: str
+    title: str
+    description: str
+    goals: tuple[Goal, ...]
+    reward: QuestReward = QuestReward()
+    giver: str | None = None
+    completion: str = ""
+    requires: Requires = NO_REQUIREMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +273,7 @@ class Content:
     start_room: str
     economy: EconomyRules = field(default_factory=EconomyRules)
     shops: Mapping[str, Shop] = field(default_factory=dict)
+    quests: Mapping[str, QuestDef] = field(default_factory=dict)
 
     def shop_in(self, room_id: str) -> Shop | None:
         for shop in self.shops.values():

@@ -8,6 +8,9 @@ from typing import Any
 from game.world.problems import Problem, suggest
 from game.world.source import LocatedDict, Where, YamlProblem, load_yaml, where_of
 
+Refs = list[tuple[Where, str, str]]
+"""References to check once everything is loaded: (where, kind, full ref)."""
+
 
 class Reader:
     """Reads one area folder, collecting problems instead of stopping at the first."""
@@ -45,6 +48,16 @@ class Reader:
             )
             return None
         return value
+
+    def names(self, node: LocatedDict, key: str) -> tuple[str, ...]:
+        """A list of words (features, keywords); anything else is reported."""
+        raw = node.get(key)
+        if raw is None:
+            return ()
+        if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
+            return tuple(raw)
+        self.error(where_of(node, key), f"{key!r} must be a list of words")
+        return ()
 
     def unknown_keys(self, node: LocatedDict, allowed: set[str], what: str) -> None:
         for key in node:

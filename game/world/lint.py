@@ -1,0 +1,78 @@
+"""Warnings about content that loads but reads or plays badly.
+
+Unreachable rooms, one-way exits, missing briefs, NPCs never placed, and ASCII art or box
+drawing in descriptions: a screen reader reads "plus dash dash dash" aloud, so pictures
+made of characters are never a good idea in text players listen to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from game.world.model import Content
+from game.world.reader import Reader
+from game.world.source import Where
+
+# Box drawing and block elements, and runs of the characters used to draw them in ASCII
+# (after Evennia's SCREENREADER_REGEX_STRIP).
+ART = re.compile(r"[\u2500-\u259f]|\+-+|-{3,}|~{2,}|={2,}|_{3,}|\|\s*\||[#*]{3,}|[/\\]{2,}")
+
+
+def has_art(text: str) -> bool:
+    return ART.search(text) is not None
+
+
+def reachable(content: Content) -> set[str]:
+    """Rooms a player can walk to from any area's start (fast travel lands on starts)."""
+    seen = {a.start for a in content.areas.values() if a.start in content.rooms}
+    queue = deque(seen)
+    while queue:
+        room = content.rooms[queue.popleft()]
+        for ex in room.exits:
+            if ex.to not in seen and ex.to in content.rooms:
+                seen.add(ex.to)
+                queue.append(ex.to)
+    return seen
+
+
+def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) -> None:
+    def at(kind: str, ref: str) -> Where:
+        return where.get((kind, ref), Where(ref, 1, 1))
+
+    reached = reachable(content)
+    placed = {p.ref for room in content.rooms.values() for p in room.npcs}
+    for ref, room in content.rooms.items():
+        if ref not in reached:
+            reader.warn(at("room", ref), f"room {ref!r} cannot be reached from any area start")
+        if not room.brief:
+            reader.warn(at("room", ref), f"room {ref!r} has no 'brief' (a one-line summary)")
+        if has_art(room.description) or has_art(room.title):
+            reader.warn(at("room", ref), f"room {ref!r}: {_ART_ADVICE}")
+        for ex in room.exits:
+            target = content.rooms.get(ex.to)
+            if target is None or ex.one_way:
+                continue
+            if not any(back.to == ref for back in target.exits):
+                reader.warn(
+                    at("room", ref),
+                    f"exit {ex.direction!r} of {ref!r} is one-way: {ex.to!r} has no exit back"
+                    " (add one, or mark the exit one_way: true)",
+                )
+    for ref, item in content.items.items():
+        if has_art(item.description):
+            reader.warn(at("item", ref), f"item {ref!r}: {_ART_ADVICE}")
+    for ref, npc in content.npcs.items():
+        if has_art(npc.description):
+            reader.warn(at("npc", ref), f"npc {ref!r}: {_ART_ADVICE}")
+        if ref not in placed:
+            reader.warn(at("npc", ref), f"npc {ref!r} is not placed in any room")
+    for ref, area in content.areas.items():
+        if has_art(area.description):
+            reader.warn(at("area", ref), f"area {ref!r}: {_ART_ADVICE}")
+
+
+_ART_ADVICE = (
+    "the description looks like ASCII art or box drawing, which screen readers read aloud"
+    " character by character; describe it in words"
+)
