@@ -1,0 +1,218 @@
+"""Gathering and crafting skills, RuneScape style: actions yield items and XP, XP gives levels,
+levels open better spots and recipes.
+
+Everything comes from content: which rooms have which spots (``Room.gather``), the chance
+of a catch, the XP, the recipes and the feature they need (``fire``). Chance rolls use the
+game's injected RNG, so tests are deterministic. The item, the XP and (for recipes) the
+used inputs are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from game.commands.base import Context, Result, command
+from game.reply import Kind, Reply
+from game.text import join_words
+from game.world.model import GatherSpot, ItemDef, Recipe, SkillDef
+from game.world.state import Player, match_item
+
+if TYPE_CHECKING:
+    from game.game import Game
+
+
+# -- inventory helpers (shared with shops) -------------------------------------------------------
+def change_pack(game: Game, player: Player, deltas: Mapping[str, int]) -> None:
+    """Add (+) or remove (-) items from ``player``'s pack: every store write first, the
+    in-memory pack only after them all. Call it last inside ``ledger.atomic()``: a failed
+    write rolls back the whole block and leaves the pack as it was."""
+    for item, delta in deltas.items():
+        if player.inventory[item] + delta < 0:
+            raise ValueError(f"{player.name} has only {player.inventory[item]} of {item}")
+    for item, delta in deltas.items():
+        game.store.adjust_inventory(player.name, item, delta)
+    for item, delta in deltas.items():
+        player.inventory[item] += delta
+        if player.inventory[item] <= 0:
+            del player.inventory[item]
+
+
+def some(game: Game, item: str, count: int) -> str:
+    """``a raw trout`` or ``3 x a raw trout``."""
+    found = game.world.content.items.get(item)
+    name = found.name if found else item.split(":", 1)[-1]
+    return name if count == 1 else f"{count} x {name}"
+
+
+def skill_by_verb(game: Game, verb: str) -> SkillDef | None:
+    for skill in game.world.content.economy.skills.values():
+        if skill.verb == verb:
+            return skill
+    return None
+
+
+def _xp_line(game: Game, player: Player, skill: SkillDef, xp: int) -> list[Reply]:
+    gain = game.skills.add_xp(player.name, skill.id, xp)
+    out = [Reply(Kind.INFO, f"+{xp} {skill.label} XP ({gain.xp} in total).")]
+    if gain.leveled_up:
+        out.append(Reply(Kind.SYSTEM, f"Your {skill.label} level is now {gain.level}!"))
+    return out
+
+
+# -- gathering -----------------------------------------------------------------------------------
+def gather(ctx: Context, args: str, verb: str) -> Result:
+    """Try the gathering spot for ``verb``'s skill in this room (shared by forage, fish)."""
+    game, player = ctx.game, ctx.player
+    skill = skill_by_verb(game, verb)
+    spots = [s for s in ctx.world.room(player.room).gather if skill and s.skill == skill.id]
+    if skill is None or not spots:
+        return Reply.error(f"There is nothing to {verb} here.")
+    level = game.skills.level(player.name, skill.id)
+    if args:
+        wanted = match_item(args, [i for s in spots if (i := _item(game, s)) is not None])
+        spots = [s for s in spots if wanted is not None and s.item == wanted.id]
+        if not spots:
+            return Reply.error(f"You can't {verb} {args!r} here.")
+    usable = [s for s in spots if s.level <= level]
+    if not usable:
+        need = min(s.level for s in spots)
+        return Reply.error(
+            f"You need {skill.label} level {need} to {verb} here; you are level {level}."
+        )
+    spot = max(usable, key=lambda s: s.level)  # the best spot the player can work
+    item = _item(game, spot)
+    if item is None:  # pragma: no cover - the loader checks item references
+        return Reply.error(f"There is nothing to {verb} here.")
+    if game.rng.random() >= spot.chance:
+        return Reply.info(f"You try to {verb}, but get nothing this time.")
+    with game.ledger.atomic():
+        replies = [Reply.info(f"You {verb} and get {item.name}.")]
+        replies += _xp_line(game, player, skill, spot.xp)
+        change_pack(game, player, {item.id: 1})
+    ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} gets {item.name}."), exclude=[player])
+    return replies
+
+
+def _item(game: Game, spot: GatherSpot) -> ItemDef | None:
+    return game.world.content.items.get(spot.item)
+
+
+@command("forage", category="skills")
+def forage(ctx: Context, args: str) -> Result:
+    """Search the undergrowth for something useful (the Foraging skill).
+
+    Usage:
+      forage
+      forage <item>
+
+    Works where the room has something to forage. Success gives the item and XP; higher
+    levels open better spots.
+    """
+    return gather(ctx, args, "forage")
+
+
+@command("fish", category="skills")
+def fish(ctx: Context, args: str) -> Result:
+    """Cast a line where there is water with fish in it (the Fishing skill).
+
+    Usage:
+      fish
+      fish <kind of fish>
+
+    A catch is not certain; each one gives the fish and XP. Some fish need a higher level.
+    """
+    return gather(ctx, args, "fish")
+
+
+# -- crafting ------------------------------------------------------------------------------------
+def craft(ctx: Context, args: str, verb: str) -> Result:
+    """Make one item from a recipe of ``verb``'s skill (shared by cook and future crafts)."""
+    game, player = ctx.game, ctx.player
+    skill = skill_by_verb(game, verb)
+    if skill is None:
+        return Reply.error(f"Nobody in this world knows how to {verb}.")
+    rules = game.world.content.economy
+    recipes = {r.output: r for r in rules.recipes.values() if r.skill == skill.id}
+    outputs = [game.world.content.items[o] for o in recipes if o in game.world.content.items]
+    if not args:
+        names = join_words([i.name for i in outputs]) if outputs else "nothing yet"
+        return Reply.error(f"{verb.capitalize()} what? You know how to {verb}: {names}.")
+    item = match_item(args, outputs)
+    if item is None:
+        return Reply.error(f"You don't know how to {verb} {args!r}.")
+    recipe = recipes[item.id]
+    refusal = _cannot_craft(ctx, recipe, skill, verb, item)
+    if refusal is not None:
+        return refusal
+    deltas = {ingredient: -count for ingredient, count in recipe.inputs.items()}
+    deltas[item.id] = deltas.get(item.id, 0) + 1
+    with game.ledger.atomic():
+        replies = [Reply.info(f"You {verb} {item.name}.")]
+        replies += _xp_line(game, player, skill, recipe.xp)
+        change_pack(game, player, deltas)
+    ctx.to_room(
+        player.room, Reply(Kind.MOVE, f"{player.name} makes {item.name}."), exclude=[player]
+    )
+    return replies
+
+
+def _cannot_craft(
+    ctx: Context, recipe: Recipe, skill: SkillDef, verb: str, item: ItemDef
+) -> Reply | None:
+    game, player = ctx.game, ctx.player
+    if recipe.feature and recipe.feature not in ctx.world.room(player.room).features:
+        return Reply.error(
+            f"You need a {recipe.feature} to {verb} {item.name}; there is none here."
+        )
+    level = game.skills.level(player.name, skill.id)
+    if level < recipe.level:
+        return Reply.error(
+            f"You need {skill.label} level {recipe.level} to {verb} {item.name}; "
+            f"you are level {level}."
+        )
+    missing = [
+        f"{some(game, ingredient, count)} (you have {player.inventory[ingredient]})"
+        for ingredient, count in recipe.inputs.items()
+        if player.inventory[ingredient] < count
+    ]
+    if missing:
+        return Reply.error(f"To {verb} {item.name} you need {join_words(missing)}.")
+    return None
+
+
+@command("cook", category="skills")
+def cook(ctx: Context, args: str) -> Result:
+    """Cook food over a fire (the Cooking skill).
+
+    Usage:
+      cook              (lists what you know how to cook)
+      cook <dish>
+
+    You need the ingredients in your pack and a fire in the room.
+    """
+    return craft(ctx, args, "cook")
+
+
+# -- overview --------------------------------------------------------------------------------------
+@command("skills", category="skills")
+def skills(ctx: Context, args: str) -> Result:
+    """Show your skill levels and XP.
+
+    Usage:
+      skills
+    """
+    game = ctx.game
+    rules = game.world.content.economy
+    progress = game.skills.all(ctx.player.name)
+    if not progress:
+        return Reply.info("This world has no skills.")
+    lines = []
+    for sid, (xp, level) in progress.items():
+        skill = rules.skills[sid]
+        if level < len(rules.xp_levels):
+            nxt = f"{rules.xp_levels[level] - xp} XP to level {level + 1}"
+        else:
+            nxt = "top level"
+        lines.append(f"{skill.label}: level {level}, {xp} XP, {nxt}. Verb: {skill.verb}.")
+    return Reply.info("\n".join(lines))

@@ -1,0 +1,85 @@
+"""Fast travel: jump to an area's start room for a price set in content (``prices.travel``).
+
+The engine's price gate refuses the command before it runs when the player cannot pay or
+has no priced actions left, and charges it in the same transaction as the move. So every
+refusal here is an error reply: errors are never charged.
+"""
+
+from __future__ import annotations
+
+from bridge.events import PlayerMoved
+from game.commands.base import Context, Result, command
+from game.reply import Kind, Reply
+from game.text import join_words
+from game.world.model import Area
+
+
+def area_unlock(area: Area) -> str:
+    """The unlock that opens a premium area to free players (Cal, quests or admins grant it)."""
+    named: str | None = getattr(area, "unlock", None)  # content may name it; else area:<id>
+    return named or f"area:{area.id}"
+
+
+def find_area(areas: list[Area], words: str) -> Area | None:
+    """By id, by title, or by the start of a title word (``vale``, ``green``, ``Green Vale``)."""
+    wanted = words.lower().strip()
+    for area in areas:
+        if wanted in (area.id.lower(), area.title.lower()):
+            return area
+    for area in areas:
+        if any(w.startswith(wanted) for w in area.title.lower().split()):
+            return area
+    return None
+
+
+def _label(area: Area) -> str:
+    return f"{area.title} ({area.id}{', premium' if 'premium' in area.flags else ''})"
+
+
+@command("travel", category="movement")
+def travel(ctx: Context, args: str) -> Result:
+    """Fast-travel to the starting place of another area, for a price in tokens.
+
+    Usage:
+      travel              (lists the areas)
+      travel <area>
+
+    Premium areas are open to premium players and to players who unlocked them.
+    """
+    game, player = ctx.game, ctx.player
+    content = game.world.content
+    areas = sorted(content.areas.values(), key=lambda a: a.title)
+    price = content.economy.prices.get("travel", 0)
+    cost = f" It costs {price} token{'s' if price != 1 else ''}." if price else ""
+    if not args:
+        names = join_words([_label(a) for a in areas])
+        return Reply.error(f"Travel where? You can travel to {names}.{cost}")
+    area = find_area(areas, args)
+    if area is None or area.start not in content.rooms:
+        names = join_words([_label(a) for a in areas])
+        return Reply.error(f"There is no area called {args!r}. Areas: {names}.")
+    if (
+        "premium" in area.flags
+        and game.wallet.tier(player.name) != "premium"
+        and not game.unlocks.has(player.name, area_unlock(area))
+    ):
+        return Reply.error(
+            f"{area.title} is open to premium players (type premium) and to those who "
+            "unlocked it. Nothing was charged."
+        )
+    if player.room == area.start:
+        return Reply.error(f"You are already at {content.rooms[area.start].title}.")
+    old = player.room
+    ctx.to_room(
+        old, Reply(Kind.MOVE, f"{player.name} sets off for {area.title}."), exclude=[player]
+    )
+    game.world.move(player, area.start)
+    ctx.to_room(area.start, Reply(Kind.MOVE, f"{player.name} arrives from afar."), exclude=[player])
+    game.refresh_room(old)
+    game.refresh_room(area.start)
+    game.publish(
+        PlayerMoved(
+            ts=game.now(), player=player.name, from_room=old, to_room=area.start, via="travel"
+        )
+    )
+    return Reply.room(game.world.view(area.start, player))
