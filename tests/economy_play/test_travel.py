@@ -13,7 +13,8 @@ def test_travel_moves_and_charges_the_price(econ: Game) -> None:
     ana, _ = player(econ, "ana")
     econ.tiers.set_premium("ana", econ.clock() + 3_600_000)
     replies = play(ana, "travel peak")
-    assert replies[0].kind is Kind.ROOM and replies[0].text.startswith("Frozen Summit")
+    assert replies[0].kind is Kind.ROOM
+    assert replies[0].text.startswith("Frozen Summit")
     assert replies[-1].text == "Charged 5 tokens for travel."
     assert ana.player.room == "peak:summit"
     assert econ.store.account("ana").room == "peak:summit"  # type: ignore[union-attr]
@@ -58,7 +59,7 @@ def test_premium_area_opens_with_the_unlock(econ: Game) -> None:
 def test_travel_tells_both_rooms(econ: Game) -> None:
     rules(econ, first_visit=0)
     ana, _ = player(econ, "ana", 10)
-    bob, bob_screen = player(econ, "bob")
+    _bob, bob_screen = player(econ, "bob")
     cyra, cyra_screen = player(econ, "cyra")
     play(ana, "east")
     play(cyra, "east")
