@@ -1,0 +1,180 @@
+"""The reflection Component: owns the scheduler, runs cycles off the loop, applies actions.
+
+A cycle's SQL and both analysts run in a worker thread (``asyncio.to_thread``) on their own
+connection; only applying the planned actions happens on the loop, through the game:
+Cal's unlocks via ``game.grant_unlock`` (recorded once, told in game) and, when
+``reflection_tuning`` is on, Domingo's reward multipliers, each change logged in
+``refl_tuning_log`` and reversible with ``sshrealm reflect --reset-tuning``. Rewards read
+multipliers through :class:`RewardMultipliers` (``game.multipliers.apply(code, amount)``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import structlog
+
+from bridge.events import ReflectionReportWritten
+from game.world.problems import ContentError, Problem
+from game.world.source import Where
+from reflection import cycle, domingo, schema
+from reflection.rules import GrowthRules, RulesError
+from reflection.rules import load as load_rules_file
+from reflection.schedule import CycleScheduler
+
+if TYPE_CHECKING:
+    from game.game import Game
+
+log = structlog.get_logger("sshrealm.reflection")
+
+RULES_FILE = "growth.yaml"
+
+
+def load_rules(content_dir: Path) -> GrowthRules:
+    """Cal's rules from ``<content>/growth.yaml`` (none: empty rules); problems as content
+    errors with file:line:col, so ``serve`` reports them like any content problem."""
+    path = content_dir / RULES_FILE
+    if not path.exists():
+        return GrowthRules()
+    try:
+        return load_rules_file(path)
+    except RulesError as exc:
+        raise ContentError(
+            [Problem(Where(f, line, col), msg) for f, line, col, msg in exc.located]
+        ) from exc
+
+
+class RewardMultipliers:
+    """Current reward multipliers by reason code (1.0 unless Domingo's tuning changed it)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        schema.ensure(conn)
+        self.values: dict[int, float] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.values = {
+            int(c): float(v)
+            for c, v in self.conn.execute("SELECT code, value FROM refl_multipliers")
+        }
+
+    def multiplier(self, code: int) -> float:
+        return self.values.get(int(code), 1.0)
+
+    def apply(self, code: int, amount: int) -> int:
+        """``amount`` scaled by the code's multiplier, rounded half up, never below 1 for a
+        positive amount (a reward never silently disappears)."""
+        if amount <= 0:
+            return amount
+        return max(1, int(amount * self.multiplier(code) + 0.5))
+
+    def set(self, code: int, value: float, cycle_id: str, reason: str, ts: int) -> None:
+        old = self.multiplier(code)
+        self.conn.execute(
+            "INSERT INTO refl_multipliers(code, value, cycle_id) VALUES (?,?,?)"
+            " ON CONFLICT(code) DO UPDATE SET value=excluded.value, cycle_id=excluded.cycle_id",
+            (code, value, cycle_id),
+        )
+        self.conn.execute(
+            "INSERT INTO refl_tuning_log(cycle_id, code, old, new, reason, ts)"
+            " VALUES (?,?,?,?,?,?)",
+            (cycle_id, code, old, value, reason, ts),
+        )
+        self.values[int(code)] = value
+
+    def reset(self, reason: str, ts: int) -> int:
+        """Every multiplier back to 1.0 (logged); returns how many changed."""
+        changed = [c for c, v in self.values.items() if v != 1.0]
+        for code in changed:
+            self.set(code, 1.0, "reset", reason, ts)
+        return len(changed)
+
+
+class Reflection:
+    """Server component: ``start`` wires the scheduler, ``stop`` waits for a running cycle."""
+
+    def __init__(self, game: Game) -> None:
+        self.game = game
+        self.settings = game.settings
+        self.rules = load_rules(self.settings.content_dir)
+        self.scheduler = CycleScheduler(self.run_cycle, self.settings.reflection_interval_s)
+
+    @property
+    def policy(self) -> domingo.Policy:
+        return domingo.Policy(
+            tuning=bool(self.settings.reflection_tuning),
+            band=self.settings.reflection_tuning_band_pct / 100,
+        )
+
+    async def start(self) -> None:
+        apply_planned(self.game)  # actions planned by `sshrealm reflect --now` meanwhile
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        await self.scheduler.stop()
+
+    async def run_cycle(self, now_ms: int | None = None) -> cycle.Outcome:
+        """One cycle: compute and store in a thread, then apply planned actions on the loop."""
+        now = self.game.clock() if now_ms is None else now_ms
+        cycle_id = cycle.cycle_id_for(now, self.settings.reflection_interval_s)
+        team = cycle.analysts(self.rules, self.policy, now)
+        outcome = await asyncio.to_thread(
+            cycle.run,
+            self.settings.db_path,
+            self.settings.data_dir / "reports",
+            now,
+            cycle_id,
+            team,
+        )
+        applied = apply_planned(self.game)
+        if not outcome.replay:
+            for analyst, path in outcome.reports.items():
+                self.game.publish(
+                    ReflectionReportWritten(
+                        ts=self.game.now(), cycle_id=cycle_id, analyst=analyst, path=path
+                    )
+                )
+        log.info(
+            "reflection_cycle",
+            cycle=cycle_id,
+            replay=outcome.replay,
+            applied=applied,
+            errors=outcome.errors,
+            timings=outcome.timings_ms,
+        )
+        return outcome
+
+
+def apply_planned(game: Game) -> int:
+    """Apply every planned, not yet applied action once, marking it applied in the same step."""
+    rows = game.conn.execute(
+        "SELECT cycle_id, kind, target, detail FROM refl_actions WHERE applied_ms IS NULL"
+        " ORDER BY cycle_id, kind, target"
+    ).fetchall()
+    areas = set(game.world.content.areas) if hasattr(game.world.content, "areas") else set()
+    applied = 0
+    for cycle_id, kind, target, detail in rows:
+        with game.ledger.atomic():
+            game.conn.execute(
+                "UPDATE refl_actions SET applied_ms=? WHERE cycle_id=? AND kind=? AND target=?",
+                (game.clock(), cycle_id, kind, target),
+            )
+            if kind == "unlock":
+                player, grant = target.split(" ", 1)
+                if grant.startswith("area:") and grant[5:] not in areas:
+                    log.warning("unlock_unknown_area", grant=grant, player=player)
+                    continue
+                if game.store.account(player) is not None:
+                    game.grant_unlock(player, grant, detail, source=f"cal:{cycle_id}")
+            elif kind == "tuning" and game.settings.reflection_tuning:
+                change = json.loads(detail)
+                game.multipliers.set(
+                    int(target), float(change["new"]), cycle_id, change["reason"], game.clock()
+                )
+        applied += 1
+    return applied

@@ -1,0 +1,103 @@
+"""Incremental rollups: fold new ``activity`` and ``transfers`` rows into the ``refl_*`` tables.
+
+Each source has a cursor (the last row id folded in). A cycle folds only what arrived since
+the previous one, in id-range batches of at most ``batch`` rows, each in its own short write
+transaction: the game's connection waits on the write lock for one batch at most (tens of
+ms), never for a whole catch-up over a million transfers. Rows are append-only, so folding
+by id range is exact, and a batch either commits with its cursor move or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+from reflection.schema import DAY_MS, HOUR_MS
+
+BATCH: Final = 50_000
+
+_ACTIVITY: Final = (
+    f"""INSERT INTO refl_player_daily(player, day, actions)
+        SELECT player, ts / {DAY_MS}, COUNT(*) FROM activity
+         WHERE id > :lo AND id <= :hi AND ok = 1 GROUP BY 1, 2
+        ON CONFLICT(player, day) DO UPDATE SET actions = actions + excluded.actions""",
+    """INSERT INTO refl_player(player, actions, first_ts, last_ts)
+        SELECT player, COUNT(*), MIN(ts), MAX(ts) FROM activity
+         WHERE id > :lo AND id <= :hi AND ok = 1 GROUP BY 1
+        ON CONFLICT(player) DO UPDATE SET actions = actions + excluded.actions,
+           first_ts = min(coalesce(first_ts, excluded.first_ts), excluded.first_ts),
+           last_ts = max(coalesce(last_ts, excluded.last_ts), excluded.last_ts)""",
+    """INSERT INTO refl_player_verbs(player, verb, category, n)
+        SELECT player, verb, MAX(category), COUNT(*) FROM activity
+         WHERE id > :lo AND id <= :hi AND ok = 1 GROUP BY 1, 2
+        ON CONFLICT(player, verb) DO UPDATE SET n = n + excluded.n""",
+    """INSERT INTO refl_player_rooms(player, room)
+        SELECT DISTINCT player, room FROM activity
+         WHERE id > :lo AND id <= :hi AND ok = 1 AND room <> ''
+        ON CONFLICT(player, room) DO NOTHING""",
+    f"""INSERT INTO refl_hourly(hour, actions, cost_ms)
+        SELECT ts / {HOUR_MS}, COUNT(*), SUM(cost_ms) FROM activity
+         WHERE id > :lo AND id <= :hi GROUP BY 1
+        ON CONFLICT(hour) DO UPDATE SET actions = actions + excluded.actions,
+           cost_ms = cost_ms + excluded.cost_ms""",
+)
+
+# Player spend: sinks (2xx) and holds (401) net of released holds (402); earnings: faucets.
+_TRANSFERS: Final = (
+    f"""INSERT INTO refl_flows_daily(day, code, n, total)
+        SELECT ts / {DAY_MS}, code, COUNT(*), SUM(amount) FROM transfers
+         WHERE id > :lo AND id <= :hi GROUP BY 1, 2
+        ON CONFLICT(day, code) DO UPDATE SET n = n + excluded.n, total = total + excluded.total""",
+    f"""INSERT INTO refl_player_daily(player, day, earned, spent)
+        SELECT substr(a.name, 8), t.ts / {DAY_MS},
+               SUM(CASE WHEN t.code / 100 = 1 THEN t.amount ELSE 0 END),
+               -SUM(CASE WHEN t.code = 402 THEN t.amount ELSE 0 END)
+          FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
+         WHERE t.id > :lo AND t.id <= :hi AND a.kind = 'player' GROUP BY 1, 2
+        ON CONFLICT(player, day) DO UPDATE SET earned = earned + excluded.earned,
+           spent = spent + excluded.spent""",
+    f"""INSERT INTO refl_player_daily(player, day, earned, spent)
+        SELECT substr(a.name, 8), t.ts / {DAY_MS}, 0,
+               SUM(CASE WHEN t.code / 100 = 2 OR t.code = 401 THEN t.amount ELSE 0 END)
+          FROM transfers t JOIN accounts a ON a.id = t.debit_account_id
+         WHERE t.id > :lo AND t.id <= :hi AND a.kind = 'player' GROUP BY 1, 2
+        ON CONFLICT(player, day) DO UPDATE SET spent = spent + excluded.spent""",
+)
+
+SOURCES: Final = {"activity": _ACTIVITY, "transfers": _TRANSFERS}
+
+
+def cursor(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute("SELECT last_id FROM refl_cursor WHERE name = ?", (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def fold(conn: sqlite3.Connection, batch: int = BATCH) -> dict[str, int]:
+    """Fold every new row of each source; returns how many rows each source contributed."""
+    folded: dict[str, int] = {}
+    for name, statements in SOURCES.items():
+        folded[name] = 0
+        while True:
+            lo = cursor(conn, name)
+            top = conn.execute(f"SELECT coalesce(MAX(id), 0) FROM {name}").fetchone()[0]
+            if top <= lo:
+                break
+            hi = min(int(top), lo + batch)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if cursor(conn, name) != lo:  # another folder moved it meanwhile
+                    conn.execute("ROLLBACK")
+                    continue
+                for statement in statements:
+                    conn.execute(statement, {"lo": lo, "hi": hi})
+                conn.execute(
+                    "INSERT INTO refl_cursor(name, last_id) VALUES (?, ?)"
+                    " ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id",
+                    (name, hi),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            folded[name] += hi - lo
+    return folded
