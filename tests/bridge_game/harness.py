@@ -48,10 +48,15 @@ def bridged_settings(
 
 @asynccontextmanager
 async def bridged_server(
-    settings: Settings, factories: Mapping[str, PluginFactory] | None = None
+    settings: Settings,
+    factories: Mapping[str, PluginFactory] | None = None,
+    accounts: tuple[str, ...] = (),
 ) -> AsyncIterator[Server]:
-    """The real server; ``factories`` adds in-process plugins (not installed as entry points)."""
+    """The real server; ``factories`` adds in-process plugins (not installed as entry
+    points), ``accounts`` exist before any plugin starts."""
     server = Server(settings)
+    for name in accounts:
+        server.game.ensure_account(name)
     if factories:
         server.components.remove(server.bridge)
         server.bridge = BridgeComponent(server.game, settings, factories=factories)
