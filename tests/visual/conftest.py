@@ -1,0 +1,47 @@
+"""Fixtures for the visual form: a game on a small test world whose square has a plan."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from game.config import Settings, load_settings
+from game.game import Game
+from game.session import Session
+from game.store import connect
+from game.world.loader import load_content
+from tests.conftest import FakeClock, Screen
+
+CONTENT = Path(__file__).parent / "content"
+
+
+@pytest.fixture
+def vsettings(tmp_path: Path) -> Settings:
+    return load_settings(
+        environ={}, data_dir=tmp_path / "var", content_dir=CONTENT, ssh_port=0, http_port=-1
+    )
+
+
+def make_game(settings: Settings, clock: FakeClock) -> Game:
+    conn = connect(settings.db_path)
+    return Game(settings, conn, load_content(settings.content_dir), clock=clock, rng=random.Random(0))
+
+
+@pytest.fixture
+def vgame(vsettings: Settings, clock: FakeClock) -> Iterator[Game]:
+    game = make_game(vsettings, clock)
+    yield game
+    game.conn.close()
+
+
+def enter(game: Game, name: str, *, kind: str = "line", visual: bool = False) -> tuple[Session, Screen]:
+    """Connect ``name``; with ``visual`` the player has the unlock and chose the visual form."""
+    game.ensure_account(name)
+    if visual:
+        game.unlocks.grant(name, "form:visual", "test", "test")
+        game.positions.forms.set(name, "visual", game.clock())
+    screen = Screen()
+    return game.connect(name, screen, kind=kind), screen
