@@ -66,14 +66,17 @@ def grant_role(name: str, role: str, config: Path | None, data_dir: Path | None)
             raise click.ClickException(
                 f"No account named {name!r}. The player must log in once to create it."
             )
+        audit = Audit(conn, _now_ms)  # creates its table: before BEGIN (executescript commits)
         conn.execute("BEGIN IMMEDIATE")
         store.set_role(account.name, role)
-        Audit(conn, _now_ms).record(f"shell:{getpass.getuser()}", "role", account.name, "", role)
+        audit.record(f"shell:{getpass.getuser()}", "role", account.name, "", role)
         conn.execute("COMMIT")
     finally:
         conn.close()
+    article = "an" if role == "admin" else "a"
     click.echo(
-        f"{account.name} is now a {role}. If they are online, it applies at their next login."
+        f"{account.name} is now {article} {role}. "
+        "If they are online, it applies at their next login."
     )
 
 

@@ -1,0 +1,144 @@
+"""Protection at the SSH front, over real SSH: connection rate, login throttle, max
+sessions, bans and refusing logins during shutdown. Each trips, says why, and recovers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from game.app import Server
+from tests.conftest import FakeClock
+from tests.ops.conftest import ops_settings
+
+
+class BannerClient(asyncssh.SSHClient):
+    def __init__(self) -> None:
+        self.banner = ""
+
+    def auth_banner_received(self, msg: str, lang: str) -> None:
+        self.banner += msg
+
+
+async def attempt(
+    port: int, user: str, *, key: asyncssh.SSHKey | None = None, password: str | None = None
+) -> tuple[bool, str]:
+    """Log in and run ``look``; (logged in, banner text)."""
+    holder: list[BannerClient] = []
+
+    def factory() -> BannerClient:
+        holder.append(BannerClient())
+        return holder[-1]
+
+    try:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            port,
+            username=user,
+            client_keys=[key] if key else None,
+            password=password,
+            known_hosts=None,
+            agent_path=None,
+            preferred_auth="publickey" if key else "keyboard-interactive",
+            client_factory=factory,
+        ) as conn:
+            result = await conn.run("look")
+            return result.exit_status == 0, holder[-1].banner
+    except asyncssh.PermissionDenied:
+        return False, holder[-1].banner if holder else ""
+
+
+@pytest.fixture
+async def strict(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Server]:
+    """Only the limit under test is tight; the connection rate is off unless asked."""
+    srv = Server(ops_settings(tmp_path / "var", conn_per_minute=0, http_port=-1), clock=clock)
+    await srv.start()
+    yield srv
+    await srv.stop()
+
+
+async def test_connection_rate_limit_trips_and_recovers(
+    ops_server: Server, keys: dict[str, asyncssh.SSHKey], clock: FakeClock
+) -> None:
+    port = ops_server.ssh_port
+    for _ in range(3):
+        assert (await attempt(port, "ana", key=keys["ana"]))[0]
+    ok, banner = await attempt(port, "ana", key=keys["ana"])
+    assert not ok
+    assert "Too many connections from your address" in banner
+    assert ops_server.game.metrics.refused["rate"] == 1
+    clock.tick(20_000)  # 3 a minute: one connection's worth
+    assert (await attempt(port, "ana", key=keys["ana"]))[0]
+
+
+async def test_login_throttle_after_failed_passwords(strict: Server, clock: FakeClock) -> None:
+    game = strict.game
+    game.ensure_account("cyra", password_hash=strict.ssh.hasher.hash("correct horse"))
+    port = strict.ssh_port
+    assert (await attempt(port, "cyra", password="wrong one")) == (False, "")
+    assert (await attempt(port, "cyra", password="wrong two")) == (False, "")
+    ok, banner = await attempt(port, "cyra", password="correct horse")
+    assert not ok
+    assert banner.startswith("Too many failed logins from your address. Try again in 60 seconds")
+    clock.tick(60_000)
+    assert (await attempt(port, "cyra", password="correct horse"))[0]
+
+
+async def test_max_sessions_refuses_then_admits(
+    strict: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    port = strict.ssh_port
+    held = []
+    for name in ("ana", "bob", "cyra", "eve"):
+        conn = await asyncssh.connect(
+            "127.0.0.1",
+            port,
+            username=name,
+            client_keys=[keys[name]],
+            known_hosts=None,
+            agent_path=None,
+        )
+        held.append(conn)
+    ok, banner = await attempt(port, "ana", key=keys["ana"])
+    assert not ok
+    assert "The server is full right now" in banner
+    held.pop().close()
+    await held[0].run("look")  # a round trip, so the server has seen the close
+    for _ in range(50):
+        if strict.ssh.connections < 4:
+            break
+        await held[0].run("look")
+    assert (await attempt(port, "ana", key=keys["ana"]))[0]
+    for conn in held:
+        conn.close()
+
+
+async def test_bans_refuse_account_key_and_address(
+    strict: Server, keys: dict[str, asyncssh.SSHKey], clock: FakeClock
+) -> None:
+    port, mod = strict.ssh_port, strict.game.moderation
+    assert (await attempt(port, "bob", key=keys["bob"]))[0]  # bob's account and key exist
+    mod.ban("account", "bob", "spam", "root", None)
+    ok, banner = await attempt(port, "bob", key=keys["bob"])
+    assert (ok, banner) == (False, "You are banned from sshrealm. Reason: spam\r\n")
+    mod.unban("account", "bob")
+    mod.ban("key", keys["bob"].get_fingerprint(), "stolen key", "root", None)
+    ok, banner = await attempt(port, "bob", key=keys["bob"])
+    assert (ok, banner) == (False, "This key is banned from sshrealm. Reason: stolen key\r\n")
+    mod.unban("key", keys["bob"].get_fingerprint())
+    mod.ban("address", "127.0.0.1", "flood", "root", clock() + 60_000)
+    assert not (await attempt(port, "ana", key=keys["ana"]))[0]
+    clock.tick(60_000)  # a timed ban ends by itself
+    assert (await attempt(port, "ana", key=keys["ana"]))[0]
+    assert (await attempt(port, "bob", key=keys["bob"]))[0]
+
+
+async def test_shutdown_refuses_new_logins(
+    strict: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    strict.ssh.accepting = False
+    ok, banner = await attempt(strict.ssh_port, "ana", key=keys["ana"])
+    assert not ok
+    assert "The server is shutting down" in banner
