@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("sshrealm.shutdown")
 DEADLINE_S = 10.0
-WARNING = "The server is restarting in {s} seconds. Your progress is saved; come back soon."
+WARNING = "The server is restarting in {s}. Your progress is saved; come back soon."
 GOODBYE = "The server is restarting now. Your progress is saved. See you soon."
 
 
@@ -34,7 +34,9 @@ async def graceful_stop(server: Server, *, grace_s: float | None = None) -> floa
     server.ssh.accepting = False
     sessions = list(server.game.sessions)
     log.info("shutdown_started", sessions=len(sessions), grace_s=grace)
-    server.game.sessions.to_all([Reply(Kind.SYSTEM, WARNING.format(s=round(grace)))])
+    n = round(grace)
+    when = "a moment" if n == 0 else f"{n} second{'s' if n != 1 else ''}"
+    server.game.sessions.to_all([Reply(Kind.SYSTEM, WARNING.format(s=when))])
     if grace and sessions:
         await asyncio.sleep(grace)
     try:
