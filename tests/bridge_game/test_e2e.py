@@ -9,6 +9,7 @@ import asyncssh
 import pytest
 
 from game.config import load_settings
+from game.text import plural
 from tests.bridge_game.harness import Client, bridged_server, bridged_settings, next_event
 from tests.e2e.conftest import Reader, connect, e2e_settings
 
@@ -47,19 +48,20 @@ async def test_e2e_grant_over_http_reaches_player_and_balance(
         await reader.until("Exits:")
         before = await client.player("ana")
         assert before["online"]
-        assert before["balance"] == 0
+        start = before["balance"]
+        assert start == server.game.wallet.balance("ana")
         status, body = await client.bridge(
             "tokens", "grant", player="ana", amount=100, reason="contest", request_id="c-1"
         )
-        assert (status, body["ok"], body["data"]["balance"]) == (200, True, 100)
-        await reader.until("probe gave you 100 tokens (contest). You have 100.")
+        assert (status, body["ok"], body["data"]["balance"]) == (200, True, start + 100)
+        await reader.until(f"probe gave you 100 tokens (contest). You have {start + 100}.")
         again = await client.bridge(
             "tokens", "grant", player="ana", amount=100, reason="contest", request_id="c-1"
         )
         assert again[0] == 200
         assert again[1]["data"]["duplicate"] is True
-        assert (await client.player("ana"))["balance"] == 100
-        assert server.game.wallet.balance("ana") == 100
+        assert (await client.player("ana"))["balance"] == start + 100
+        assert server.game.wallet.balance("ana") == start + 100
 
 
 async def test_e2e_refusals_over_http_change_nothing(
@@ -70,12 +72,14 @@ async def test_e2e_refusals_over_http_change_nothing(
         Client.open(server) as client,
     ):
         server.game.ensure_account("ana")
+        have = server.game.wallet.balance("ana")
         offline = await client.bridge("player", "message", player="ana", text="hi")
-        broke = await client.bridge("tokens", "charge", player="ana", amount=5, reason="fee")
+        broke = await client.bridge("tokens", "charge", player="ana", amount=have + 5, reason="fee")
         nowhere = await client.bridge("room", "post", room="town:atlantis", text="hi")
+        assert server.game.wallet.balance("ana") == have
     assert offline == (409, {"error": "refused", "detail": "ana is not online"})
     assert broke[0] == 409
-    assert broke[1]["detail"] == "ana has 0 tokens, cannot pay 5"
+    assert broke[1]["detail"] == f"ana has {plural(have, 'token')}, cannot pay {have + 5}"
     assert nowhere[0] == 409
     assert "no room named" in nowhere[1]["detail"]
 

@@ -27,6 +27,7 @@ async def test_js_client_passes_against_real_server(tmp_path: Path, flags: list[
     async with bridged_server(bridged_settings(tmp_path)) as server:
         async with await connect(server.ssh_port, "ana", key) as conn:
             assert (await conn.run("look")).exit_status == 0  # ana exists now
+        start = server.game.wallet.balance("ana")
         env = {**os.environ, "SSHREALM_BRIDGE_URL": http_plugin(server).url}
         env.pop("SSHREALM_BRIDGE_TOKEN", None)
         proc = await asyncio.create_subprocess_exec(
@@ -44,4 +45,4 @@ async def test_js_client_passes_against_real_server(tmp_path: Path, flags: list[
     assert proc.returncode == 0, text
     assert "# pass 2" in text, text
     assert "# skipped 0" in text, text
-    assert balance == 100  # the client's grant landed in the real ledger
+    assert balance == start + 100  # the client's grant landed in the real ledger

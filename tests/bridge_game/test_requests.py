@@ -80,15 +80,16 @@ async def test_request_grant_credits_tells_player_and_publishes_reason(game: Gam
     _, ana = join(game, "ana")
     ana.clear()
     seen = events(game)
+    start = game.wallet.balance("ana")  # new players may get a welcome grant
     result = await GameRequests(game).apply("http/contest", GrantTokens("ana", 100, "contest"))
     assert result.ok
-    assert result.data["balance"] == 100
-    assert game.wallet.balance("ana") == 100
-    assert ana.text == "contest gave you 100 tokens (contest). You have 100."
-    assert ana.statuses[-1].tokens == 100
+    assert result.data["balance"] == start + 100
+    assert game.wallet.balance("ana") == start + 100
+    assert ana.text == f"contest gave you 100 tokens (contest). You have {start + 100}."
+    assert ana.statuses[-1].tokens == start + 100
     credited = [e for e in seen if isinstance(e, TokensCredited)]
     assert [(e.player, e.amount, e.reason, e.balance) for e in credited] == [
-        ("ana", 100, "contest", 100)
+        ("ana", 100, "contest", start + 100)
     ]
     row = game.conn.execute("SELECT code, memo FROM transfers ORDER BY id DESC LIMIT 1").fetchone()
     assert tuple(row) == (int(Reason.PLUGIN_GRANT), "contest")
@@ -97,6 +98,7 @@ async def test_request_grant_credits_tells_player_and_publishes_reason(game: Gam
 async def test_request_grant_with_request_id_is_applied_once(game: Game) -> None:
     join(game, "ana")
     handler = GameRequests(game)
+    start = game.wallet.balance("ana")
     grant = GrantTokens("ana", 50, "quiz", request_id="round-7")
     first, again = await handler.apply("quiz", grant), await handler.apply("quiz", grant)
     assert first.ok
@@ -104,45 +106,48 @@ async def test_request_grant_with_request_id_is_applied_once(game: Game) -> None
     assert again.ok
     assert again.data["duplicate"]
     assert "already applied" in again.detail
-    assert game.wallet.balance("ana") == 50
+    assert game.wallet.balance("ana") == start + 50
     other = await handler.apply("other", grant)  # another plugin's id space
     assert other.ok
-    assert game.wallet.balance("ana") == 100
+    assert game.wallet.balance("ana") == start + 100
     assert len(idem_key("http/some-client-with-a-long-name", "x" * 64)) == 17
 
 
 async def test_request_reused_id_for_another_amount_is_refused(game: Game) -> None:
     join(game, "ana")
     handler = GameRequests(game)
+    start = game.wallet.balance("ana")
     await handler.apply("quiz", GrantTokens("ana", 50, "quiz", request_id="r1"))
     result = await handler.apply("quiz", GrantTokens("ana", 60, "quiz", request_id="r1"))
     assert not result.ok
     assert "already used" in result.detail
-    assert game.wallet.balance("ana") == 50
+    assert game.wallet.balance("ana") == start + 50
 
 
 async def test_request_charge_debits_and_refuses_overdraft(game: Game) -> None:
     _, ana = join(game, "ana")
     game.wallet.credit("ana", 30, Reason.ADMIN_GRANT, "k-charge-1")
+    have = game.wallet.balance("ana")
     handler = GameRequests(game)
     seen = events(game)
     ana.clear()
     ok = await handler.apply("casino", ChargeTokens("ana", 10, "bet"))
     assert ok.ok
-    assert ok.data["balance"] == 20
+    assert ok.data["balance"] == have - 10
     assert ana.text.startswith("casino took 10 tokens")
-    refused = await handler.apply("casino", ChargeTokens("ana", 21, "bet"))
+    refused = await handler.apply("casino", ChargeTokens("ana", have - 9, "bet"))
     assert not refused.ok
-    assert refused.detail == "ana has 20 tokens, cannot pay 21"
-    assert game.wallet.balance("ana") == 20
+    assert refused.detail == f"ana has {have - 10} tokens, cannot pay {have - 9}"
+    assert game.wallet.balance("ana") == have - 10
     assert [(e.amount, e.reason) for e in seen if isinstance(e, TokensCharged)] == [(10, "bet")]
 
 
 async def test_request_tokens_refused_for_unknown_player(game: Game) -> None:
+    transfers = game.conn.execute("SELECT count(*) FROM transfers").fetchone()[0]
     result = await GameRequests(game).apply("quiz", GrantTokens("ghost", 5, "quiz"))
     assert not result.ok
     assert result.detail == "no player named ghost"
-    assert game.conn.execute("SELECT count(*) FROM transfers").fetchone()[0] == 0
+    assert game.conn.execute("SELECT count(*) FROM transfers").fetchone()[0] == transfers
 
 
 async def test_request_unlock_granted_once(game: Game) -> None:
@@ -181,6 +186,7 @@ async def test_request_without_capability_is_denied_by_the_host(
     game: Game, caps: frozenset[str]
 ) -> None:
     join(game, "ana")
+    start = game.wallet.balance("ana")
     config = BridgeConfig(plugins={"probe": PluginConfig(capabilities=caps)})
     host = PluginHost(
         bus=EventBus(),
@@ -195,9 +201,9 @@ async def test_request_without_capability_is_denied_by_the_host(
         assert Probe.ctx is not None
         result = await Probe.ctx.request(GrantTokens("ana", 100, "free money"))
         assert result.outcome == "denied"
-        assert game.wallet.balance("ana") == 0
+        assert game.wallet.balance("ana") == start
         info = Probe.ctx.state.player("ana")
         assert info is not None
-        assert info.balance == 0
+        assert info.balance == start
     finally:
         await host.stop()
