@@ -26,7 +26,9 @@ ECONOMY_KEYS = {
 def _price_map(
     reader: Reader, node: LocatedDict, key: str, area: str | None, refs: Refs, kind: str
 ) -> dict[str, int]:
-    raw = node.get(key) or {}
+    raw = node.get(key)
+    if raw is None:
+        return {}
     if not isinstance(raw, LocatedDict):
         reader.error(where_of(node, key), f"{key!r} must map names to whole numbers")
         return {}

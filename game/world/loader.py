@@ -33,6 +33,7 @@ AREA_FILES = (
     "quests.yaml",
     "shops.yaml",
 )
+Builder = Callable[[LocatedDict, str], object]
 AREA_KEYS = {"title", "description", "start", "flags", "unlock"}
 AREA_FLAGS = {"start", "premium"}
 
@@ -58,6 +59,7 @@ class _Tables:
         self.raw_rooms: dict[str, RawRoom] = {}
         self.where: dict[tuple[str, str], Where] = {}  # (kind, ref) -> first definition
         self.refs: Refs = []
+        self.broken: set[str] = set()  # rooms in an extends cycle, already reported
 
 
 def check_content(root: Path, *, warnings: bool = True) -> tuple[Content | None, list[Problem]]:
@@ -70,7 +72,8 @@ def check_content(root: Path, *, warnings: bool = True) -> tuple[Content | None,
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         _load_area(reader, folder, t)
         load_shops(reader, folder, t.shops, t.refs)
-    for ref, entry in resolve_extends(reader, t.raw_rooms).items():
+    resolved, t.broken = resolve_extends(reader, t.raw_rooms)
+    for ref, entry in resolved.items():
         if entry.get("template") is True:
             continue
         room = build_room(reader, entry, ref, t.raw_rooms[ref][0], t.refs)
@@ -163,9 +166,7 @@ def _load_area(reader: Reader, folder: Path, t: _Tables) -> None:
     if not _area_meta(reader, folder, t):
         return
 
-    def add(
-        kind: str, table: dict[str, Any], entry: LocatedDict, build: Callable[[str], object]
-    ) -> None:
+    def add(kind: str, table: dict[str, Any], entry: LocatedDict, build: Builder) -> None:
         raw = reader.field(entry, "id", str)
         if raw is None:
             return
@@ -181,20 +182,18 @@ def _load_area(reader: Reader, folder: Path, t: _Tables) -> None:
             )
             return
         t.where[kind, ref] = entry.where
-        built = build(ref)
+        built = build(entry, ref)
         if built is not None:
             table[ref] = built
 
     for entry in _entries(reader, folder / "items.yaml"):
-        add("item", t.items, entry, lambda ref, e=entry: build_item(reader, e, ref))
+        add("item", t.items, entry, lambda e, ref: build_item(reader, e, ref))
     for entry in _entries(reader, folder / "npcs.yaml"):
-        add("npc", t.npcs, entry, lambda ref, e=entry: build_npc(reader, e, ref, area, t.refs))
+        add("npc", t.npcs, entry, lambda e, ref: build_npc(reader, e, ref, area, t.refs))
     for entry in _entries(reader, folder / "quests.yaml"):
-        add(
-            "quest", t.quests, entry, lambda ref, e=entry: build_quest(reader, e, ref, area, t.refs)
-        )
+        add("quest", t.quests, entry, lambda e, ref: build_quest(reader, e, ref, area, t.refs))
     for entry in _entries(reader, folder / "rooms.yaml"):
-        add("room", t.raw_rooms, entry, lambda ref, e=entry: (area, e))
+        add("room", t.raw_rooms, entry, lambda e, ref: (area, e))
 
 
 def _check_refs(reader: Reader, t: _Tables, skills: set[str]) -> None:
@@ -208,6 +207,6 @@ def _check_refs(reader: Reader, t: _Tables, skills: set[str]) -> None:
     }
     for where, kind, ref in t.refs:
         table = tables[kind]
-        if ref not in table:
+        if ref not in table and not (kind == "room" and ref in t.broken):
             hint = " (that room is a template)" if kind == "room" and ref in rooms else ""
             reader.error(where, f"unknown {kind} {ref!r}{hint or suggest(ref, table)}")

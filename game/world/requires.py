@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.text import join_words
-from game.world.model import NO_REQUIREMENTS, Requires
+from game.world.model import NO_REQUIREMENTS, Exit, Requires
 from game.world.reader import Reader, Refs, full_ref
 from game.world.source import LocatedDict, where_of
 
@@ -94,3 +94,15 @@ def area_refusal(game: Game, player: str, area_id: str) -> str | None:
         f"{area.title} is a premium area. Premium players and those granted its unlock may "
         "enter; type premium to learn more."
     )
+
+
+def exit_refusal(game: Game, player: str, from_room: str, ex: Exit) -> str | None:
+    """Why ``player`` may not take ``ex`` (the exit's gate, the room's, a premium area)."""
+    content = game.world.content
+    target = content.rooms.get(ex.to)
+    if target is None:
+        return None
+    refusal = unmet(game, player, ex.requires) or unmet(game, player, target.requires)
+    if refusal is None and content.rooms[from_room].area != target.area:
+        refusal = area_refusal(game, player, target.area)
+    return refusal

@@ -42,12 +42,16 @@ def normalize_direction(word: str) -> str:
 RawRoom = tuple[str, LocatedDict]  # (area, entry as written)
 
 
-def resolve_extends(reader: Reader, raw: dict[str, RawRoom]) -> dict[str, LocatedDict]:
-    """Each room merged over the room it ``extends`` (recursively); cycles are errors.
+def resolve_extends(
+    reader: Reader, raw: dict[str, RawRoom]
+) -> tuple[dict[str, LocatedDict], set[str]]:
+    """Each room merged over the room it ``extends`` (recursively), and the rooms caught in
+    an ``extends`` cycle (reported once, then left out so they cause no further noise).
 
     A child's fields replace its parent's whole; ``id`` and ``template`` never inherit.
     """
     done: dict[str, LocatedDict] = {}
+    broken: set[str] = set()
 
     def merged(ref: str, chain: list[str]) -> LocatedDict:
         if ref in done:
@@ -64,15 +68,16 @@ def resolve_extends(reader: Reader, raw: dict[str, RawRoom]) -> dict[str, Locate
             return entry
         parent = full_ref(area, parent_name)
         if parent in chain:
-            cycle = " -> ".join([*chain[chain.index(parent) :], parent])
-            reader.error(where, f"'extends' makes a cycle: {cycle}")
+            cycle = chain[chain.index(parent) :]
+            reader.error(where, f"'extends' makes a cycle: {' -> '.join([*cycle, parent])}")
+            broken.update(cycle)
             done[ref] = entry
             return entry
         if parent not in raw:
             reader.error(where, f"unknown room {parent!r} in 'extends'{suggest(parent, raw)}")
             done[ref] = entry
             return entry
-        base = merged(parent, [*chain, ref])
+        base = merged(parent, [*chain, parent])
         out = LocatedDict({k: v for k, v in base.items() if k not in ("id", "template")})
         out.where = entry.where
         out.key_where = {k: w for k, w in base.key_where.items() if k in out}
@@ -81,7 +86,8 @@ def resolve_extends(reader: Reader, raw: dict[str, RawRoom]) -> dict[str, Locate
         done[ref] = out
         return out
 
-    return {ref: merged(ref, [ref]) for ref in raw}
+    resolved = {ref: merged(ref, [ref]) for ref in raw}
+    return {r: e for r, e in resolved.items() if r not in broken}, broken
 
 
 def build_room(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Refs) -> Room | None:
@@ -161,7 +167,9 @@ def _door(reader: Reader, raw: object, area: str, refs: Refs) -> Door | None:
 
 
 def _exits(reader: Reader, entry: LocatedDict, area: str, refs: Refs) -> tuple[Exit, ...]:
-    raw = entry.get("exits") or {}
+    raw = entry.get("exits")
+    if raw is None:
+        return ()
     if not isinstance(raw, LocatedDict):
         reader.error(where_of(entry, "exits"), "'exits' must map a direction to a room")
         return ()

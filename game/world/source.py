@@ -97,7 +97,14 @@ def load_yaml_text(text: str, name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Where(name, mark.line + 1, mark.column + 1) if mark else Where(name, 1, 1)
-        raise YamlProblem(where, str(exc.problem or exc.context or "invalid YAML")) from exc
+        message = str(exc.problem or exc.context or "invalid YAML")
+        start = exc.context_mark
+        if exc.context and exc.problem and start is not None and start is not mark:
+            message = (
+                f"{message} ({exc.context} that starts at line {start.line + 1},"
+                f" column {start.column + 1})"
+            )
+        raise YamlProblem(where, message) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(Where(name, 1, 1), str(exc)) from exc
     finally:

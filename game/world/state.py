@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from game.reply import RoomView
 from game.store import Store
-from game.world.model import Content, Exit, ItemDef, Room
+from game.world.model import Content, Exit, ItemDef, NpcDef, Room
 
 
 @dataclass
@@ -55,6 +55,7 @@ class World:
         self.clock = clock
         self.online: dict[str, Player] = {}
         self.floor: dict[str, Counter[str]] = store.room_items()
+        self.npc_rooms: dict[str, str] = {}  # wanderers only: npc ref -> room it is in now
         self.open_doors: set[tuple[str, str]] = set()
         self.unlocked_doors: set[tuple[str, str]] = set()
         if store.meta("seeded") is None:
@@ -75,6 +76,17 @@ class World:
                 if missing > 0 and placement.ref in self.content.items:
                     floor[placement.ref] += missing
                     self.store.adjust_room_item(room.id, placement.ref, missing)
+
+    def npcs_in(self, room_id: str) -> list[NpcDef]:
+        """NPCs in a room now: those placed there that stay put, plus wanderers passing by."""
+        npcs = self.content.npcs
+        out = [
+            npcs[p.ref]
+            for p in self.room(room_id).npcs
+            if p.ref in npcs and p.ref not in self.npc_rooms
+        ]
+        out.extend(npcs[n] for n, r in self.npc_rooms.items() if r == room_id and n in npcs)
+        return out
 
     # -- players -----------------------------------------------------------------------------
     def enter(self, name: str) -> Player:
@@ -145,6 +157,20 @@ class World:
         self.store.adjust_inventory(giver.name, item, -count)
         self.store.adjust_inventory(receiver.name, item, count)
 
+    def consume(self, player: Player, item: str, count: int = 1) -> None:
+        """Items leave the world from a player's hands (delivered, eaten, used up)."""
+        if player.inventory[item] < count:
+            raise ValueError(f"only {player.inventory[item]} of {item} to use")
+        player.inventory[item] -= count
+        if player.inventory[item] <= 0:
+            del player.inventory[item]
+        self.store.adjust_inventory(player.name, item, -count)
+
+    def grant(self, player: Player, item: str, count: int = 1) -> None:
+        """Items enter the world into a player's hands (rewards)."""
+        player.inventory[item] += count
+        self.store.adjust_inventory(player.name, item, count)
+
     @staticmethod
     def _shift(src: Counter[str], dst: Counter[str], item: str, count: int) -> None:
         if src[item] < count:
@@ -172,7 +198,7 @@ class World:
             if ex.door is not None and not self.is_open(room.id, ex):
                 label += " (closed door)"
             exits.append(label)
-        npcs = tuple(self.content.npcs[p.ref].name for p in room.npcs if p.ref in self.content.npcs)
+        npcs = tuple(npc.name for npc in self.npcs_in(room.id))
         return RoomView(
             id=room.id,
             title=room.title,

@@ -1,0 +1,34 @@
+"""Commands for people who write the world: reload it live, watch its files."""
+
+from __future__ import annotations
+
+from game.commands.base import Context, Result, command
+from game.reload import reload_content
+from game.reply import Reply
+
+
+@command("reload", role="admin", category="admin")
+def reload(ctx: Context, args: str) -> Result:
+    """Reload the world from its YAML files without disconnecting anyone.
+
+    The whole tree is checked first; with any error nothing changes and you see every
+    problem as path:line:col. Otherwise you see what was added, changed and removed.
+    The watcher reloads by itself whenever a content file changes.
+
+    Usage:
+      reload
+      reload watch on
+      reload watch off
+    """
+    words = args.lower().split()
+    if not words:
+        result = reload_content(ctx.game, ctx.player.name)
+        return Reply.info(result.summary()) if result.ok else Reply.error(result.summary())
+    watcher = ctx.game.content_watcher
+    if words == ["watch", "on"]:
+        watcher.enable(ctx.player.name)
+        return Reply.info("Watching content files: any change is checked and reloaded.")
+    if words == ["watch", "off"]:
+        watcher.disable()
+        return Reply.info("No longer watching content files.")
+    return Reply.error("Usage: reload, reload watch on, or reload watch off.")

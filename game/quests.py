@@ -1,0 +1,217 @@
+"""Quests: per-player state in SQLite, progress from events, rewards paid once.
+
+Progress comes from what already happens in the game: ``PlayerMoved`` (visit goals),
+``CommandRun`` of a skill's verb (gather goals), the ``talk`` command (talk and deliver
+goals) and the inventory (collect goals, checked live). Completion is checked after each
+command, outside any command transaction, and pays through the wallet with a short
+idempotency key, so a crash between the two cannot pay twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bridge.events import CommandRun, Event, PlayerMoved, QuestCompleted
+from economy import Reason
+from game.reply import Kind, Reply
+from game.world.model import Goal, QuestDef
+
+if TYPE_CHECKING:
+    from game.game import Game
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS quest_state (
+    player     TEXT NOT NULL COLLATE NOCASE,
+    quest      TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('active', 'done')),
+    progress   TEXT NOT NULL DEFAULT '{}',
+    started_ms INTEGER NOT NULL,
+    done_ms    INTEGER,
+    PRIMARY KEY (player, quest)
+) STRICT;
+"""
+
+
+class QuestBook:
+    """Every player's quests. Listens to game events; commands call start/talked."""
+
+    def __init__(self, game: Game) -> None:
+        self.game = game
+        game.conn.executescript(SCHEMA)
+        game.listeners.append(self.on_event)
+
+    # -- reading ---------------------------------------------------------------------------
+    def status(self, player: str, quest: str) -> str | None:
+        row = self.game.conn.execute(
+            "SELECT status FROM quest_state WHERE player=? AND quest=?", (player, quest)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def done(self, player: str, quest: str) -> bool:
+        return self.status(player, quest) == "done"
+
+    def active(self, player: str) -> list[tuple[QuestDef, dict[str, int]]]:
+        quests = self.game.world.content.quests
+        rows = self.game.conn.execute(
+            "SELECT quest, progress FROM quest_state WHERE player=? AND status='active'"
+            " ORDER BY started_ms, quest",
+            (player,),
+        )
+        return [(quests[q], json.loads(p)) for q, p in rows if q in quests]
+
+    def finished(self, player: str) -> list[QuestDef]:
+        quests = self.game.world.content.quests
+        rows = self.game.conn.execute(
+            "SELECT quest FROM quest_state WHERE player=? AND status='done' ORDER BY done_ms",
+            (player,),
+        )
+        return [quests[q] for (q,) in rows if q in quests]
+
+    def goal_met(self, player: str, goal: Goal, progress: dict[str, int], index: int) -> bool:
+        if goal.kind == "collect":
+            body = self.game.world.find_online(player)
+            return body is not None and body.inventory[goal.target] >= goal.count
+        return progress.get(str(index), 0) >= goal.count
+
+    # -- writing ---------------------------------------------------------------------------
+    def start(self, player: str, quest: QuestDef) -> bool:
+        """Begin a quest once; visit goals for the room the player stands in count at once."""
+        cur = self.game.conn.execute(
+            "INSERT INTO quest_state(player, quest, status, started_ms) VALUES (?,?,'active',?)"
+            " ON CONFLICT(player, quest) DO NOTHING",
+            (player, quest.id, self.game.clock()),
+        )
+        if cur.rowcount == 0:
+            return False
+        body = self.game.world.find_online(player)
+        if body is not None:
+            self._bump(player, lambda g: g.kind == "visit" and g.target == body.room)
+        return True
+
+    def talked(self, player: str, npc: str) -> list[str]:
+        """Talking to ``npc``: talk goals are met, and items it waits for are handed over."""
+        notes: list[str] = []
+        body = self.game.world.find_online(player)
+        for quest, progress in self.active(player):
+            for i, goal in enumerate(quest.goals):
+                if progress.get(str(i), 0) >= goal.count:
+                    continue
+                if goal.kind == "talk" and goal.target == npc:
+                    progress[str(i)] = 1
+                elif goal.kind == "deliver" and goal.to == npc and body is not None:
+                    if body.inventory[goal.target] < goal.count:
+                        continue
+                    self.game.world.consume(body, goal.target, goal.count)
+                    item = self.game.world.content.items[goal.target]
+                    notes.append(f"You hand over {goal.count} x {item.name}.")
+                    progress[str(i)] = goal.count
+            self._save(player, quest.id, progress)
+        return notes
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, PlayerMoved):
+            self._bump(event.player, lambda g: g.kind == "visit" and g.target == event.to_room)
+        elif isinstance(event, CommandRun) and event.ok:
+            skills = self.game.world.content.economy.skills
+            gathered = {s for s, d in skills.items() if d.verb == event.verb}
+            if gathered:
+                self._bump(event.player, lambda g: g.kind == "gather" and g.target in gathered)
+            self.check(event.player)
+
+    def check(self, player: str) -> list[QuestDef]:
+        """Complete every active quest whose goals are all met; return those completed."""
+        completed = []
+        for quest, progress in self.active(player):
+            if all(self.goal_met(player, g, progress, i) for i, g in enumerate(quest.goals)):
+                self._complete(player, quest)
+                completed.append(quest)
+        return completed
+
+    def _bump(self, player: str, matches: Callable[[Goal], bool]) -> None:
+        for quest, progress in self.active(player):
+            changed = False
+            for i, goal in enumerate(quest.goals):
+                if matches(goal) and progress.get(str(i), 0) < goal.count:
+                    progress[str(i)] = progress.get(str(i), 0) + 1
+                    changed = True
+            if changed:
+                self._save(player, quest.id, progress)
+
+    def _save(self, player: str, quest: str, progress: dict[str, int]) -> None:
+        self.game.conn.execute(
+            "UPDATE quest_state SET progress=? WHERE player=? AND quest=?",
+            (json.dumps(progress, sort_keys=True), player, quest),
+        )
+
+    def _complete(self, player: str, quest: QuestDef) -> None:
+        game, reward = self.game, quest.reward
+        paid: dict[str, int] = {}
+        with game.ledger.atomic():
+            cur = game.conn.execute(
+                "UPDATE quest_state SET status='done', done_ms=? "
+                "WHERE player=? AND quest=? AND status='active'",
+                (game.clock(), player, quest.id),
+            )
+            if cur.rowcount == 0:
+                return
+            if reward.tokens > 0:
+                key = f"q:{player.lower()}:{quest.id}"
+                game.wallet.credit(player, reward.tokens, Reason.QUEST_REWARD, key, quest.title)
+                paid["tokens"] = reward.tokens
+            for skill, xp in reward.xp.items():
+                game.skills.add_xp(player, skill, xp)
+                paid[f"xp.{skill}"] = xp
+            body = game.world.find_online(player)
+            for item, count in reward.items.items():
+                if body is not None:
+                    game.world.grant(body, item, count)
+                else:
+                    game.store.adjust_inventory(player, item, count)
+                paid[f"item.{item}"] = count
+        lines = [f"Quest complete: {quest.title}."]
+        if quest.completion:
+            lines.append(quest.completion)
+        lines.append(f"Reward: {describe_reward(game, quest)}.")
+        game.sessions.to_player(player, [Reply(Kind.SYSTEM, "\n".join(lines))])
+        if reward.unlock:
+            game.grant_unlock(player, reward.unlock, f"Finished {quest.title}.", "quest")
+        game.publish(QuestCompleted(ts=game.now(), player=player, quest=quest.id, rewards=paid))
+
+
+def describe_reward(game: Game, quest: QuestDef) -> str:
+    reward, parts = quest.reward, []
+    if reward.tokens:
+        parts.append(f"{reward.tokens} tokens")
+    for skill, xp in reward.xp.items():
+        spec = game.world.content.economy.skills.get(skill)
+        parts.append(f"{xp} {spec.label if spec else skill} XP")
+    for item, count in reward.items.items():
+        spec_item = game.world.content.items.get(item)
+        name = spec_item.name if spec_item else item
+        parts.append(name if count == 1 else f"{count} x {name}")
+    if reward.unlock:
+        parts.append(f"the unlock {reward.unlock}")
+    return ", ".join(parts) if parts else "nothing but thanks"
+
+
+def describe_goal(game: Game, goal: Goal) -> str:
+    content = game.world.content
+    times = "" if goal.count == 1 else f" {goal.count} x"
+    if goal.kind == "visit":
+        room = content.rooms.get(goal.target)
+        return f"Visit {room.title if room else goal.target}"
+    if goal.kind == "talk":
+        npc = content.npcs.get(goal.target)
+        return f"Talk to {npc.name if npc else goal.target}"
+    if goal.kind == "gather":
+        skill = content.economy.skills.get(goal.target)
+        verb = skill.verb if skill else goal.target
+        return f"{verb.capitalize()} {goal.count} time{'s' if goal.count != 1 else ''}"
+    item = content.items.get(goal.target)
+    name = item.name if item else goal.target
+    if goal.kind == "collect":
+        return f"Carry{times} {name}"
+    npc = content.npcs.get(goal.to or "")
+    return f"Give{times} {name} to {npc.name if npc else goal.to}"

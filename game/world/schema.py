@@ -1,0 +1,219 @@
+"""JSON Schema for content files, for editors (completion, hover, red squiggles).
+
+Built from the same key sets the loader accepts, so the two cannot drift apart silently
+(a test compares them, and the shipped ``content/sshrealm.schema.json`` with this output).
+The loader stays the authority: the schema cannot check references or ``extends``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from game.world.economy_rules import ECONOMY_KEYS
+from game.world.model import DIRECTIONS, GOAL_KINDS
+from game.world.people import BEHAVIOURS
+from game.world.requires import TIERS
+
+REF = {"type": "string", "pattern": r"^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$"}
+TEXT = {"type": "string", "minLength": 1}
+COUNT = {"type": "integer", "minimum": 1}
+TOKENS = {"type": "integer", "minimum": 0}
+NAMES = {"type": "array", "items": {"type": "string"}}
+
+
+def _obj(props: dict[str, Any], required: tuple[str, ...] = (), desc: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        out["required"] = list(required)
+    if desc:
+        out["description"] = desc
+    return out
+
+
+def _list_of(ref: str, desc: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/$defs/{ref}"}, "description": desc}
+
+
+def _price_map() -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": TOKENS}
+
+
+def build_schema() -> dict[str, Any]:
+    requires = _obj(
+        {
+            "skills": {"type": "object", "additionalProperties": COUNT},
+            "quests": {"oneOf": [REF, NAMES]},
+            "tier": {"enum": list(TIERS)},
+            "unlocks": {"oneOf": [{"type": "string"}, NAMES]},
+        },
+        desc="Every condition must hold: skill levels, quests done, tier, unlocks.",
+    )
+    door = _obj({"closed": {"type": "boolean"}, "locked": {"type": "boolean"}, "key": REF})
+    exit_ = {
+        "oneOf": [
+            REF,
+            _obj(
+                {
+                    "to": REF,
+                    "door": {"$ref": "#/$defs/door"},
+                    "requires": {"$ref": "#/$defs/requires"},
+                    "one_way": {"type": "boolean"},
+                },
+                ("to",),
+            ),
+        ]
+    }
+    placement = {"oneOf": [REF, _obj({"id": REF, "count": COUNT, "respawn": COUNT}, ("id",))]}
+    gather = _obj(
+        {
+            "skill": TEXT,
+            "item": REF,
+            "level": COUNT,
+            "xp": TOKENS,
+            "chance": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        ("skill", "item"),
+    )
+    directions = sorted({*DIRECTIONS, *DIRECTIONS.values(), "in", "out"})
+    room = _obj(
+        {
+            "id": REF,
+            "title": TEXT,
+            "description": TEXT,
+            "brief": TEXT,
+            "exits": {
+                "type": "object",
+                "propertyNames": {"enum": directions},
+                "additionalProperties": {"$ref": "#/$defs/exit"},
+            },
+            "items": {"type": "array", "items": {"$ref": "#/$defs/placement"}},
+            "npcs": {"type": "array", "items": {"$ref": "#/$defs/placement"}},
+            "coordinates": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "minItems": 2,
+                "maxItems": 3,
+            },
+            "gather": {"type": "array", "items": {"$ref": "#/$defs/gather"}},
+            "features": NAMES,
+            "reward": TOKENS,
+            "requires": {"$ref": "#/$defs/requires"},
+            "extends": REF,
+            "template": {"type": "boolean"},
+        },
+        ("id",),
+    )
+    item = _obj(
+        {
+            "id": REF,
+            "name": TEXT,
+            "keywords": NAMES,
+            "description": {"type": "string"},
+            "value": TOKENS,
+            "portable": {"type": "boolean"},
+        },
+        ("id", "name"),
+    )
+    topic = {
+        "oneOf": [
+            TEXT,
+            _obj(
+                {"text": TEXT, "starts": REF, "requires": {"$ref": "#/$defs/requires"}}, ("text",)
+            ),
+        ]
+    }
+    behaviours = _obj(
+        {
+            name: _obj({k: {"type": "integer" if t is int else "boolean"} for k, t in opts.items()})
+            for name, opts in BEHAVIOURS.items()
+        }
+    )
+    npc = _obj(
+        {
+            "id": REF,
+            "name": TEXT,
+            "keywords": NAMES,
+            "description": TEXT,
+            "greeting": {"type": "string"},
+            "topics": {"type": "object", "additionalProperties": {"$ref": "#/$defs/topic"}},
+            "behaviours": behaviours,
+        },
+        ("id", "name", "description"),
+    )
+    goal = {
+        "oneOf": [
+            _obj({kind: REF if kind != "gather" else TEXT, "count": COUNT, "to": REF}, (kind,))
+            for kind in GOAL_KINDS
+        ]
+    }
+    quest = _obj(
+        {
+            "id": REF,
+            "title": TEXT,
+            "description": TEXT,
+            "giver": REF,
+            "goals": {"type": "array", "items": {"$ref": "#/$defs/goal"}, "minItems": 1},
+            "rewards": _obj(
+                {
+                    "tokens": TOKENS,
+                    "xp": {"type": "object", "additionalProperties": COUNT},
+                    "items": {"type": "object", "additionalProperties": COUNT},
+                    "unlock": TEXT,
+                }
+            ),
+            "completion": {"type": "string"},
+            "requires": {"$ref": "#/$defs/requires"},
+        },
+        ("id", "title", "description", "goals"),
+    )
+    shop = _obj(
+        {"id": REF, "room": REF, "keeper": REF, "sells": _price_map(), "buys": _price_map()},
+        ("id", "room"),
+    )
+    area = _obj(
+        {
+            "title": TEXT,
+            "description": {"type": "string"},
+            "start": REF,
+            "flags": {"type": "array", "items": {"enum": ["start", "premium"]}},
+            "unlock": TEXT,
+        },
+        ("title", "start"),
+    )
+    economy = {"type": "object", "propertyNames": {"enum": sorted(ECONOMY_KEYS)}}
+    files = {
+        "areaFile": area,
+        "roomsFile": _list_of("room", "rooms.yaml: the rooms of one area"),
+        "itemsFile": _list_of("item", "items.yaml"),
+        "npcsFile": _list_of("npc", "npcs.yaml"),
+        "questsFile": _list_of("quest", "quests.yaml"),
+        "shopsFile": _list_of("shop", "shops.yaml"),
+        "economyFile": economy,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://sshrealm.invalid/content.schema.json",
+        "title": "sshrealm content file",
+        "description": "Any sshrealm content file; point an editor at #/$defs/<kind>File.",
+        "anyOf": [{"$ref": f"#/$defs/{name}"} for name in files],
+        "$defs": {
+            **files,
+            "room": room,
+            "exit": exit_,
+            "door": door,
+            "placement": placement,
+            "gather": gather,
+            "requires": requires,
+            "item": item,
+            "npc": npc,
+            "topic": topic,
+            "goal": goal,
+            "quest": quest,
+            "shop": shop,
+        },
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), indent=2, sort_keys=False) + "\n"
