@@ -1,0 +1,29 @@
+"""The growth panel in the TUI: F2 asks for `growth`; a growth reply opens the panel."""
+
+from __future__ import annotations
+
+from game.reply import Kind, Reply
+from game.tui.app import GameApp
+from game.tui.growth import GrowthPanel
+from reflection.sheet import GrowthSheet
+from tests.tui.fakes import FakePort
+
+SHEET = GrowthSheet((("Play style", ("explorer (explore 90%).",)), ("Suggestion", ("[b]x[/b]",))))
+
+
+async def test_tui_f2_submits_growth_and_reply_opens_panel() -> None:
+    port = FakePort()
+    app = GameApp(port)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f2")
+        assert port.submitted == ["growth"]
+        app.post_message(GameApp.Output((Reply(Kind.INFO, "\n".join(SHEET.lines()), SHEET),)))
+        await pilot.pause(0.06)
+        await pilot.pause()
+        assert isinstance(app.screen, GrowthPanel)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "explorer (explore 90%)." in text
+        assert "[b]x[/b]" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, GrowthPanel)
