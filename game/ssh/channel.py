@@ -9,10 +9,12 @@ login name ends in ``+plain`` or the account chose screen-reader mode. Everythin
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from typing import TYPE_CHECKING
 
 import asyncssh
 import structlog
+from structlog.contextvars import bind_contextvars
 
 from game.line import ExecFrontEnd, LineFrontEnd, render
 from game.reply import Reply
@@ -128,7 +130,10 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             tui.feed(data)
         self.pending.clear()
         tui.deliver(_greeting(session))
-        task = asyncio.get_running_loop().create_task(self._run_tui(tui))
+        # The TUI task logs with this player and session bound (structlog contextvars).
+        context = contextvars.copy_context()
+        context.run(bind_contextvars, player=session.player.name, session=session.id)
+        task = asyncio.get_running_loop().create_task(self._run_tui(tui), context=context)
         self.front.tasks.add(task)
         task.add_done_callback(self.front.tasks.discard)
 
