@@ -101,6 +101,10 @@ def build_schema() -> dict[str, Any]:
             "requires": {"$ref": "#/$defs/requires"},
             "extends": REF,
             "template": {"type": "boolean"},
+            "layout": _obj(
+                {"grid": {"type": ["string", "array"]}, "legend": {"type": "object"}},
+                desc="The visual form's floor plan: a grid of tile codes and their legend.",
+            ),
         },
         ("id",),
     )

@@ -1,0 +1,49 @@
+"""Every example in docs/authoring.md that names a file loads, as one small world."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from game.world.loader import check_content
+from game.world.source import load_yaml_text
+from tests.conftest import ROOT
+
+DOC = ROOT / "docs" / "authoring.md"
+BLOCK = re.compile(r"```(yaml|json)\n(.*?)```", re.S)
+
+
+def blocks() -> list[tuple[str, str]]:
+    return BLOCK.findall(DOC.read_text(encoding="utf-8"))
+
+
+def test_every_yaml_and_json_example_parses() -> None:
+    assert len(blocks()) >= 10
+    for kind, text in blocks():
+        if kind == "json":
+            json.loads(text)
+        else:
+            load_yaml_text(text, "docs")
+
+
+def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    written = []
+    for _, text in blocks():
+        first = text.splitlines()[0]
+        if not first.startswith("# file: "):
+            continue
+        path = root / first.removeprefix("# file: ").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path.name)
+    assert sorted(written) == sorted(
+        ["area.yaml", "rooms.yaml", "items.yaml", "npcs.yaml", "quests.yaml", "shops.yaml"]
+        + ["economy.yaml"]
+    )
+    world, problems = check_content(root)
+    assert [str(p) for p in problems] == []
+    assert world is not None
+    assert world.rooms["cove:path"].title == "On the Cliff Path"  # from the template
+    assert world.quests["cove:lost-barrel"].reward.unlock == "cove-friend"
