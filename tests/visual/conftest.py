@@ -27,7 +27,9 @@ def vsettings(tmp_path: Path) -> Settings:
 
 def make_game(settings: Settings, clock: FakeClock) -> Game:
     conn = connect(settings.db_path)
-    return Game(settings, conn, load_content(settings.content_dir), clock=clock, rng=random.Random(0))
+    return Game(
+        settings, conn, load_content(settings.content_dir), clock=clock, rng=random.Random(0)
+    )
 
 
 @pytest.fixture
@@ -37,7 +39,9 @@ def vgame(vsettings: Settings, clock: FakeClock) -> Iterator[Game]:
     game.conn.close()
 
 
-def enter(game: Game, name: str, *, kind: str = "line", visual: bool = False) -> tuple[Session, Screen]:
+def enter(
+    game: Game, name: str, *, kind: str = "line", visual: bool = False
+) -> tuple[Session, Screen]:
     """Connect ``name``; with ``visual`` the player has the unlock and chose the visual form."""
     game.ensure_account(name)
     if visual:

@@ -47,7 +47,8 @@ def test_layout_parses_doors_and_furniture() -> None:
     content, problems = check_content(CONTENT)
     assert content is not None, problems
     layout = content.rooms["plaza:square"].layout
-    assert layout is not None and (layout.width, layout.height) == (9, 6)
+    assert layout is not None
+    assert (layout.width, layout.height) == (9, 6)
     assert layout.doors() == {"north": (4, 0), "east": (8, 2)}
     assert layout.furniture()["bench"] == [(6, 3)]
     assert content.rooms["plaza:hall"].layout is None  # generated at run time
@@ -62,13 +63,17 @@ def test_layout_unknown_code_located_at_its_square(tmp_path: Path) -> None:
 def test_layout_ragged_row_and_bad_kind_located(tmp_path: Path) -> None:
     problems = _check(tmp_path, _room(["##N##", "#...", "#####"], "      X: lava"))
     assert any(p.startswith("content/t/rooms.yaml:8:") and "4 squares wide" in p for p in problems)
-    assert any(p.startswith("content/t/rooms.yaml:12:") and "unknown tile kind 'lava'" in p for p in problems)
+    assert any(
+        p.startswith("content/t/rooms.yaml:12:") and "unknown tile kind 'lava'" in p
+        for p in problems
+    )
 
 
 def test_layout_door_without_exit_is_an_error_at_the_door(tmp_path: Path) -> None:
     problems = _check(tmp_path, _room(["##N##", "#...W", "#####"], "      W: door:west"))
-    assert "content/t/rooms.yaml:8:14: error: door:west in the grid, but the room has no exit 'west'" in (
-        problems
+    assert (
+        "content/t/rooms.yaml:8:14: error: door:west in the grid, but the room has no exit 'west'"
+        in (problems)
     )
 
 
@@ -91,13 +96,18 @@ def test_layout_block_text_grid_and_missing_floor(tmp_path: Path) -> None:
           ###
     """
     problems = _check(tmp_path, rooms)
-    assert any(p.startswith("content/t/rooms.yaml:6:") and "no floor to stand on" in p for p in problems)
+    assert any(
+        p.startswith("content/t/rooms.yaml:6:") and "no floor to stand on" in p for p in problems
+    )
 
 
 def test_layout_must_be_a_mapping_with_a_grid(tmp_path: Path) -> None:
     rooms = "- id: a\n  title: A\n  description: d\n  exits: {north: a}\n  layout: [1, 2]\n"
     problems = _check(tmp_path, rooms)
-    assert "content/t/rooms.yaml:5:11: error: 'layout' must be a mapping with grid and legend" in problems
+    assert (
+        "content/t/rooms.yaml:5:11: error: 'layout' must be a mapping with grid and legend"
+        in problems
+    )
 
 
 def test_generated_layout_is_deterministic_with_a_door_per_exit() -> None:
@@ -106,4 +116,6 @@ def test_generated_layout_is_deterministic_with_a_door_per_exit() -> None:
     assert set(plan.doors()) == {"north", "east", "up"}
     assert list(plan.furniture()) == ["hearth"]
     x, y = plan.doors()["north"]
-    assert y == 0 and plan.tile(x, y + 1) is not None and plan.tile(x, y + 1).walkable  # type: ignore[union-attr]
+    assert y == 0
+    assert plan.tile(x, y + 1) is not None
+    assert plan.tile(x, y + 1).walkable

@@ -10,7 +10,7 @@ from tests.visual.conftest import enter
 
 def test_walk_step_moves_and_room_hears_one_sentence(vgame: Game) -> None:
     ana, _ = enter(vgame, "ana")
-    bob, bob_screen = enter(vgame, "bob")
+    _bob, bob_screen = enter(vgame, "bob")
     vgame.positions.move_to(ana.player, (1, 1))
     bob_screen.clear()
     reply = run(ana, "walk east")
@@ -57,7 +57,8 @@ def test_walk_onto_door_square_takes_the_exit_and_arrives_by_the_far_door(vgame:
     vgame.positions.move_to(ana.player, (4, 1))
     bob_screen.clear()
     reply = run(ana, "walk north")
-    assert reply.kind is Kind.ROOM and reply.text.startswith("Small Hall")
+    assert reply.kind is Kind.ROOM
+    assert reply.text.startswith("Small Hall")
     assert ana.player.room == "plaza:hall"
     assert bob_screen.text == "ana leaves north."  # the same sentence as go north
     hall = vgame.positions.layout("plaza:hall")
@@ -70,7 +71,8 @@ def test_walk_onto_locked_door_square_is_refused_like_go(vgame: Game) -> None:
     ana, _ = enter(vgame, "ana")
     vgame.positions.move_to(ana.player, (7, 2))
     assert run(ana, "walk east").text == "The door to the east is closed."
-    assert ana.player.room == "plaza:square" and vgame.positions.spot(ana.player) == (7, 2)
+    assert ana.player.room == "plaza:square"
+    assert vgame.positions.spot(ana.player) == (7, 2)
 
 
 def test_where_lists_everyone_in_words(vgame: Game) -> None:

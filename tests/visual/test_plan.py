@@ -1,0 +1,143 @@
+"""The floor-plan widget inside the real GameApp (headless Pilot, fake port)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from game.reply import Kind, Reply
+from game.tui.app import GameApp
+from game.world.layout import Avatar, Bubble, PlanView
+from game.world.loader import load_content
+from tests.conftest import FakeClock
+from tests.tui.fakes import FakePort
+
+SIZE = (100, 30)
+SQUARE = load_content(Path(__file__).parent / "content").rooms["plaza:square"]
+assert SQUARE.layout is not None
+VIEW = PlanView(
+    SQUARE.id,
+    SQUARE.title,
+    SQUARE.layout,
+    (Avatar("the guard", 6, 2, "npc"), Avatar("alice", 1, 1), Avatar("bob", 5, 1)),
+)
+
+
+def plan(data: object) -> GameApp.Output:
+    return GameApp.Output((Reply(Kind.PLAN, "", data),))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause(0.06)
+    await pilot.pause()
+
+
+class Seconds:
+    """A float clock for the widget's bubbles, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_plan_hidden_until_visual_then_drawn_with_labels() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.plan.display or not app.plan.shown
+        app.post_message(plan(VIEW))
+        await settle(pilot)
+        rows = app.plan.plain_rows()
+        assert app.plan.region.height == len(rows) == 1 + 6 + 1
+        assert rows[2].startswith("██@a")
+        assert "@b" in rows[2]
+        assert rows[1].startswith("██alice")  # the label sits above its avatar
+        assert "&t" in rows[3]
+        assert "FF fountain" in rows[-1]
+        app.post_message(plan(None))
+        await settle(pilot)
+        assert not app.plan.shown
+        assert app.plan.region.height == 0
+        assert app.chat_log.plain_lines() == []  # plan replies never reach the log
+
+
+async def test_a_step_repaints_only_the_changed_cells() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(plan(VIEW))
+        await settle(pilot)
+        moved = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 6, 1)))
+        app.post_message(plan(moved))
+        await settle(pilot)
+        regions = app.plan.repainted
+        assert {r.y for r in regions} == {1, 2}  # bob's label row and his square row
+        assert all(r.width <= 6 for r in regions), regions
+
+
+async def test_snapshots_in_one_tick_are_coalesced_to_the_newest() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(plan(VIEW))
+        await settle(pilot)
+        flushes = 0
+        original = app.plan.redraw
+
+        def counting() -> None:
+            nonlocal flushes
+            flushes += 1
+            original()
+
+        app.plan.redraw = counting  # type: ignore[method-assign]
+        for x in range(1, 8):
+            app.post_message(plan(replace(VIEW, avatars=(Avatar("bob", x, 4 - 3),))))
+        await settle(pilot)
+        assert flushes == 1
+        assert app.plan.view is not None
+        assert app.plan.view.avatars == (Avatar("bob", 7, 1),)
+
+
+async def test_speech_bubble_shows_then_expires_on_the_injected_clock() -> None:
+    app = GameApp(FakePort())
+    clock = Seconds()
+    async with app.run_test(size=SIZE) as pilot:
+        app.plan.clock = clock
+        app.post_message(plan(VIEW))
+        app.post_message(plan(Bubble("bob", "hi [bold]all\x1b[31m")))
+        await settle(pilot)
+        assert "bob: hi [bold]all" in app.plan.plain_rows()[1]
+        clock.now += 10
+        app.plan.expire()
+        assert "bob: hi" not in app.plan.plain_rows()[1]
+        assert "bob" in app.plan.plain_rows()[1]
+
+
+async def test_arrow_keys_walk_only_in_the_visual_form_with_an_empty_line() -> None:
+    port = FakePort()
+    app = GameApp(port)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right")
+        assert port.submitted == []  # text form: arrows edit and recall as before
+        app.post_message(plan(VIEW))
+        await settle(pilot)
+        await pilot.press("right", "up", "left", "down")
+        assert port.submitted == ["walk east", "walk north", "walk west", "walk south"]
+        await pilot.press("l", "left")
+        assert port.submitted[-1] == "walk south"
+        assert app.command.cursor_position == 0
+
+
+def test_plan_snapshot(snap_compare: Callable[..., bool]) -> None:
+    app = GameApp(FakePort())
+
+    async def show(pilot: Pilot[None]) -> None:
+        app.plan.clock = FakeClock()  # bubbles never expire during the snapshot
+        app.post_message(plan(VIEW))
+        app.post_message(plan(Bubble("bob", "Lovely fountain!")))
+        app.post_message(GameApp.Output((Reply(Kind.SAY, 'bob says, "Lovely fountain!"'),)))
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show)
