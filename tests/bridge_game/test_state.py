@@ -8,9 +8,9 @@ import dataclasses
 import pytest
 
 from economy import Reason
-from game.bridging import GameState, read_quests_done
+from game.bridging import GameState
 from game.game import Game
-from tests.conftest import join, run
+from tests.conftest import FakeClock, join, run
 
 
 def test_state_lists_every_account_with_presence(game: Game) -> None:
@@ -71,19 +71,54 @@ def test_state_snapshots_are_frozen(game: Game) -> None:
         info.balance = 10**6  # type: ignore[misc]
 
 
-def test_state_quests_empty_without_a_quest_table(game: Game) -> None:
-    game.conn.execute("DROP TABLE IF EXISTS player_quests")
-    assert read_quests_done(game.conn)("ana") == ()
-
-
-def test_state_quests_read_from_the_quest_table(game: Game) -> None:
-    game.conn.execute("DROP TABLE IF EXISTS player_quests")
-    game.conn.execute("CREATE TABLE player_quests (player TEXT, quest TEXT, completed_ms INTEGER)")
-    game.conn.executemany(
-        "INSERT INTO player_quests VALUES (?,?,?)",
-        [("ana", "town:bell", 2), ("ana", "town:first-steps", 1), ("ana", "town:open", None)],
+def test_state_quests_come_from_the_quest_book(game: Game) -> None:
+    book = getattr(game, "quests", None)
+    if book is None or not game.world.content.quests:
+        pytest.skip("this tree has no quest book wired into Game, or no quests")
+    first, *_ = sorted(game.world.content.quests)
+    join(game, "ana")
+    game.conn.execute(
+        "INSERT INTO quest_state(player, quest, status, started_ms, done_ms)"
+        " VALUES ('ana', ?, 'done', 1, 2)",
+        (first,),
     )
-    join(game, "Ana")
-    info = GameState(game).player("ana")
+    state = GameState(game)
+    info = state.player("ana")
     assert info is not None
-    assert info.progress.quests_done == ("town:first-steps", "town:bell")
+    assert info.progress.quests_done == (first,)
+    assert state.players()[0].progress.quests_done == (first,)
+
+
+def test_state_quests_without_a_quest_book_are_empty(game: Game) -> None:
+    join(game, "ana")
+    info = GameState(game, quests=lambda player: ("injected",)).player("ana")
+    assert info is not None
+    assert info.progress.quests_done == ("injected",)
+
+
+def test_state_players_agrees_with_player(game: Game, clock: FakeClock) -> None:
+    """players() reads each table once for everyone; it must say what player() says."""
+    ana, _ = join(game, "ana")
+    join(game, "Bob")
+    game.ensure_account("cyra")
+    run(ana, "go north")
+    game.wallet.credit("Bob", 7, Reason.ADMIN_GRANT, "k-agree-1")
+    game.tiers.set_premium("bob", game.clock() + 60_000)
+    game.tiers.set_premium("cyra", game.clock() - 1)  # expired
+    skills = sorted(game.world.content.economy.skills)
+    if skills:
+        game.skills.add_xp("Bob", skills[0], 10_000)
+    game.grant_unlock("ana", "map", "explored", "test")
+    clock.tick()
+    game.grant_unlock("ana", "boat", "explored", "test")
+    game.grant_unlock("ana", "anchor", "explored", "test")  # same ms as boat
+    state = GameState(game)
+    everyone = state.players()
+    assert [p.name for p in everyone] == ["ana", "Bob", "cyra"]
+    assert everyone == [state.player(p.name) for p in everyone]
+    bob = everyone[1]
+    assert bob.tier == "premium"
+    assert everyone[2].tier == "free"
+    if skills:
+        assert bob.progress.skills[skills[0]] > 1
+    assert everyone[0].progress.unlocks == ("map", "anchor", "boat")
