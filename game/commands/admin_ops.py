@@ -20,7 +20,7 @@ OPEN_ADMIN = "sshrealm:open-admin-console"
 
 @command("admin", role="admin", category="admin")
 def admin(ctx: Context, args: str) -> Result:
-    """Open the admin console (full-screen UI; F2 also opens it). In line mode, list the
+    """Open the admin console (full-screen UI; F9 also opens it). In line mode, list the
     admin commands instead.
 
     Usage:
@@ -90,7 +90,7 @@ def at_report(ctx: Context, args: str) -> Result:
     kind = args.strip().lower() or "economy"
     if kind not in reports.ANALYSTS:
         return Reply.error("Usage: @report economy, or @report growth")
-    latest = reports.latest(ctx.game.conn, reports.ANALYSTS[kind])
+    latest = reports.latest(ctx.game.conn, reports.ANALYSTS[kind], ctx.game.settings.data_dir)
     return Reply.info(reports.describe(kind, latest))
 
 

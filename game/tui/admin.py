@@ -1,0 +1,184 @@
+"""The admin console: a full-screen view over the same facts and commands as line mode.
+
+Tabs: Players (table of sessions; keys put an @-command in the action line for the
+selected player), Economy (Domingo's latest report with sparklines), Growth (Cal's),
+Content (reload with the diff) and Server (health). Every action is typed or completed in
+the action line and runs through the engine, exactly like the line-mode command: the role
+check, the audit row and the ledger transfer happen there, never in this screen.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+
+from game.commands.admin import idle_text
+from game.commands.admin_ops import server_lines
+from game.commands.base import Context
+from game.ops import reports
+
+if TYPE_CHECKING:
+    from game.session import Session
+
+REFRESH_S = 2.0
+ACTIONS = {
+    "k": "@kick {name} ",
+    "m": "@mute {name} 1h ",
+    "b": "@ban account {name} ",
+    "g": "@grant {name} ",
+    "r": "@revoke {name} ",
+    "t": "@tier {name} premium 30 ",
+}
+
+
+def report_text(kind: str, session: Session) -> Text:
+    """A report with one sparkline per numeric series, then its body (plain, not markup)."""
+    game = session.game
+    latest = reports.latest(game.conn, reports.ANALYSTS[kind], game.settings.data_dir)
+    if latest is None:
+        return Text(reports.describe(kind, None))
+    out = Text(f"{reports.ANALYSTS[kind].capitalize()}'s {kind} report, cycle {latest.cycle_id}\n")
+    for name, values in latest.series.items():
+        out.append(f"{name:<24} ")
+        out.append(reports.sparkline(values), style="bold")
+        out.append(f"  {values[-1]:g}\n")
+    out.append("\n" + latest.text.strip())
+    return out
+
+
+class AdminScreen(Screen[None]):
+    """Opened by the ``admin`` command or F9 (admins only: the engine decides)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("f9", "close", show=False),
+        Binding("f5", "refresh", "Refresh"),
+    ]
+    DEFAULT_CSS = """
+    AdminScreen { background: $background; }
+    AdminScreen #action { dock: bottom; height: 1; border: none; background: $boost; }
+    AdminScreen #result { dock: bottom; height: auto; max-height: 6; padding: 0 1; }
+    AdminScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="tabs"):
+            with TabPane("Players", id="players"):
+                yield DataTable(id="player-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Economy", id="economy"), VerticalScroll():
+                yield Static(id="economy-text")
+            with TabPane("Growth", id="growth"), VerticalScroll():
+                yield Static(id="growth-text")
+            with TabPane("Content", id="content"), VerticalScroll():
+                yield Static(
+                    Text("Type @reload in the action line to reload the world and see the diff."),
+                    id="content-text",
+                )
+            with TabPane("Server", id="server"), VerticalScroll():
+                yield Static(id="server-text")
+        yield Static(id="result")
+        yield Input(
+            placeholder="@command (k kick, m mute, b ban, g grant, r revoke, t tier)",
+            id="action",
+            select_on_focus=False,  # a prefilled @command is completed, not replaced
+        )
+
+    def on_mount(self) -> None:
+        table = self.query_one("#player-table", DataTable)
+        table.add_columns("Name", "Room", "Tier", "Tokens", "Idle", "Address", "Role")
+        self.refresh_all()
+        self.set_interval(REFRESH_S, self.refresh_all)
+        table.focus()
+
+    # -- data ---------------------------------------------------------------------------------
+    def player_rows(self) -> list[tuple[str, ...]]:
+        game = self.session.game
+        now = game.clock()
+        rows: list[tuple[str, ...]] = []
+        for s in sorted(game.sessions, key=lambda s: s.player.name.lower()):
+            name = s.player.name
+            rows.append(
+                (
+                    name,
+                    game.world.room(s.player.room).title,
+                    game.wallet.tier(name),
+                    str(game.wallet.balance(name)),
+                    idle_text(now - s.last_input_ms),
+                    s.address or "-",
+                    s.player.role + (" (muted)" if game.moderation.muted(name) else ""),
+                )
+            )
+        return rows
+
+    def refresh_all(self) -> None:
+        table = self.query_one("#player-table", DataTable)
+        selected = self.selected_name()
+        table.clear()
+        for row in self.player_rows():
+            table.add_row(*(Text(cell) for cell in row), key=row[0])
+        if selected is not None:
+            names = [row[0] for row in self.player_rows()]
+            if selected in names:
+                table.move_cursor(row=names.index(selected))
+        self.query_one("#economy-text", Static).update(report_text("economy", self.session))
+        self.query_one("#growth-text", Static).update(report_text("growth", self.session))
+        ctx = Context(self.session.game, self.session.player, self.session)
+        self.query_one("#server-text", Static).update(Text("\n".join(server_lines(ctx))))
+
+    def selected_name(self) -> str | None:
+        table = self.query_one("#player-table", DataTable)
+        if table.row_count == 0:
+            return None
+        row = table.get_row_at(table.cursor_row)
+        return str(row[0]) if row else None
+
+    # -- actions ------------------------------------------------------------------------------
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        action = self.query_one("#action", Input)
+        if action.has_focus or key not in ACTIONS:
+            return
+        name = self.selected_name()
+        if name is None:
+            return
+        action.value = ACTIONS[key].format(name=name)
+        action.cursor_position = len(action.value)
+        action.focus()
+        getattr(event, "stop", lambda: None)()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value.strip()
+        event.input.value = ""
+        if line:
+            self.run_line(line)
+
+    def run_line(self, line: str) -> None:
+        """Run an admin command through the engine, outside this app's context (so tasks
+        the command starts never pin this app), and show its replies here."""
+        game = self.session.game
+        self.session.last_input_ms = game.clock()
+        replies = contextvars.Context().run(game.engine.execute, self.session, line)
+        text = "\n".join(r.text for r in replies) or "Done."
+        self.query_one("#result", Static).update(Text(text))
+        if line.split()[0].lower() == "@reload":
+            self.query_one("#content-text", Static).update(Text(text))
+        self.refresh_all()
+        self.query_one("#player-table", DataTable).focus()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.refresh_all()

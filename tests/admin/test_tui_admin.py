@@ -1,0 +1,114 @@
+"""The admin console under Textual's headless Pilot, over a real Game and Session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from game.game import Game
+from game.reply import Reply, RoomView, StatusView
+from game.session import Session
+from game.tui.admin import AdminScreen
+from game.tui.app import GameApp
+from tests.conftest import join
+
+SIZE = (120, 36)
+
+
+class AppFront:
+    """The FrontEnd half of a TUI session: everything goes to the app as a message."""
+
+    def __init__(self) -> None:
+        self.app: GameApp | None = None
+        self.closed: str | None = None
+
+    def deliver(self, replies: Sequence[Reply]) -> None:
+        if self.app is not None:  # before the app exists (while connecting) nothing shows
+            self.app.post_message(GameApp.Output(tuple(replies)))
+
+    def set_room(self, view: RoomView) -> None:
+        if self.app is not None:
+            self.app.post_message(GameApp.RoomChanged(view))
+
+    def set_status(self, status: StatusView) -> None:
+        if self.app is not None:
+            self.app.post_message(GameApp.StatusChanged(status))
+
+    def close(self, reason: str) -> None:
+        self.closed = reason
+
+
+def tui(game: Game, name: str) -> tuple[Session, GameApp]:
+    game.ensure_account(name)
+    front = AppFront()
+    session = game.connect(name, front, kind="tui")
+    app = GameApp(session)
+    front.app = app
+    return session, app
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause(0.06)
+    await pilot.pause()
+
+
+def result_text(app: GameApp) -> str:
+    return str(app.screen.query_one("#result", Static).render())
+
+
+async def test_f9_opens_console_and_grant_runs_through_engine(game: Game) -> None:
+    game.ensure_account("root")
+    game.store.set_role("root", "admin")
+    _, bob_screen = join(game, "bob")
+    before = game.wallet.balance("bob")
+    _, app = tui(game, "root")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)
+        table = app.screen.query_one("#player-table", DataTable)
+        assert table.row_count == 2
+        assert [str(c) for c in table.get_row_at(0)][:3] == ["bob", "Town Square", "free"]
+        await pilot.press("g")  # bob is the selected row
+        action = app.screen.query_one("#action", Input)
+        assert action.value == "@grant bob "
+        await pilot.press(*"12 helped a newcomer", "enter")
+        await settle(pilot)
+        assert result_text(app).startswith("Granted 12 tokens to bob")
+        assert str(table.get_row_at(0)[3]) == str(before + 12)
+        assert "An admin granted you 12 tokens: helped a newcomer" in bob_screen.text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, AdminScreen)
+    rows = game.conn.execute("SELECT actor, action, target, reason FROM audit_log").fetchall()
+    assert rows == [("root", "grant", "bob", "helped a newcomer")]
+
+
+async def test_console_tabs_show_reports_and_server(game: Game) -> None:
+    game.ensure_account("root")
+    game.store.set_role("root", "admin")
+    _, app = tui(game, "root")
+    async with app.run_test(size=SIZE) as pilot:
+        app.port.submit("admin")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AdminScreen)
+        economy = str(screen.query_one("#economy-text", Static).render())
+        assert economy.startswith("No economy report yet")
+        server = str(screen.query_one("#server-text", Static).render())
+        assert server.startswith("Sessions: 1 (1 full-screen, 0 line).")
+        screen.query_one("#action", Input).focus()
+        await pilot.press(*"@kick nobody", "enter")  # typed letters are not shortcuts here
+        await settle(pilot)
+        assert result_text(app) == "'nobody' is not online. Nothing was done."
+
+
+async def test_player_f9_is_refused_by_the_engine(game: Game) -> None:
+    _, app = tui(game, "eve")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await settle(pilot)
+        assert not isinstance(app.screen, AdminScreen)
+        assert "Permission denied: admin is for admins." in app.chat_log.plain_lines()
