@@ -23,6 +23,7 @@ from bridge.registry import PluginHost, PluginStatus
 from bridge.state import PlayerInfo, Progress
 from game.bridge_requests import GameRequests
 from game.config import ConfigError, Settings
+from game.narration import reword
 from game.wallet import account_of
 
 if TYPE_CHECKING:
@@ -196,6 +197,12 @@ class BridgeComponent:
 
     async def restart(self, name: str) -> bool:
         return await self.host.restart(name)
+
+    async def reword(self, text: str, context: Mapping[str, Any], within: float = 2.0) -> str:
+        """``text`` reworded by a narrator plugin if one runs, else unchanged (see
+        game/narration.py), for Cal's suggestions. Never raises; waits at most ``within``."""
+        names = [s.name for s in self.host.status()]  # allow-list order
+        return await reword(self.host, names, text, context, within=within)
 
     @property
     def http(self) -> HttpApiPlugin | None:
