@@ -59,6 +59,9 @@ async def test_backup_under_load_restores_and_verifies(tmp_path: Path) -> None:
     shutil.copy(copy, restored / "sshrealm.db")
     check = CliRunner().invoke(main, ["admin", "check-db", str(restored / "sshrealm.db")])
     assert check.exit_code == 0, check.output
+    verified = CliRunner().invoke(main, ["ledger", "verify", "--data-dir", str(restored)])
+    assert verified.exit_code == 0, verified.output
+    assert verified.output.endswith("The ledger is consistent.\n")
     again = Server(e2e_settings(restored))
     try:
         ana, bob = again.game.wallet.balance("ana"), again.game.wallet.balance("bob")
