@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -37,11 +37,17 @@ class DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+if TYPE_CHECKING:
+    _BASE = yaml.SafeLoader
+else:  # libyaml's C parser when present, else the pure-Python one
+    _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _where(node: yaml.Node, path: str) -> Where:
     return Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big worlds
     source_path = "<string>"
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
@@ -68,7 +74,60 @@ class _Loader(yaml.SafeLoader):
         out.where = _where(node, self.source_path)
         return out
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """PyYAML's resolver without the path machinery we never use: plain scalars are
+        matched against the implicit resolvers for their first character, as before."""
+        if kind is yaml.ScalarNode and implicit[0]:
+            for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    return str(tag)
+            return _STR
+        if kind is yaml.ScalarNode:
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
+    def build(self, node: yaml.Node, stack: frozenset[int] = frozenset()) -> Any:
+        """Build plain data straight from the node tree.
+
+        Much faster than ``construct_object`` (no generators or state): text, lists and
+        mappings are built here, other scalars by the standard constructors. An alias that
+        contains itself is refused instead of recursing forever.
+        """
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value
+            constructor = self.yaml_constructors.get(node.tag)
+            return constructor(self, node) if constructor else self.construct_object(node)
+        if id(node) in stack:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to itself", node.start_mark
+            )
+        inner = stack | {id(node)}
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            items = LocatedList(self.build(child, inner) for child in node.value)
+            items.where = _where(node, self.source_path)
+            return items
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            self.flatten_mapping(node)
+            out = LocatedDict()
+            out.where = _where(node, self.source_path)
+            out.key_where = {}
+            for key_node, value_node in node.value:
+                key = str(self.build(key_node, inner))
+                if key in out:
+                    raise DuplicateKey(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"duplicate key {key!r}",
+                        key_node.start_mark,
+                    )
+                out[key] = self.build(value_node, inner)
+                out.key_where[key] = _where(value_node, self.source_path)
+            return out
+        return self.construct_object(node, deep=True)
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 
@@ -93,7 +152,8 @@ def load_yaml_text(text: str, name: str) -> Any:
     loader = _Loader(text)
     loader.source_path = name
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        return None if node is None else loader.build(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Where(name, mark.line + 1, mark.column + 1) if mark else Where(name, 1, 1)

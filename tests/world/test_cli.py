@@ -47,7 +47,8 @@ def test_shipped_schema_is_current_and_covers_the_loader() -> None:
     shipped = (ROOT / "content" / "sshrealm.schema.json").read_text()
     assert shipped == schema_text(), "run: sshrealm content schema -o content/sshrealm.schema.json"
     code, out, _ = invoke("content", "schema")
-    assert code == 0 and json.loads(out) == json.loads(shipped)
+    assert code == 0
+    assert json.loads(out) == json.loads(shipped)
     defs = json.loads(shipped)["$defs"]
     assert set(defs["room"]["properties"]) == ROOM_KEYS
     assert set(defs["npc"]["properties"]["behaviours"]["properties"]) == set(BEHAVIOURS)
@@ -61,7 +62,9 @@ def test_map_text_and_dot() -> None:
     assert "  1. Town Square (town:square) at [0, 0, 0]" in out
     assert "town:hall up -> town:loft" in out
     code, out, _ = invoke("content", "map", "isle", "--dot", "--dir", str(ROOT / "content"))
-    assert code == 0 and out.startswith('digraph "isle" {')
+    assert code == 0
+    assert out.startswith('digraph "isle" {')
     assert '"isle:landing" -> "town:pier" [label="west"];' in out
     code, out, err = invoke("content", "map", "atlantis", "--dir", str(ROOT / "content"))
-    assert code == 1 and "unknown area 'atlantis'" in err
+    assert code == 1
+    assert "unknown area 'atlantis'" in err

@@ -26,10 +26,12 @@ def test_starter_world_has_no_errors_or_warnings() -> None:
     world, problems = check_content(ROOT / "content")
     assert [str(p) for p in problems] == []
     assert world is not None
-    assert len(world.areas) >= 3 and len(world.rooms) >= 30
+    assert len(world.areas) >= 3
+    assert len(world.rooms) >= 30
     talkers = [n for n in world.npcs.values() if n.topics]
     assert len(talkers) >= 10
-    assert len(world.quests) >= 5 and len(world.shops) >= 2
+    assert len(world.quests) >= 5
+    assert len(world.shops) >= 2
     assert all(s.keeper in world.npcs for s in world.shops.values())
     assert any(a.premium for a in world.areas.values())
     assert any(n.wander_interval for n in world.npcs.values())
@@ -96,7 +98,8 @@ def test_extends_inherits_fields_and_child_wins(tmp_path: Path) -> None:
     assert world is not None, problems
     assert "t:base" not in world.rooms
     assert world.rooms["t:b"].description == "Inherited words."
-    assert world.rooms["t:b"].title == "B" and world.rooms["t:b"].extends == "t:a"
+    assert world.rooms["t:b"].title == "B"
+    assert world.rooms["t:b"].extends == "t:a"
     assert [e.to for e in world.rooms["t:b"].exits] == ["t:a"]
 
 

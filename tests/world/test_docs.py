@@ -38,10 +38,8 @@ def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path.name)
-    assert sorted(written) == sorted(
-        ["area.yaml", "rooms.yaml", "items.yaml", "npcs.yaml", "quests.yaml", "shops.yaml"]
-        + ["economy.yaml"]
-    )
+    kinds = {"area", "rooms", "items", "npcs", "quests", "shops", "economy"}
+    assert sorted(written) == sorted(f"{kind}.yaml" for kind in kinds)
     world, problems = check_content(root)
     assert [str(p) for p in problems] == []
     assert world is not None

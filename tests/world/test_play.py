@@ -67,8 +67,10 @@ def test_reload_swaps_world_moves_players_and_reports_diff(game: Game, tmp_path:
     assert screen.closed is None
     assert "dry marble" in run(ana, "look").text
     [event] = [e for e in seen if isinstance(e, ContentReloaded)]
-    assert event.removed == ("room town:loft",) and event.by == "ana"
-    assert "1 added" in result.summary() and "1 removed" in result.summary()
+    assert event.removed == ("room town:loft",)
+    assert event.by == "ana"
+    assert "1 added" in result.summary()
+    assert "1 removed" in result.summary()
 
 
 def test_reload_with_errors_changes_nothing(game: Game, tmp_path: Path) -> None:
@@ -94,7 +96,8 @@ def test_reload_command_is_for_admins(game: Game) -> None:
     ana, _ = join(game, "ana")
     assert run(ana, "reload").kind is Kind.ERROR
     reply = run(root, "reload")
-    assert reply.ok and reply.text.startswith("Reloaded in")
+    assert reply.ok
+    assert reply.text.startswith("Reloaded in")
     assert "0 added, 0 changed, 0 removed" in reply.text
 
 
@@ -108,7 +111,8 @@ async def test_watcher_reloads_when_files_change(game: Game, tmp_path: Path) -> 
     area = root / "moor" / "area.yaml"
     area.write_text(area.read_text().replace("Harrow Moor", "Harrow Heath"))
     result = await watcher.check()
-    assert result is not None and result.ok
+    assert result is not None
+    assert result.ok
     assert result.changed == ("area moor",)
     assert game.world.content.areas["moor"].title == "Harrow Heath"
 

@@ -72,7 +72,8 @@ def test_quest_state_survives_a_new_game(game: Game) -> None:
     run(ana, "n")
     again = NewGame(game.settings, game.conn, game.world.content, clock=game.clock)
     [(quest, progress)] = again.quests.active("ana")
-    assert quest.id == "town:welcome" and progress == {"0": 1}
+    assert quest.id == "town:welcome"
+    assert progress == {"0": 1}
 
 
 def test_quest_requires_refuses_with_a_sentence(game: Game) -> None:
