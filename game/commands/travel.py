@@ -12,12 +12,7 @@ from game.commands.base import Context, Result, command
 from game.reply import Kind, Reply
 from game.text import join_words
 from game.world.model import Area
-
-
-def area_unlock(area: Area) -> str:
-    """The unlock that opens a premium area to free players (Cal, quests or admins grant it)."""
-    named: str | None = getattr(area, "unlock", None)  # content may name it; else area:<id>
-    return named or f"area:{area.id}"
+from game.world.requires import area_refusal, unmet
 
 
 def find_area(areas: list[Area], words: str) -> Area | None:
@@ -33,7 +28,7 @@ def find_area(areas: list[Area], words: str) -> Area | None:
 
 
 def _label(area: Area) -> str:
-    return f"{area.title} ({area.id}{', premium' if 'premium' in area.flags else ''})"
+    return f"{area.title} ({area.id}{', premium' if area.premium else ''})"
 
 
 @command("travel", category="movement")
@@ -44,7 +39,8 @@ def travel(ctx: Context, args: str) -> Result:
       travel              (lists the areas)
       travel <area>
 
-    Premium areas are open to premium players and to players who unlocked them.
+    Premium areas are open to premium players and to players who unlocked them;
+    the place you arrive at may have its own requirements, as when walking in.
     """
     game, player = ctx.game, ctx.player
     content = game.world.content
@@ -58,17 +54,14 @@ def travel(ctx: Context, args: str) -> Result:
     if area is None or area.start not in content.rooms:
         names = join_words([_label(a) for a in areas])
         return Reply.error(f"There is no area called {args!r}. Areas: {names}.")
-    if (
-        "premium" in area.flags
-        and game.wallet.tier(player.name) != "premium"
-        and not game.unlocks.has(player.name, area_unlock(area))
-    ):
-        return Reply.error(
-            f"{area.title} is open to premium players (type premium) and to those who "
-            "unlocked it. Nothing was charged."
-        )
+    destination = content.rooms[area.start]
+    refusal = area_refusal(game, player.name, area.id) or unmet(
+        game, player.name, destination.requires
+    )
+    if refusal is not None:
+        return Reply.error(refusal)  # the same gates as walking in; errors are never charged
     if player.room == area.start:
-        return Reply.error(f"You are already at {content.rooms[area.start].title}.")
+        return Reply.error(f"You are already at {destination.title}.")
     old = player.room
     ctx.to_room(
         old, Reply(Kind.MOVE, f"{player.name} sets off for {area.title}."), exclude=[player]

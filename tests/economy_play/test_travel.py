@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from economy import Reason
 from game.game import Game
 from game.reply import Kind
+from game.world.model import Requires
 from tests.economy_play.conftest import one, play, player, rules, text
 
 
@@ -43,7 +46,7 @@ def test_travel_refusals_are_free(econ: Game) -> None:
     )
     assert one(ana, "travel moon").text.startswith("There is no area called 'moon'.")
     assert one(ana, "travel green").text == "You are already at Berry Meadow."
-    assert one(ana, "travel frost").text.startswith("Frost Peak is open to premium players")
+    assert one(ana, "travel frost").text.startswith("Frost Peak is a premium area.")
     assert ana.player.room == "vale:meadow"
     assert econ.wallet.balance("ana") == 30
     assert econ.wallet.quota_left("ana") == 3
@@ -78,3 +81,20 @@ def test_free_quota_counts_travel(econ: Game) -> None:
     play(ana, "east")
     assert "used all 1 priced actions" in one(ana, "travel vale").text
     assert ana.player.room == "vale:pond"
+
+
+def test_travel_honours_the_destination_room_requirements(econ: Game) -> None:
+    """Fast travel is no way around a gate: the start room's ``requires`` applies too."""
+    rules(econ, first_visit=0)
+    content = econ.world.content
+    summit = dataclasses.replace(
+        content.rooms["peak:summit"], requires=Requires(skills={"fishing": 2})
+    )
+    econ.world.content = dataclasses.replace(
+        content, rooms={**content.rooms, "peak:summit": summit}
+    )
+    ana, _ = player(econ, "ana")
+    econ.tiers.set_premium("ana", econ.clock() + 3_600_000)
+    assert one(ana, "travel peak").text == "You need Fishing level 2 for that; you are level 1."
+    assert ana.player.room == "vale:meadow"
+    assert econ.wallet.balance("ana") == 10
