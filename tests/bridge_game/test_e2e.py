@@ -64,9 +64,7 @@ async def test_e2e_grant_over_http_reaches_player_and_balance(
         assert server.game.wallet.balance("ana") == start + 100
 
 
-async def test_e2e_refusals_over_http_change_nothing(
-    tmp_path: Path, keys: dict[str, asyncssh.SSHKey]
-) -> None:
+async def test_e2e_refusals_over_http_change_nothing(tmp_path: Path) -> None:
     async with (
         bridged_server(bridged_settings(tmp_path)) as server,
         Client.open(server) as client,
