@@ -49,6 +49,8 @@ class Insight:
     days_since_last: int
     median_gap: float
     unlocks: list[Unlock] = field(default_factory=list)
+    last_ts: int = 0
+    days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,8 @@ def _insight(facts: PlayerFacts, rules: GrowthRules, today: int) -> tuple[Insigh
         days_since_last=since,
         median_gap=gap,
         unlocks=unlocks,
+        last_ts=facts.last_ts,
+        days=len(facts.active_days),
     )
     return insight, new
 
@@ -166,8 +170,8 @@ def analyse(snapshot: Snapshot, rules: GrowthRules, now_ms: int) -> CalReport:
         conversion = _rate(reached, previous)
         funnel.append(FunnelStep(m.id, m.text, reached, conversion, round(1 - conversion, 4)))
         previous = reached
-    styles = {s: 0 for s in (*CATEGORIES, "mixed")}
-    churn = {"low": 0, "medium": 0, "high": 0}
+    styles = {s: snapshot.standing_styles.get(s, 0) for s in (*CATEGORIES, "mixed")}
+    churn = {r: snapshot.standing_churn.get(r, 0) for r in ("low", "medium", "high")}
     for i in insights:
         styles[i.style] += 1
         churn[i.churn] += 1
@@ -175,7 +179,7 @@ def analyse(snapshot: Snapshot, rules: GrowthRules, now_ms: int) -> CalReport:
         cycle_id=snapshot.cycle_id,
         now_ms=now_ms,
         players_total=snapshot.players_total,
-        active_players=len(insights),
+        active_players=len(insights) + sum(snapshot.standing_styles.values()),
         dau=snapshot.dau,
         wau=snapshot.wau,
         mau=snapshot.mau,

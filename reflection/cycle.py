@@ -26,7 +26,7 @@ log = logging.getLogger("sshrealm.reflection")
 
 Report = cal.CalReport | domingo.DomingoReport
 Analyst = Callable[[snapshot.Snapshot], Report]
-INSIGHT_BATCH = 5000
+INSIGHT_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,7 @@ def open_db(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout=5000")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: one cycle reads the rollups twice
     schema.ensure(conn)
     return conn
 
@@ -87,6 +88,7 @@ def _run(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     rollup.fold(conn)
+    rollup.slide_week(conn, now_ms)
     timings["fold"] = _ms(started)
     started = time.perf_counter()
     snap = snapshot.read(conn, now_ms, cycle_id)
@@ -128,15 +130,26 @@ def _store(conn: sqlite3.Connection, cycle_id: str, name: str, result: Report, n
     actions: list[tuple[str, str, str, str]] = []
     if isinstance(result, cal.CalReport):
         rows = [
-            (i.player, cycle_id, json.dumps(_insight_body(i), sort_keys=True))
+            (
+                i.player,
+                cycle_id,
+                json.dumps(_insight_body(i), sort_keys=True),
+                i.style,
+                i.last_ts,
+                i.median_gap,
+                i.days,
+            )
             for i in result.insights
         ]
         for lo in range(0, len(rows), INSIGHT_BATCH):
             with _tx(conn):
                 conn.executemany(
-                    "INSERT INTO refl_insights(player, cycle_id, body) VALUES (?,?,?)"
-                    " ON CONFLICT(player) DO UPDATE"
-                    " SET cycle_id=excluded.cycle_id, body=excluded.body",
+                    "INSERT INTO refl_insights"
+                    "(player, cycle_id, body, style, last_ts, median_gap, days)"
+                    " VALUES (?,?,?,?,?,?,?) ON CONFLICT(player) DO UPDATE"
+                    " SET cycle_id=excluded.cycle_id, body=excluded.body, style=excluded.style,"
+                    " last_ts=excluded.last_ts, median_gap=excluded.median_gap,"
+                    " days=excluded.days",
                     rows[lo : lo + INSIGHT_BATCH],
                 )
         with _tx(conn):
@@ -145,6 +158,14 @@ def _store(conn: sqlite3.Connection, cycle_id: str, name: str, result: Report, n
                 " VALUES (?,?,?,?)"
                 " ON CONFLICT(player, milestone) DO NOTHING",
                 [(p, m, cycle_id, now_ms) for p, m in result.new_milestones],
+            )
+            counts: dict[str, int] = {}
+            for _, m in result.new_milestones:
+                counts[m] = counts.get(m, 0) + 1
+            conn.executemany(
+                "INSERT INTO refl_milestone_counts(milestone, n) VALUES (?, ?)"
+                " ON CONFLICT(milestone) DO UPDATE SET n = n + excluded.n",
+                sorted(counts.items()),
             )
         actions = [(cycle_id, "unlock", f"{u.player} {u.grant}", u.reason) for u in result.unlocks]
     else:

@@ -17,7 +17,14 @@ MD_INSIGHTS = 20
 
 
 def to_json(report: CalReport | DomingoReport) -> str:
-    return json.dumps(dataclasses.asdict(report), sort_keys=True, separators=(",", ":"))
+    """The report as JSON; Cal's lists the first MD_INSIGHTS insights (every one is stored
+    per player in ``refl_insights``), so the file stays small at 100k players."""
+    body = dataclasses.asdict(report)
+    if isinstance(report, CalReport):
+        body["insights_total"] = len(report.insights)
+        body["insights"] = body["insights"][:MD_INSIGHTS]
+        body["unlocks_total"] = len(report.unlocks)
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
 
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:

@@ -14,7 +14,10 @@ from typing import Final
 
 from reflection.schema import DAY_MS, HOUR_MS
 
-BATCH: Final = 50_000
+WEEK_DAYS: Final = 6
+"""Complete days held in ``refl_week``; with today's partial day they make the 7-day window."""
+
+BATCH: Final = 5_000
 
 _ACTIVITY: Final = (
     f"""INSERT INTO refl_player_daily(player, day, actions)
@@ -101,3 +104,53 @@ def fold(conn: sqlite3.Connection, batch: int = BATCH) -> dict[str, int]:
                 raise
             folded[name] += hi - lo
     return folded
+
+
+def _week_rows(conn: sqlite3.Connection, sign: int) -> str:
+    has_players = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='players'"
+    ).fetchone()
+    cohort = f"coalesce(p.created_ms, 0) / {7 * DAY_MS}" if has_players else "0"
+    join = " LEFT JOIN players p ON p.name = d.player" if has_players else ""
+    return (
+        f"INSERT INTO refl_week(player, earned, spent, cohort)"
+        f" SELECT d.player, {sign} * SUM(d.earned), {sign} * SUM(d.spent), {cohort}"
+        f" FROM refl_player_daily d{join} WHERE d.day >= ? AND d.day <= ?"
+        " AND (d.earned <> 0 OR d.spent <> 0) GROUP BY d.player"
+        " ON CONFLICT(player) DO UPDATE SET earned = earned + excluded.earned,"
+        " spent = spent + excluded.spent"
+    )
+
+
+SETTLE_MS: Final = 600_000
+"""A day enters ``refl_week`` only this long after it ended, so a row stamped just before
+midnight but folded just after is never missed (the snapshot reads newer days directly)."""
+
+
+def slide_week(conn: sqlite3.Connection, now_ms: int) -> int:
+    """Move ``refl_week`` to end on the last settled complete day and return that day:
+    rebuilt after a long gap, otherwise one day added and one removed per day passed."""
+    target = (now_ms - SETTLE_MS) // DAY_MS - 1
+    held = cursor(conn, "week")
+    if held == target:
+        return target
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if held == 0 or target - held >= WEEK_DAYS or held > target:
+            conn.execute("DELETE FROM refl_week")
+            conn.execute(_week_rows(conn, 1), (target - WEEK_DAYS + 1, target))
+        else:
+            for day in range(held + 1, target + 1):
+                conn.execute(_week_rows(conn, 1), (day, day))
+                conn.execute(_week_rows(conn, -1), (day - WEEK_DAYS, day - WEEK_DAYS))
+            conn.execute("DELETE FROM refl_week WHERE earned = 0 AND spent = 0")
+        conn.execute(
+            "INSERT INTO refl_cursor(name, last_id) VALUES ('week', ?)"
+            " ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id",
+            (target,),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return target

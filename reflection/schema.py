@@ -68,14 +68,28 @@ DDL: Final = (
         reached_ms INTEGER NOT NULL,
         PRIMARY KEY (player, milestone)
     ) STRICT""",
+    """CREATE TABLE IF NOT EXISTS refl_milestone_counts (
+        milestone TEXT PRIMARY KEY, n INTEGER NOT NULL
+    ) STRICT""",
+    # Per-player earnings and spending over the 6 complete days before today, slid forward
+    # one day at a time (add the new day, subtract the one that left); cohort = signup week.
+    """CREATE TABLE IF NOT EXISTS refl_week (
+        player TEXT PRIMARY KEY, earned INTEGER NOT NULL, spent INTEGER NOT NULL,
+        cohort INTEGER NOT NULL
+    ) STRICT""",
     """CREATE TABLE IF NOT EXISTS refl_reports (
         cycle_id TEXT NOT NULL, analyst TEXT NOT NULL, created_ms INTEGER NOT NULL,
         body TEXT NOT NULL,
         PRIMARY KEY (cycle_id, analyst)
     ) STRICT""",
+    # One row per player: the latest insight, plus what the server-wide counts need for
+    # players who did not act this cycle (their style stands; churn is recomputed in SQL).
     """CREATE TABLE IF NOT EXISTS refl_insights (
-        player TEXT PRIMARY KEY, cycle_id TEXT NOT NULL, body TEXT NOT NULL
+        player TEXT PRIMARY KEY, cycle_id TEXT NOT NULL, body TEXT NOT NULL,
+        style TEXT NOT NULL, last_ts INTEGER NOT NULL, median_gap REAL NOT NULL,
+        days INTEGER NOT NULL
     ) STRICT""",
+    "CREATE INDEX IF NOT EXISTS refl_insights_last ON refl_insights(last_ts)",
     """CREATE TABLE IF NOT EXISTS refl_actions (
         cycle_id TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,
         detail TEXT NOT NULL, applied_ms INTEGER,

@@ -32,6 +32,7 @@ class PlayerFacts:
     active_days: tuple[int, ...]
     milestones: frozenset[str]
     unlocks: frozenset[str]
+    last_ts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,11 @@ class Snapshot:
     cycle_id: str
     players_total: int = 0
     active: tuple[PlayerFacts, ...] = ()
+    """Players who acted since the last cycle (all of the last 14 days on a first cycle)."""
+    standing_styles: Mapping[str, int] = field(default_factory=dict)
+    """Styles of the other players active in 14 days, as their stored insights say."""
+    standing_churn: Mapping[str, int] = field(default_factory=dict)
+    """Churn risk of those players, recomputed for now from their stored gaps."""
     milestone_counts: Mapping[str, int] = field(default_factory=dict)
     dau: int = 0
     wau: int = 0
@@ -91,16 +97,20 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
     system = dict(
         one("SELECT name, balance FROM accounts WHERE name IN (?,?,?)", (MINT, SINK, ESCROW))
     )
-    balances = [
+    balance_of = {
+        str(n): int(b)
+        for n, b in one("SELECT substr(name, 8), balance FROM accounts WHERE kind='player'")
+    }
+    balances = sorted(balance_of.values())
+    top = tuple(
         (str(n)[7:], int(b))
-        for n, b in one("SELECT name, balance FROM accounts WHERE kind='player' ORDER BY balance")
-    ]
-    balance_of = dict(balances)
+        for n, b in one(
+            "SELECT name, balance FROM accounts WHERE kind='player'"
+            " ORDER BY balance DESC, name LIMIT 10"
+        )
+    )
     has_players = _has(conn, "players")
     total = one("SELECT COUNT(*) FROM players").fetchone()[0] if has_players else len(balances)
-    created: dict[str, int] = {}
-    if has_players:
-        created = {str(n).lower(): int(c) for n, c in one("SELECT name, created_ms FROM players")}
     daily = tuple(
         (int(d), int(f or 0), int(s or 0))
         for d, f, s in one(
@@ -110,39 +120,28 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
             (today - 30, today),
         )
     )
-    week = today - 6
-    earners = tuple(
-        (str(p), created.get(str(p), 0) // (7 * DAY_MS), int(e))
-        for p, e in one(
-            "SELECT player, SUM(earned) FROM refl_player_daily WHERE day >= ? AND day <= ?"
-            " GROUP BY player HAVING SUM(earned) > 0",
-            (week, today),
-        )
-    )
-    spenders = tuple(
-        (str(p), int(s), balance_of.get(str(p), 0))
-        for p, s in one(
-            "SELECT player, SUM(spent) FROM refl_player_daily WHERE day >= ? AND day <= ?"
-            " GROUP BY player HAVING SUM(spent) > 0",
-            (week, today),
-        )
-    )
+    earners, spenders = _week(conn, today, has_players, balance_of)
+    since = _since(conn, now)
+    active = _active(conn, now, since)
+    styles, churn = _standing(conn, now, since)
     return Snapshot(
         now_ms=now,
         cycle_id=cycle_id,
         players_total=int(total),
-        active=_active(conn, now, balance_of),
-        milestone_counts=dict(one("SELECT milestone, COUNT(*) FROM refl_milestones GROUP BY 1")),
+        active=active,
+        standing_styles=styles,
+        standing_churn=churn,
+        milestone_counts=dict(one("SELECT milestone, n FROM refl_milestone_counts")),
         dau=one(
             "SELECT COUNT(DISTINCT player) FROM activity WHERE ts > ? AND ts <= ? AND ok=1",
             (now - DAY_MS, now),
         ).fetchone()[0],
-        wau=_distinct_days(conn, today - 6, today),
-        mau=_distinct_days(conn, today - 29, today),
-        d1=_retention(conn, created, today, 1) if has_players else (0, 0),
-        d7=_retention(conn, created, today, 7) if has_players else (0, 0),
-        balances=tuple(b for _, b in balances),
-        top=tuple(sorted(balances, key=lambda nb: (-nb[1], nb[0]))[:10]),
+        wau=_active_since(conn, (today - 6) * DAY_MS, now),
+        mau=_active_since(conn, (today - 29) * DAY_MS, now),
+        d1=_retention(conn, today, 1) if has_players else (0, 0),
+        d7=_retention(conn, today, 7) if has_players else (0, 0),
+        balances=tuple(balances),
+        top=top,
         mint=int(system.get(MINT, 0)),
         sink=int(system.get(SINK, 0)),
         escrow=int(system.get(ESCROW, 0)),
@@ -153,8 +152,8 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
             for c, n, t in one("SELECT code, SUM(n), SUM(total) FROM refl_flows_daily GROUP BY 1")
         },
         daily=daily,
-        earners_7d=earners,
-        spenders_7d=spenders,
+        earners_7d=tuple(earners),
+        spenders_7d=tuple(spenders),
         new_wallets_24h=one(
             "SELECT COUNT(*) FROM accounts WHERE kind='player' AND created_at > ?",
             (now - DAY_MS,),
@@ -172,48 +171,107 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
     )
 
 
-def _distinct_days(conn: sqlite3.Connection, lo: int, hi: int) -> int:
+def _active_since(conn: sqlite3.Connection, lo: int, now: int) -> int:
+    """Players whose last action falls in [lo, end of today]: exactly those who acted in
+    that window (rows are never written in the future), read from the last_ts index."""
+    end = (now // DAY_MS + 1) * DAY_MS
     row = conn.execute(
-        "SELECT COUNT(DISTINCT player) FROM refl_player_daily"
-        " WHERE day >= ? AND day <= ? AND actions > 0",
-        (lo, hi),
+        "SELECT COUNT(*) FROM refl_player WHERE last_ts >= ? AND last_ts < ?", (lo, end)
     ).fetchone()
     return int(row[0])
 
 
-def _retention(
-    conn: sqlite3.Connection, created: Mapping[str, int], today: int, n: int
-) -> tuple[int, int]:
-    """(cohort, retained): players who signed up 7 days ending n days ago, and how many of
-    them acted on day signup+n."""
-    cohort = {
-        p: c // DAY_MS for p, c in created.items() if today - n - 6 <= c // DAY_MS <= today - n
-    }
-    if not cohort:
-        return (0, 0)
-    came_back = {
-        (str(p), int(d))
-        for p, d in conn.execute(
-            "SELECT player, day FROM refl_player_daily WHERE day >= ? AND day <= ? AND actions > 0",
-            (today - 6, today),
+def _retention(conn: sqlite3.Connection, today: int, n: int) -> tuple[int, int]:
+    """(cohort, retained): players who signed up in the 7 days ending n days ago, and how
+    many of them acted on day signup+n."""
+    row = conn.execute(
+        "SELECT COUNT(*), coalesce(SUM(EXISTS (SELECT 1 FROM refl_player_daily d"
+        "  WHERE d.player = lower(p.name) AND d.day = p.created_ms / ?1 + ?2"
+        "  AND d.actions > 0)), 0)"
+        " FROM players p WHERE p.created_ms >= ?3 AND p.created_ms < ?4",
+        (DAY_MS, n, (today - n - 6) * DAY_MS, (today - n + 1) * DAY_MS),
+    ).fetchone()
+    return (int(row[0]), int(row[1]))
+
+
+def _since(conn: sqlite3.Connection, now: int) -> int:
+    """Players who acted after this get a fresh insight: the previous cycle's time, or
+    ACTIVE_DAYS back on a first cycle (or after a long pause)."""
+    row = conn.execute(
+        "SELECT MAX(created_ms) FROM refl_reports WHERE analyst='cal' AND created_ms < ?", (now,)
+    ).fetchone()
+    floor = now - ACTIVE_DAYS * DAY_MS
+    return max(floor, int(row[0])) if row[0] is not None else floor
+
+
+_RISK = (
+    "CASE WHEN days <= 1 AND (?1 - last_ts) / ?2 >= 2 THEN 'high'"
+    " WHEN (?1 - last_ts) / ?2 <= max(1.0, median_gap) THEN 'low'"
+    " WHEN (?1 - last_ts) / ?2 <= 2 * max(1.0, median_gap) THEN 'medium' ELSE 'high' END"
+)
+
+
+def _standing(
+    conn: sqlite3.Connection, now: int, since: int
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Style and churn counts for players active in ACTIVE_DAYS who did not act since the
+    last cycle (``temp.refl_active`` holds those who did); churn follows ``cal.churn_of``
+    exactly, in SQL. All stored rows in the window, minus the rows of players who acted."""
+    styles: dict[str, int] = {}
+    churn: dict[str, int] = {}
+    params = (now, DAY_MS, now - ACTIVE_DAYS * DAY_MS)
+    for sign, where in (
+        (1, ""),
+        (-1, " AND player IN (SELECT player FROM temp.refl_active)"),
+    ):
+        rows = conn.execute(
+            f"SELECT style, {_RISK}, COUNT(*) FROM refl_insights"
+            f" WHERE last_ts > ?3{where} GROUP BY 1, 2",
+            params,
         )
+        for style, risk, n in rows:
+            styles[style] = styles.get(style, 0) + sign * n
+            churn[risk] = churn.get(risk, 0) + sign * n
+    return styles, churn
+
+
+def _week(
+    conn: sqlite3.Connection, today: int, has_players: bool, balance_of: Mapping[str, int]
+) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """(earners, spenders) over 7 days: ``refl_week`` plus the days since it last slid."""
+    held = conn.execute("SELECT last_id FROM refl_cursor WHERE name='week'").fetchone()
+    first_new = int(held[0]) + 1 if held else today - 6
+    week: dict[str, list[int]] = {
+        str(p): [int(e), int(s), int(c)]
+        for p, e, s, c in conn.execute("SELECT player, earned, spent, cohort FROM refl_week")
     }
-    return (len(cohort), sum((p, d + n) in came_back for p, d in cohort.items()))
+    cohort = f"coalesce(p.created_ms, 0) / {7 * DAY_MS}" if has_players else "0"
+    join = " LEFT JOIN players p ON p.name = d.player" if has_players else ""
+    for p, e, s, c in conn.execute(
+        f"SELECT d.player, SUM(d.earned), SUM(d.spent), {cohort} FROM refl_player_daily d{join}"
+        " WHERE d.day >= ? AND d.day <= ? AND (d.earned <> 0 OR d.spent <> 0) GROUP BY d.player",
+        (max(first_new, today - 6), today),
+    ):
+        row = week.setdefault(str(p), [0, 0, int(c)])
+        row[0] += int(e)
+        row[1] += int(s)
+    earners = [(p, c, e) for p, (e, _, c) in week.items() if e > 0]
+    spenders = [(p, s, balance_of.get(p, 0)) for p, (_, s, _) in week.items() if s > 0]
+    return sorted(earners), sorted(spenders)
 
 
-def _active(
-    conn: sqlite3.Connection, now: int, balance_of: Mapping[str, int]
-) -> tuple[PlayerFacts, ...]:
-    """Everything Cal needs about each player active in the last ACTIVE_DAYS days."""
-    since = now - ACTIVE_DAYS * DAY_MS
+def _active(conn: sqlite3.Connection, now: int, since: int) -> tuple[PlayerFacts, ...]:
+    """Everything Cal needs about each player who acted after ``since``."""
     base = conn.execute(
-        "SELECT player, actions, last_ts FROM refl_player WHERE last_ts > ? AND last_ts <= ?",
+        "SELECT player, actions, last_ts, (SELECT balance FROM accounts a"
+        " WHERE a.name = 'player:' || r.player) FROM refl_player r"
+        " WHERE last_ts > ? AND last_ts <= ?",
         (since, now),
     ).fetchall()
-    if not base:
-        return ()
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS refl_active(player TEXT PRIMARY KEY)")
     conn.execute("DELETE FROM temp.refl_active")
+    if not base:
+        return ()
     conn.executemany("INSERT INTO temp.refl_active VALUES (?)", [(r[0],) for r in base])
     metrics: dict[str, dict[str, float]] = defaultdict(dict)
     days: dict[str, list[int]] = defaultdict(list)
@@ -259,11 +317,11 @@ def _active(
         ):
             metrics[p][f"xp.{skill}"] = xp
     out = []
-    for player, actions, last_ts in sorted(base):
+    for player, actions, last_ts, balance in sorted(base):
         m = metrics[player]
         m["actions"] = actions
         m["days"] = len(days[player])
-        m["balance"] = balance_of.get(player, 0)
+        m["balance"] = balance or 0
         m["days_since_last"] = (now - last_ts) // DAY_MS
         m.setdefault("rooms", 0)
         for cat in CATEGORIES:
@@ -276,6 +334,7 @@ def _active(
                 tuple(days[player]),
                 frozenset(marks[player]),
                 frozenset(grants[player]),
+                int(last_ts),
             )
         )
     return tuple(out)

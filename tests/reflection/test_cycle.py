@@ -183,3 +183,46 @@ def test_cycle_folds_only_new_rows(db: sqlite3.Connection, tmp_path: Path) -> No
     _run(tmp_path, now=NOW + 300_000)
     assert db.execute("SELECT SUM(actions) FROM refl_player").fetchone()[0] == before + 1
     assert before == db.execute("SELECT COUNT(*) FROM activity WHERE ok=1").fetchone()[0] - 1
+
+
+def test_cycle_incremental_counts_equal_a_fresh_computation(tmp_path: Path) -> None:
+    """Only players who acted get a fresh insight; the server-wide style and churn counts
+    for everyone else come from SQL and must equal computing every player afresh."""
+    later = NOW + 3 * DAY_MS + 7_000
+    incremental, fresh = tmp_path / "a", tmp_path / "b"
+    for folder in (incremental, fresh):
+        folder.mkdir()
+        populate(folder / "game.db").close()
+    _run(incremental)
+    for folder in (incremental, fresh):
+        conn = sqlite3.connect(folder / "game.db")
+        conn.execute(
+            "INSERT INTO activity(ts, player, verb, room, category)"
+            " VALUES (?, 'p003', 'say', 'hall', 'socialize')",
+            (later - 5,),
+        )
+        conn.commit()
+        conn.close()
+    _run(incremental, now=later)
+    _run(fresh, now=later)
+    reports, weeks = [], []
+    for folder in (incremental, fresh):
+        conn = sqlite3.connect(folder / "game.db")
+        bodies = dict(
+            conn.execute("SELECT analyst, body FROM refl_reports WHERE created_ms=?", (later,))
+        )
+        reports.append(json.loads(bodies["cal"]))
+        weeks.append(json.loads(bodies["domingo"]))
+        conn.close()
+    a, b = reports
+    assert a["insights_total"] == 1 < b["insights_total"]
+    assert (a["styles"], a["churn"], a["active_players"]) == (
+        b["styles"],
+        b["churn"],
+        b["active_players"],
+    )
+    assert sum(a["churn"].values()) == a["active_players"]
+    # the 7-day window slid forward three days equals the window built from scratch
+    assert weeks[0]["runway"] == weeks[1]["runway"]
+    assert weeks[0]["anomalies"] == weeks[1]["anomalies"]
+    assert weeks[0]["velocity"] == weeks[1]["velocity"]
