@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -95,11 +96,18 @@ class RewardMultipliers:
         return len(changed)
 
 
+Reword = Callable[[str, Mapping[str, Any]], Awaitable[str]]
+"""``BridgeComponent.reword``: a narrator plugin's wording of a text, or the text itself."""
+NARRATE_CAP = 200
+"""Most suggestions sent to a narrator per cycle (the rest keep their template wording)."""
+
+
 class Reflection:
     """Server component: ``start`` wires the scheduler, ``stop`` waits for a running cycle."""
 
-    def __init__(self, game: Game) -> None:
+    def __init__(self, game: Game, reword: Reword | None = None) -> None:
         self.game = game
+        self.reword = reword
         self.settings = game.settings
         self.rules = load_rules(self.settings.content_dir)
         self.scheduler = CycleScheduler(self.run_cycle, self.settings.reflection_interval_s)
@@ -132,6 +140,8 @@ class Reflection:
             team,
         )
         applied = apply_planned(self.game)
+        if self.reword is not None and not outcome.replay:
+            await self._narrate(cycle_id)
         if not outcome.replay:
             for analyst, path in outcome.reports.items():
                 self.game.publish(
@@ -148,6 +158,36 @@ class Reflection:
             timings=outcome.timings_ms,
         )
         return outcome
+
+    async def _narrate(self, cycle_id: str) -> None:
+        """Let a narrator plugin reword this cycle's suggestions; the decision, its rule and
+        numbers stay Cal's, and the template is kept beside the new wording."""
+        assert self.reword is not None
+        rows = self.game.conn.execute(
+            "SELECT player, body FROM refl_insights WHERE cycle_id = ? ORDER BY player", (cycle_id,)
+        ).fetchall()
+        budget = NARRATE_CAP
+        for player, raw in rows:
+            body = json.loads(raw)
+            changed = False
+            for suggestion in body.get("suggestions", []):
+                if budget <= 0:
+                    return
+                budget -= 1
+                context = {"kind": "cal.suggestion", "player": player, "rule": suggestion["rule"]}
+                try:
+                    text = await self.reword(suggestion["text"], context)
+                except Exception:
+                    log.exception("reword_failed", player=player, rule=suggestion["rule"])
+                    continue
+                if text and text != suggestion["text"]:
+                    suggestion["template"], suggestion["text"] = suggestion["text"], text
+                    changed = True
+            if changed:
+                self.game.conn.execute(
+                    "UPDATE refl_insights SET body = ? WHERE player = ? AND cycle_id = ?",
+                    (json.dumps(body, sort_keys=True), player, cycle_id),
+                )
 
 
 def apply_planned(game: Game) -> int:

@@ -111,3 +111,37 @@ def test_cli_reflect_now_and_check(game: Game, tmp_path_factory: object) -> None
     none = runner.invoke(main, ["reflect", "--data-dir", data, "--content-dir", content])
     assert none.exit_code != 0
     assert "choose one of" in none.output
+
+
+async def test_component_narrator_rewords_suggestions_and_failures_keep_templates(
+    game: Game, clock: FakeClock
+) -> None:
+    session, _ = join(game, "Ana")
+    for _ in range(12):  # fished often, never cooked: the cook-your-catch suggestion
+        clock.tick(1000)
+        game.conn.execute(
+            "INSERT INTO activity(ts, player, verb, room, category) VALUES (?,?,?,?,?)",
+            (clock(), "ana", "fish", "town:harbour", "achieve"),
+        )
+    asked: list[dict[str, object]] = []
+
+    async def reword(text: str, context: dict[str, object]) -> str:
+        asked.append(dict(context))
+        return "Ahoy! " + text
+
+    await Reflection(game, reword=reword).run_cycle()
+    assert asked == [{"kind": "cal.suggestion", "player": "ana", "rule": "cook-your-catch"}]
+    assert (
+        "Suggestion: Ahoy! You have fished 12 times and never cooked" in run(session, "growth").text
+    )
+
+    async def broken(text: str, context: dict[str, object]) -> str:
+        raise RuntimeError("model down")
+
+    clock.tick(300_000)
+    game.conn.execute(
+        "INSERT INTO activity(ts, player, verb, room, category) VALUES (?,?,?,?,?)",
+        (clock(), "ana", "fish", "town:harbour", "achieve"),
+    )
+    await Reflection(game, reword=broken).run_cycle()
+    assert "Suggestion: You have fished 13 times and never cooked" in run(session, "growth").text
