@@ -9,7 +9,6 @@ login name ends in ``+plain`` or the account chose screen-reader mode. Everythin
 from __future__ import annotations
 
 import asyncio
-import contextvars
 from typing import TYPE_CHECKING
 
 import asyncssh
@@ -130,14 +129,13 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             tui.feed(data)
         self.pending.clear()
         tui.deliver(_greeting(session))
-        # The TUI task logs with this player and session bound (structlog contextvars).
-        context = contextvars.copy_context()
-        context.run(bind_contextvars, player=session.player.name, session=session.id)
-        task = asyncio.get_running_loop().create_task(self._run_tui(tui), context=context)
+        task = asyncio.get_running_loop().create_task(self._run_tui(tui))
         self.front.tasks.add(task)
         task.add_done_callback(self.front.tasks.discard)
 
     async def _run_tui(self, tui: TuiSession) -> None:
+        if self.session is not None:  # this task's own context: its logs carry the ids
+            bind_contextvars(player=self.session.player.name, session=self.session.id)
         try:
             await tui.run()
         except Exception:

@@ -3,6 +3,9 @@ says, writes one audit row, and a player or builder is refused with nothing chan
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 from economy import Reason
@@ -254,3 +257,32 @@ def test_server_shows_health_facts(game: Game) -> None:
     assert text.startswith("Sessions: 1 (0 full-screen, 1 line).")
     assert "Command latency ms: p50" in text
     assert "Plugins: none loaded." in text
+
+
+def test_reload_by_builder_shows_diff_and_is_audited(game: Game) -> None:
+    game.ensure_account("bea")
+    game.store.set_role("bea", "builder")
+    bea, _ = join(game, "bea")
+    reply = run(bea, "@reload")
+    assert reply.ok, reply.text
+    assert reply.text.startswith("Reloaded in ")
+    assert "0 added, 0 changed, 0 removed" in reply.text
+    rows = audit_rows(game)
+    assert [(r[0], r[1], r[2]) for r in rows] == [("bea", "reload", "content")]
+    assert rows[0][4].startswith("Reloaded in ")
+
+
+def test_reload_with_broken_yaml_changes_nothing(game: Game, tmp_path: Path) -> None:
+    import shutil
+
+    broken = tmp_path / "content"
+    shutil.copytree(game.settings.content_dir, broken)
+    rooms = broken / "town" / "rooms.yaml"
+    rooms.write_text(rooms.read_text() + "\n  - this: [is not\n")
+    game.settings = dataclasses.replace(game.settings, content_dir=broken)
+    root, _ = admin_of(game)
+    before = game.world.content
+    reply = run(root, "@reload")
+    assert not reply.ok
+    assert reply.text.startswith("Reload refused:")
+    assert game.world.content is before
