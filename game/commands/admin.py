@@ -1,4 +1,4 @@
-"""Admin commands for players and tokens: who, kick, mute, ban, grant, revoke, tier, role.
+"""Admin commands for players and tokens: who, kick, mute, ban, grant, revoke.
 
 Each is a plain line-mode command, so a screen-reader admin can do everything the admin
 screen does (the screen itself runs these same commands). The engine checks the role before
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from economy import InsufficientFunds, Reason
-from game.commands.base import ROLES, Context, Result, command
+from game.commands.base import Context, Result, command
 from game.moderation import BAN_KINDS
 from game.reply import Reply
 
@@ -154,6 +154,8 @@ def at_ban(ctx: Context, args: str) -> Result:
         if found is None:
             return Reply.error(f"There is no account named {value!r}. Nothing was done.")
         value = found
+        if value.lower() == ctx.player.key:
+            return Reply.error("You cannot ban yourself. Nothing was done.")
     span = parse_duration(words[2])
     reason = " ".join(words[3:] if span is not None else words[2:])
     if not reason:
@@ -255,67 +257,3 @@ def at_revoke(ctx: Context, args: str) -> Result:
         return Reply.error(f"{target} has only {have} tokens. Nothing was taken.")
     ctx.to_player(target, Reply.info(f"An admin removed {amount} of your tokens: {reason}"))
     return Reply.info(f"Revoked {amount} tokens from {target} (transfer {done.id}).")
-
-
-@command("@tier", role="admin", category="admin")
-def at_tier(ctx: Context, args: str) -> Result:
-    """Set a player's tier: premium for some days, or free again.
-
-    Usage:
-      @tier <name> premium <days> <reason>
-      @tier <name> free <reason>
-    """
-    words = args.split()
-    usage = "Usage: @tier <name> premium <days> <reason>, or @tier <name> free <reason>"
-    if len(words) < 3 or words[1].lower() not in ("premium", "free"):
-        return Reply.error(usage)
-    target = account_name(ctx, words[0])
-    if target is None:
-        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
-    game = ctx.game
-    if words[1].lower() == "premium":
-        if len(words) < 4 or not words[2].isdigit() or not 0 < int(words[2]) <= 3650:
-            return Reply.error("Give the days as a whole number from 1 to 3650. " + usage)
-        days, reason = int(words[2]), " ".join(words[3:])
-        with game.ledger.atomic():
-            game.tiers.set_premium(target.lower(), game.clock() + days * DAY_MS)
-            game.audit.record(ctx.player.name, "tier", target, reason, f"premium {days}d")
-        said = f"premium for {days} day{'s' if days != 1 else ''}"
-    else:
-        reason = " ".join(words[2:])
-        with game.ledger.atomic():
-            game.tiers.clear_premium(target.lower())
-            game.audit.record(ctx.player.name, "tier", target, reason, "free")
-        said = "free"
-    session = game.sessions.get(target)
-    if session is not None:
-        session.front_end.set_status(game.status(session.player))
-    ctx.to_player(target, Reply.info(f"An admin set your tier to {said}: {reason}"))
-    return Reply.info(f"{target} is now {said}.")
-
-
-@command("@role", role="admin", category="admin")
-def at_role(ctx: Context, args: str) -> Result:
-    """Make an account a player, a builder or an admin.
-
-    Usage:
-      @role <name> player|builder|admin
-    """
-    words = args.split()
-    if len(words) != 2 or words[1].lower() not in ROLES:
-        return Reply.error("Usage: @role <name> player|builder|admin")
-    target = account_name(ctx, words[0])
-    if target is None:
-        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
-    role = words[1].lower()
-    if target.lower() == ctx.player.key and role != "admin":
-        return Reply.error("You cannot remove your own admin role. Ask another admin.")
-    with ctx.game.ledger.atomic():
-        ctx.game.store.set_role(target, role)
-        ctx.game.audit.record(ctx.player.name, "role", target, "", role)
-    online = ctx.game.world.find_online(target)
-    if online is not None:
-        online.role = role
-    article = "an" if role == "admin" else "a"
-    ctx.to_player(target, Reply.info(f"An admin made you {article} {role}."))
-    return Reply.info(f"{target} is now {article} {role}.")

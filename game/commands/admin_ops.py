@@ -1,4 +1,5 @@
-"""Admin commands for the server itself: the console, broadcast, reload, reports, audit.
+"""Admin commands for accounts and the server: tier, role, the console, broadcast, reload,
+reports, audit and server health.
 
 Like the player commands in ``admin.py`` these are plain lines, so a screen-reader admin
 never needs the full-screen console; the console's tabs show the same facts.
@@ -9,7 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from game.commands.base import Context, Result, command
+from game.commands.admin import DAY_MS, account_name
+from game.commands.base import ROLES, Context, Result, command
 from game.ops import reports
 from game.ops.metrics import process_usage
 from game.reply import Kind, Reply
@@ -148,3 +150,67 @@ def at_server(ctx: Context, args: str) -> Result:
       @server
     """
     return Reply.info("\n".join(server_lines(ctx)))
+
+
+@command("@tier", role="admin", category="admin")
+def at_tier(ctx: Context, args: str) -> Result:
+    """Set a player's tier: premium for some days, or free again.
+
+    Usage:
+      @tier <name> premium <days> <reason>
+      @tier <name> free <reason>
+    """
+    words = args.split()
+    usage = "Usage: @tier <name> premium <days> <reason>, or @tier <name> free <reason>"
+    if len(words) < 3 or words[1].lower() not in ("premium", "free"):
+        return Reply.error(usage)
+    target = account_name(ctx, words[0])
+    if target is None:
+        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
+    game = ctx.game
+    if words[1].lower() == "premium":
+        if len(words) < 4 or not words[2].isdigit() or not 0 < int(words[2]) <= 3650:
+            return Reply.error("Give the days as a whole number from 1 to 3650. " + usage)
+        days, reason = int(words[2]), " ".join(words[3:])
+        with game.ledger.atomic():
+            game.tiers.set_premium(target.lower(), game.clock() + days * DAY_MS)
+            game.audit.record(ctx.player.name, "tier", target, reason, f"premium {days}d")
+        said = f"premium for {days} day{'s' if days != 1 else ''}"
+    else:
+        reason = " ".join(words[2:])
+        with game.ledger.atomic():
+            game.tiers.clear_premium(target.lower())
+            game.audit.record(ctx.player.name, "tier", target, reason, "free")
+        said = "free"
+    session = game.sessions.get(target)
+    if session is not None:
+        session.front_end.set_status(game.status(session.player))
+    ctx.to_player(target, Reply.info(f"An admin set your tier to {said}: {reason}"))
+    return Reply.info(f"{target} is now {said}.")
+
+
+@command("@role", role="admin", category="admin")
+def at_role(ctx: Context, args: str) -> Result:
+    """Make an account a player, a builder or an admin.
+
+    Usage:
+      @role <name> player|builder|admin
+    """
+    words = args.split()
+    if len(words) != 2 or words[1].lower() not in ROLES:
+        return Reply.error("Usage: @role <name> player|builder|admin")
+    target = account_name(ctx, words[0])
+    if target is None:
+        return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
+    role = words[1].lower()
+    if target.lower() == ctx.player.key and role != "admin":
+        return Reply.error("You cannot remove your own admin role. Ask another admin.")
+    with ctx.game.ledger.atomic():
+        ctx.game.store.set_role(target, role)
+        ctx.game.audit.record(ctx.player.name, "role", target, "", role)
+    online = ctx.game.world.find_online(target)
+    if online is not None:
+        online.role = role
+    article = "an" if role == "admin" else "a"
+    ctx.to_player(target, Reply.info(f"An admin made you {article} {role}."))
+    return Reply.info(f"{target} is now {article} {role}.")

@@ -114,6 +114,9 @@ def test_revoke_more_than_balance_changes_nothing(game: Game) -> None:
         ("@role bob wizard", "Usage: @role"),
         ("@report weather", "Usage: @report"),
         ("@broadcast", "Broadcast what?"),
+        ("@ban account root x", "You cannot ban yourself"),
+        ("@unban account bob", "No ban on account bob"),
+        ("@unmute bob", "'bob' is not muted"),
     ],
 )
 def test_admin_bad_input_is_explained_and_changes_nothing(game: Game, line: str, says: str) -> None:
