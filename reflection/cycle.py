@@ -26,7 +26,7 @@ log = logging.getLogger("sshrealm.reflection")
 
 Report = cal.CalReport | domingo.DomingoReport
 Analyst = Callable[[snapshot.Snapshot], Report]
-INSIGHT_BATCH = 1000
+INSIGHT_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,3 +219,4 @@ class _tx:
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        time.sleep(schema.WRITE_PAUSE_S)

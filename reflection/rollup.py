@@ -10,14 +10,15 @@ by id range is exact, and a batch either commits with its cursor move or not at 
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Final
 
-from reflection.schema import DAY_MS, HOUR_MS
+from reflection.schema import DAY_MS, HOUR_MS, WRITE_PAUSE_S
 
 WEEK_DAYS: Final = 6
 """Complete days held in ``refl_week``; with today's partial day they make the 7-day window."""
 
-BATCH: Final = 5_000
+BATCH: Final = 2_000
 
 _ACTIVITY: Final = (
     f"""INSERT INTO refl_player_daily(player, day, actions)
@@ -103,6 +104,7 @@ def fold(conn: sqlite3.Connection, batch: int = BATCH) -> dict[str, int]:
                 conn.execute("ROLLBACK")
                 raise
             folded[name] += hi - lo
+            time.sleep(WRITE_PAUSE_S)
     return folded
 
 

@@ -132,10 +132,7 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
         standing_styles=styles,
         standing_churn=churn,
         milestone_counts=dict(one("SELECT milestone, n FROM refl_milestone_counts")),
-        dau=one(
-            "SELECT COUNT(DISTINCT player) FROM activity WHERE ts > ? AND ts <= ? AND ok=1",
-            (now - DAY_MS, now),
-        ).fetchone()[0],
+        dau=_active_since(conn, now - DAY_MS + 1, now, exact=True),
         wau=_active_since(conn, (today - 6) * DAY_MS, now),
         mau=_active_since(conn, (today - 29) * DAY_MS, now),
         d1=_retention(conn, today, 1) if has_players else (0, 0),
@@ -171,10 +168,11 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
     )
 
 
-def _active_since(conn: sqlite3.Connection, lo: int, now: int) -> int:
-    """Players whose last action falls in [lo, end of today]: exactly those who acted in
-    that window (rows are never written in the future), read from the last_ts index."""
-    end = (now // DAY_MS + 1) * DAY_MS
+def _active_since(conn: sqlite3.Connection, lo: int, now: int, *, exact: bool = False) -> int:
+    """Players whose last action falls in [lo, now] (``exact``) or [lo, end of today]:
+    exactly those who acted in that window, as rows are never written in the future; read
+    from the last_ts index instead of counting distinct players over the activity log."""
+    end = now + 1 if exact else (now // DAY_MS + 1) * DAY_MS
     row = conn.execute(
         "SELECT COUNT(*) FROM refl_player WHERE last_ts >= ? AND last_ts < ?", (lo, end)
     ).fetchone()
