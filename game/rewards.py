@@ -5,7 +5,7 @@ Both listen to game events (``game.listeners``): ``PlayerJoined`` pays the daily
 idempotency key is the natural key of the reward (``d:<player>:<utc day>``,
 ``v:<player>:<room>``), so a reconnect, a crash and replay, or two sessions racing can never
 pay twice. Amounts come from content: ``economy.daily_bonus``, and ``Room.reward`` or else
-``economy.first_visit``.
+``economy.first_visit``, scaled by Domingo's reward multipliers when tuning is on.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Rewards:
 
     def daily(self, name: str) -> int:
         """Pay today's login bonus once per UTC day; returns what was paid (0 if nothing)."""
-        amount = self.game.world.content.economy.daily_bonus
+        amount = self.scaled(Reason.DAILY_BONUS, self.game.world.content.economy.daily_bonus)
         key = f"d:{name.lower()}:{utc_day(self.game.clock())}"
         if not self._pay(name, amount, Reason.DAILY_BONUS, key):
             return 0
@@ -56,13 +56,20 @@ class Rewards:
         room = self.game.world.content.rooms.get(room_id)
         if room is None:
             return 0
-        amount = (
+        base = (
             room.reward if room.reward is not None else self.game.world.content.economy.first_visit
         )
+        amount = self.scaled(Reason.EXPLORATION, base)
         if not self._pay(name, amount, Reason.EXPLORATION, f"v:{name.lower()}:{room_id}"):
             return 0
         self._tell(name, f"First visit to {room.title}: +{_tokens(amount)} for exploring.")
         return amount
+
+    def scaled(self, reason: Reason, amount: int) -> int:
+        """``amount`` after Domingo's bounded reward tuning, when the reflection side has
+        installed it (``game.multipliers``); unchanged otherwise."""
+        tuning = getattr(self.game, "multipliers", None)
+        return int(tuning.apply(int(reason), amount)) if tuning is not None else amount
 
     def _pay(self, name: str, amount: int, reason: Reason, key: str) -> bool:
         if amount <= 0 or self._paid(key):

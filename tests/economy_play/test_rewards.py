@@ -65,3 +65,12 @@ def test_rewards_reach_the_status_bar(econ: Game) -> None:
     assert isinstance(screen, Screen)
     play(ana, "east")
     assert screen.statuses[-1].tokens == 17
+
+
+def test_rewards_follow_domingos_reward_multipliers(econ: Game) -> None:
+    econ.multipliers.set(int(Reason.DAILY_BONUS), 1.5, "c1", "test", econ.clock())
+    econ.multipliers.set(int(Reason.EXPLORATION), 0.5, "c1", "test", econ.clock())
+    ana, _ = player(econ, "ana")  # daily bonus 10 x 1.5
+    assert econ.wallet.balance("ana") == 15
+    play(ana, "east")  # pond reward 7 x 0.5, rounded half up
+    assert econ.wallet.balance("ana") == 19
