@@ -1,4 +1,5 @@
-"""The ``wander`` behaviour: NPCs that stroll from room to room on their own.
+"""The ``wander`` behaviour: NPCs that stroll from room to room on their own. The same
+once-a-second tick also restocks respawning items (:mod:`game.world.respawn`).
 
 A Component: in production ``start()`` calls :meth:`Wanderers.tick` once a second; tests
 call ``tick()`` directly after moving the injected clock. Each wanderer steps every
@@ -16,6 +17,7 @@ import structlog
 
 from game.reply import Kind, Reply
 from game.world.model import OPPOSITE
+from game.world.respawn import Respawner
 
 if TYPE_CHECKING:
     from game.game import Game
@@ -27,6 +29,7 @@ class Wanderers:
     def __init__(self, game: Game) -> None:
         self.game = game
         self.next_ms: dict[str, int] = {}
+        self.respawner = Respawner(game.world, game.clock)  # item respawn rides this tick
         self._task: asyncio.Task[None] | None = None
 
     def tick(self) -> list[tuple[str, str, str]]:
@@ -91,5 +94,7 @@ class Wanderers:
             await asyncio.sleep(1.0)
             try:
                 self.tick()
+                for room, _, _ in self.respawner.tick():
+                    self.game.refresh_room(room)
             except Exception:
                 log.exception("wander_tick_failed")

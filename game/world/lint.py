@@ -67,6 +67,14 @@ def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) 
             reader.warn(at("npc", ref), f"npc {ref!r}: {_ART_ADVICE}")
         if ref not in placed:
             reader.warn(at("npc", ref), f"npc {ref!r} is not placed in any room")
+    started = {t.starts for npc in content.npcs.values() for t in npc.topics.values()}
+    for ref in content.quests:
+        if ref not in started:
+            reader.warn(at("quest", ref), f"quest {ref!r} is never started: no NPC topic starts it")
+    for ref, shop in content.shops.items():
+        keeper_room = shop.keeper and shop.keeper in {p.ref for p in content.rooms[shop.room].npcs}
+        if shop.keeper and not keeper_room:
+            reader.warn(at("shop", ref), f"shop {ref!r}: its keeper is not placed in its room")
     for ref, area in content.areas.items():
         if has_art(area.description):
             reader.warn(at("area", ref), f"area {ref!r}: {_ART_ADVICE}")

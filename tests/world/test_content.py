@@ -144,3 +144,18 @@ def test_quest_goals_need_one_kind(tmp_path: Path) -> None:
     _, problems = check_content(root)
     messages = [p.message for p in problems]
     assert messages.count("a goal needs exactly one of: visit, collect, deliver, talk, gather") == 2
+
+
+def test_warnings_for_quests_nobody_starts_and_absent_keepers(tmp_path: Path) -> None:
+    files = {
+        "t/area.yaml": AREA,
+        "t/rooms.yaml": "- {id: a, title: A, brief: A., description: D., npcs: [n]}\n"
+        "- {id: b, title: B, brief: B., description: D.}\n",
+        "t/npcs.yaml": "- {id: n, name: N, description: D.}\n",
+        "t/quests.yaml": "- {id: q, title: Q, description: D., goals: [{visit: a}]}\n",
+        "t/shops.yaml": "- {id: s, room: b, keeper: n, sells: {}}\n",
+    }
+    _, problems = check_content(write(tmp_path / "c", files))
+    messages = [p.message for p in problems if p.severity == "warning"]
+    assert "quest 't:q' is never started: no NPC topic starts it" in messages
+    assert "shop 't:s': its keeper is not placed in its room" in messages

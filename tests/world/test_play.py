@@ -132,3 +132,17 @@ def test_wanderer_moves_on_its_interval(game: Game, clock: FakeClock) -> None:
     game.world.move(ana.player, to)
     assert "a scruffy dog" in run(ana, "look").text
     assert run(ana, "talk dog").ok
+
+
+def test_taken_items_respawn_after_their_delay(game: Game, clock: FakeClock) -> None:
+    ana, _ = join(game, "ana")
+    game.world.move(ana.player, "isle:beach")
+    respawner = game.wanderers.respawner
+    assert run(ana, "get glass").ok
+    assert respawner.tick() == []  # notes the shortfall
+    clock.tick(599_000)
+    assert respawner.tick() == []
+    clock.tick(1_000)
+    assert respawner.tick() == [("isle:beach", "isle:sea-glass", 1)]
+    assert game.world.floor["isle:beach"]["isle:sea-glass"] == 3
+    assert game.store.room_items()["isle:beach"]["isle:sea-glass"] == 3
