@@ -116,7 +116,7 @@ class Reflection:
     def policy(self) -> domingo.Policy:
         return domingo.Policy(
             tuning=bool(self.settings.reflection_tuning),
-            band=self.settings.reflection_tuning_band_pct / 100,
+            band=min(90, max(0, self.settings.reflection_tuning_band_pct)) / 100,
         )
 
     async def start(self) -> None:

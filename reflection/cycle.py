@@ -50,6 +50,7 @@ def open_db(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout=5000")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")  # as the game's: no fsync while holding the lock
     conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: one cycle reads the rollups twice
     schema.ensure(conn)
     return conn
@@ -117,6 +118,9 @@ def _run(
         )
         paths[name] = str(report.write(out_dir / cycle_id, name, body, md))
         timings[f"store_{name}"] = _ms(started)
+    # Checkpoint the cycle's own writes here, off the loop: otherwise the game's next commit
+    # may cross the auto-checkpoint threshold and copy them on the event loop.
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return Outcome(cycle_id, False, paths, errors, timings, planned)
 
 

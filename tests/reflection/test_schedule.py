@@ -7,6 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from bridge.events import ReflectionReportWritten
+from game.game import Game
+from game.reflecting import Reflection
 from reflection.schedule import CycleScheduler
 
 
@@ -67,3 +70,19 @@ async def test_schedule_stop_waits_for_the_running_cycle() -> None:
 def test_schedule_refuses_a_zero_interval() -> None:
     with pytest.raises(ValueError, match="positive"):
         CycleScheduler(lambda: asyncio.sleep(0), 0)
+
+
+async def test_schedule_drives_the_real_component_to_a_stored_report(game: Game) -> None:
+    """The server's component on its scheduler: made due now, it writes both reports."""
+    written = asyncio.Event()
+    game.listeners.append(
+        lambda e: written.set() if isinstance(e, ReflectionReportWritten) else None
+    )
+    refl = Reflection(game)
+    assert refl.scheduler.interval_s == game.settings.reflection_interval_s
+    refl.scheduler.start(paused=True)
+    refl.scheduler.run_soon()
+    await asyncio.wait_for(written.wait(), 10)
+    await refl.stop()
+    rows = game.conn.execute("SELECT analyst FROM refl_reports ORDER BY 1").fetchall()
+    assert rows == [("cal",), ("domingo",)]
