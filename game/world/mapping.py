@@ -60,7 +60,8 @@ def text_map(content: Content, area: str) -> str:
     out.append("Rooms:")
     for room in rooms:
         where = "" if room.coordinates is None else f" at {list(room.coordinates)}"
-        out.append(f"{number[room.id]:>3}. {room.title} ({room.id}){where}")
+        brief = f": {room.brief}" if room.brief else ""
+        out.append(f"{number[room.id]:>3}. {room.title} ({room.id}){where}{brief}")
     odd = [
         f"{room.id} {ex.direction} -> {ex.to}"
         for room in rooms

@@ -59,7 +59,7 @@ def test_map_text_and_dot() -> None:
     code, out, _ = invoke("content", "map", "town", "--dir", str(ROOT / "content"))
     assert code == 0
     assert "[ 1] -  [ 5]" in out  # square east of harbour on one row
-    assert "  1. Town Square (town:square) at [0, 0, 0]" in out
+    assert "  1. Town Square (town:square) at [0, 0, 0]: A cobbled square" in out
     assert "town:hall up -> town:loft" in out
     code, out, _ = invoke("content", "map", "isle", "--dot", "--dir", str(ROOT / "content"))
     assert code == 0
