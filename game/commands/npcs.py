@@ -81,7 +81,7 @@ def ask(ctx: Context, args: str) -> Result:
     if npc is None:
         return _nobody(ctx, who.strip())
     topics = _open_topics(ctx, npc)
-    wanted = what.strip().lower()
+    wanted = what.strip().lower().removeprefix("the ").strip()
     topic = topics.get(wanted) or next(
         (t for name, t in sorted(topics.items()) if name.startswith(wanted)), None
     )

@@ -6,7 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from game.world.loader import check_content
+from game.world.loader import AREA_FLAGS, AREA_KEYS, check_content
+from game.world.problems import Problem
+from game.world.reader import Reader, Refs
+from game.world.requires import parse_requires
 from game.world.source import load_yaml_text
 from tests.conftest import ROOT
 
@@ -45,3 +48,22 @@ def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
     assert world is not None
     assert world.rooms["cove:path"].title == "On the Cliff Path"  # from the template
     assert world.quests["cove:lost-barrel"].reward.unlock == "cove-friend"
+
+
+def test_snippets_without_a_file_are_valid_too(tmp_path: Path) -> None:
+    """The premium area and the full ``requires`` examples, checked against the loader."""
+    snippets = [load_yaml_text(t, "docs") for k, t in blocks() if k == "yaml"]
+    areas = [s for s in snippets if isinstance(s, dict) and "flags" in s]
+    assert areas
+    for area in areas:
+        assert set(area) <= AREA_KEYS
+        assert set(area["flags"]) <= AREA_FLAGS
+    [gate] = [s for s in snippets if isinstance(s, dict) and set(s) == {"requires"}]
+    problems: list[Problem] = []
+    refs: Refs = []
+    req = parse_requires(Reader(tmp_path, problems), gate, "cove", refs)
+    assert problems == []
+    assert req.skills == {"fishing": 3}
+    assert req.quests == ("cove:lost-barrel",)
+    assert req.tier == "premium"
+    assert req.unlocks == ("hermit-friend",)
