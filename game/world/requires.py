@@ -88,7 +88,7 @@ def area_refusal(game: Game, player: str, area_id: str) -> str | None:
         return None
     if game.wallet.tier(player) == "premium":
         return None
-    if game.unlocks.has(player, area.unlock or area.id):
+    if game.unlocks.has(player, area.unlock or f"area:{area.id}"):
         return None
     return (
         f"{area.title} is a premium area. Premium players and those granted its unlock may "
