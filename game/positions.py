@@ -1,15 +1,9 @@
-"""Where everyone stands inside a room: squares on the room's floor plan.
+"""Where everyone stands inside a room: squares ``(x, y)`` (y grows south) on its plan.
 
-The text form never needed positions, so they are runtime state only (not persisted): a
-player is placed on a free square when first seen in a room, by the door they came through
-when they arrived by an exit. NPCs stand on fixed squares derived from the plan, so every
-viewer and every restart agrees. Squares are ``(x, y)`` with y growing southwards.
-
-Viewers in the visual form (a TUI session whose player chose ``form visual``) are sent a
-fresh :class:`~game.world.layout.PlanView` snapshot as a ``Kind.PLAN`` reply whenever the
-room changes; one immutable snapshot is built per change and shared by every viewer, and
-the TUI repaints at most once per tick whatever the number of snapshots queued. Everyone
-else gets one sentence per walk command (``Ana walks to the fountain.``).
+Runtime state only: a player is placed on a free square when first seen in a room (by the
+door they came through), NPCs on fixed squares derived from the plan. Visual viewers (a TUI
+session whose player chose ``form visual``) get one immutable PlanView snapshot per change,
+shared by all of them and batched per PUSH_TICK; everyone else gets one sentence per walk.
 """
 
 from __future__ import annotations
@@ -43,6 +37,8 @@ STEPS: dict[str, Spot] = {
 }
 FORMS = ("text", "visual")
 VISUAL_UNLOCK = "form:visual"
+PUSH_TICK = 0.03
+"""Seconds: walks in one room within this window reach each viewer as one snapshot."""
 
 
 class Forms:
@@ -90,6 +86,7 @@ class Positions:
         self._layouts: dict[str, tuple[Room, Layout]] = {}
         self._npcs: dict[str, tuple[Room, tuple[Avatar, ...]]] = {}
         self._views: dict[str, PlanView] = {}  # room id -> snapshot, dropped on any change
+        self._due: set[str] = set()  # rooms with a push scheduled
         game.listeners.append(self._on_event)
 
     # -- plans ---------------------------------------------------------------------------------
@@ -114,7 +111,8 @@ class Positions:
         free = sorted(
             (abs(y - layout.height // 2), -x, y, x)
             for x, y, tile in layout.cells()
-            if tile.kind == "floor" and not any(_near((x, y), d) for d in doors)
+            if tile.kind == "floor"
+            and not any(abs(x - dx) <= 1 and abs(y - dy) <= 1 for dx, dy in doors)
         )
         names = [
             self.game.world.content.npcs[p.ref].name
@@ -221,7 +219,25 @@ class Positions:
         for session in self.viewers(mover.room):
             if session.player is not mover and not self.is_visual(session):
                 session.send([line])
-        self.push(mover.room, exclude=mover)
+        self.push_soon(mover.room)
+
+    def push_soon(self, room_id: str) -> None:
+        """Push within :data:`PUSH_TICK`: all the steps taken in a room meanwhile travel as
+        one snapshot per viewer, not one message per step (outside a loop: at once)."""
+        self._views.pop(room_id, None)
+        if room_id in self._due:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.push(room_id)
+            return
+        self._due.add(room_id)
+        loop.call_later(PUSH_TICK, self._push_due, room_id)
+
+    def _push_due(self, room_id: str) -> None:
+        self._due.discard(room_id)
+        self.push(room_id)
 
     # -- events --------------------------------------------------------------------------------
     def _on_event(self, event: Event) -> None:
@@ -264,10 +280,6 @@ class Positions:
 def _floor(layout: Layout, spot: Spot) -> bool:
     tile = layout.tile(*spot)
     return tile is not None and tile.kind == "floor"
-
-
-def _near(a: Spot, b: Spot) -> bool:
-    return max(abs(a[0] - b[0]), abs(a[1] - b[1])) <= 1
 
 
 def _nearest(layout: Layout, start: Spot, ok: Callable[[Spot], bool]) -> Spot | None:

@@ -1,28 +1,24 @@
 """The floor plan of the visual form: the room's squares with everyone in it, above the log.
 
-Cost is what matters here (research/render_cost.md): thirty people walking in one room send
-every viewer a stream of snapshots. So the widget
+Thirty people walking in one room send every viewer a stream of snapshots, and repaint cost
+is the limit (research/render_cost.md). So the widget only queues what arrives
+(:meth:`FloorPlan.offer`); the app's coalesced flush calls :meth:`FloorPlan.flush`, which
+repaints at most once per ``min_interval`` with the newest snapshot, rebuilds only the rows
+whose occupants changed, refreshes only the span of cells that differ, hands the compositor
+prebuilt strips, and relayouts only when its height changes (room change, shown, hidden).
 
-* only queues what arrives (:meth:`FloorPlan.offer`); the app's coalesced flush calls
-  :meth:`FloorPlan.flush` at most once per tick, which keeps only the newest snapshot;
-* builds each screen row as plain (character, role) cells, compares it with the row on
-  screen, and refreshes only the span of cells that changed (a step repaints two short
-  spans, not the widget);
-* never relayouts, except when its height changes (another room, shown or hidden).
-
-Each square is two cells wide so the plan looks square. Avatars are ``@`` (players) or
-``&`` (NPCs) and the name's first letter; the name label sits in the row above, and a speech
-bubble replaces the label for :data:`BUBBLE_SECONDS` (the clock is injectable for tests).
-All names and speech are plain text: cleaned of control characters, never parsed as markup.
+Squares are two cells wide. Avatars are ``@`` (players) or ``&`` (NPCs) plus the name's
+first letter, the name label in the row above; speech replaces the label for
+:data:`BUBBLE_SECONDS` (injectable clock). Names and speech are plain text, never markup.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from operator import itemgetter
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
@@ -31,13 +27,20 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from game.text import clean
+from game.tui.plan_rows import (
+    BUBBLE_MAX,
+    LABEL_MAX,
+    Cell,
+    base_rows,
+    build_strip,
+    changed_span,
+    fit,
+)
 from game.world.layout import Bubble, Layout, PlanView
 
 BUBBLE_SECONDS = 6.0
-LABEL_MAX = 12
-BUBBLE_MAX = 28
-Cell = tuple[str, str]  # (one character, role)
-GLYPHS = {"wall": "██", "water": "≈≈", "door": "░░", "void": "  ", "floor": "  "}
+PLAN_INTERVAL = 0.12
+"""Seconds: the shortest gap between two plan repaints (bench/visual_bench.py)."""
 _HIDE = object()
 
 
@@ -52,7 +55,6 @@ class FloorPlan(Widget, can_focus=False):
     }
     FloorPlan.-shown { display: block; }
     FloorPlan > .plan--floor { background: $surface; }
-    FloorPlan > .plan--floor-alt { background: $surface-lighten-1; }
     FloorPlan > .plan--wall { color: $foreground-muted; }
     FloorPlan > .plan--water { color: $primary; background: $surface-lighten-1; }
     FloorPlan > .plan--door { color: $warning; }
@@ -66,7 +68,6 @@ class FloorPlan(Widget, can_focus=False):
     """
     ROLES: ClassVar[tuple[str, ...]] = (
         "floor",
-        "floor-alt",
         "wall",
         "water",
         "door",
@@ -99,6 +100,12 @@ class FloorPlan(Widget, can_focus=False):
         self._strips: list[Strip] = []
         self._styles: dict[str, Style] | None = None
         self._timer: Timer | None = None
+        self._throttle: Timer | None = None
+        self._last_redraw = float("-inf")
+        self.min_interval = PLAN_INTERVAL
+        self._base: tuple[Layout, int, list[list[Cell]]] | None = None
+        self._row_cache: dict[int, tuple[object, list[Cell]]] = {}
+        self._avatar_cells: dict[tuple[str, str], tuple[list[Cell], list[Cell]]] = {}
         self.repainted: list[Region] = []  # regions refreshed by the last flush (for tests)
 
     # -- arriving data (queued; applied by flush) ----------------------------------------------
@@ -115,7 +122,19 @@ class FloorPlan(Widget, can_focus=False):
         return self.view is not None
 
     def flush(self) -> None:
-        """Apply the newest snapshot and new bubbles; repaint only the cells that changed."""
+        """Apply the newest snapshot and new bubbles; repaint only the cells that changed.
+
+        At most one plan repaint per ``min_interval``: a flush that comes sooner keeps what
+        is queued and sets a timer, so a busy room costs each viewer a bounded frame rate.
+        """
+        if self._pending is None and not self._pending_bubbles:
+            return
+        if self._pending is not _HIDE and self.min_interval > 0 and self.is_mounted:
+            wait = self._last_redraw + self.min_interval - time.monotonic()
+            if wait > 0:
+                if self._throttle is None:
+                    self._throttle = self.set_timer(wait, self._throttled)
+                return
         pending, self._pending = self._pending, None
         bubbles, self._pending_bubbles = self._pending_bubbles, []
         if pending is None and not bubbles:
@@ -133,6 +152,10 @@ class FloorPlan(Widget, can_focus=False):
             self.bubbles[bubble.name.lower()] = (bubble.text, now + BUBBLE_SECONDS)
         self.redraw()
 
+    def _throttled(self) -> None:
+        self._throttle = None
+        self.flush()
+
     def expire(self) -> None:
         """Drop bubbles whose time is up (called by a timer, or by tests with a fake clock)."""
         self._timer = None
@@ -142,18 +165,23 @@ class FloorPlan(Widget, can_focus=False):
     def redraw(self) -> None:
         if self.view is None:
             return
+        self._last_redraw = time.monotonic()
         now = self.clock()
         self.bubbles = {k: v for k, v in self.bubbles.items() if v[1] > now}
         rows = self.compose_rows(self.view, max(self.size.width, 2 * self.view.layout.width))
         old = self._rows if len(self._rows) == len(rows) else []
         relayout = len(rows) != len(self._strips) or not self.has_class("-shown")
         styles = self._role_styles()
+        background = self.background_colors[1]
+        filters = [(f, background) for f in self.app.get_line_filters()]
         self.repainted = []
         strips = self._strips if old else [Strip.blank(0)] * len(rows)
         for y, row in enumerate(rows):
-            span = _changed_span(old[y] if old else [], row)
+            if old and old[y] is row:
+                continue
+            span = changed_span(old[y] if old else [], row)
             if span is not None:
-                strips[y] = _strip(row, styles)
+                strips[y] = build_strip(row, styles, filters)
                 self.repainted.append(Region(span[0], y, span[1] - span[0], 1))
         self._rows, self._strips = rows, strips
         if relayout:
@@ -171,37 +199,62 @@ class FloorPlan(Widget, can_focus=False):
         self._timer = self.set_timer(max(0.05, soonest - now), self.expire)
 
     def compose_rows(self, view: PlanView, width: int) -> list[list[Cell]]:
-        """The plan as rows of (char, role) cells: label row, the squares, the key line."""
-        layout = view.layout
-        rows: list[list[Cell]] = [[(" ", "void")] * width]
-        for y, tiles in enumerate(layout.rows):
-            row: list[Cell] = []
-            for x, tile in enumerate(tiles):
-                row.extend(_tile_cells(tile.kind, tile.code, (x + y) % 2))
-            rows.append(row + [(" ", "void")] * max(0, width - len(row)))
-        avatars = set()
-        for avatar in view.avatars:
-            row = rows[avatar.y + 1]
-            mine = avatar.name.lower() == self.viewer
-            role = "self" if mine else avatar.kind
-            glyph = ("@" if avatar.kind == "player" else "&") + (clean(avatar.name)[:1] or "?")
-            for i, ch in enumerate(glyph):
-                if 2 * avatar.x + i < width:
-                    row[2 * avatar.x + i] = (ch, role)
-                    avatars.add((avatar.y + 1, 2 * avatar.x + i))
-        for avatar in view.avatars:
-            said = self.bubbles.get(avatar.name.lower())
+        """The plan as rows of (char, role) cells: label row, the squares, the key line.
+
+        The empty plan is built once per (layout, width). A row is rebuilt only when what
+        is drawn on it changed (who stands there, whose label or bubble sits there);
+        otherwise last frame's very list is reused, and redraw skips it by identity.
+        """
+        if self._base is None or self._base[0] is not view.layout or self._base[1] != width:
+            self._base = (view.layout, width, base_rows(view.layout, width))
+            self._row_cache = {}
+        base = self._base[2]
+        keys: list[list[tuple[int, str, str, int, str | None]]] = [[] for _ in base]
+        for a in view.avatars:
+            said = self.bubbles.get(a.name.lower())
+            keys[a.y + 1].append((0, a.name, a.kind, a.x, None))
+            keys[a.y].append((1, a.name, a.kind, a.x, said[0] if said else None))
+        rows = []
+        for y, entries in enumerate(keys):
+            key = tuple(entries)
+            cached = self._row_cache.get(y)
+            if cached is None or cached[0] != key:
+                cached = self._row_cache[y] = (key, self._draw_row(base[y], key, width))
+            rows.append(cached[1])
+        return rows
+
+    def _draw_row(
+        self, base: list[Cell], key: tuple[tuple[int, str, str, int, str | None], ...], width: int
+    ) -> list[Cell]:
+        if not key:
+            return base
+        row = list(base)
+        taken: set[int] = set()
+        for layer, name, kind, x, said in sorted(key, key=itemgetter(0)):  # glyphs first
+            glyph, label = self._cells_for(name, kind)
+            if layer == 0:
+                row[2 * x : 2 * x + 2] = glyph
+                taken.update((2 * x, 2 * x + 1))
+                continue
             if said is not None:
-                text, role = _fit(f"{clean(avatar.name)}: {clean(said[0])}", BUBBLE_MAX), "bubble"
-            else:
-                text, role = _fit(clean(avatar.name), LABEL_MAX), "label"
-            y = avatar.y
-            for i, ch in enumerate(text):
-                x = 2 * avatar.x + i
-                if x < width and (y, x) not in avatars:
-                    rows[y][x] = (ch, role)
-        rows.append(_key_row(layout, width))
-        return [row[:width] for row in rows]
+                text = fit(f"{clean(name)}: {clean(said)}", BUBBLE_MAX)
+                label = [(ch, "bubble") for ch in text]
+            for i, cell in enumerate(label):
+                if 2 * x + i < width and 2 * x + i not in taken:
+                    row[2 * x + i] = cell
+        del row[width:]  # an avatar on the last column never widens a row
+        return row
+
+    def _cells_for(self, name: str, kind: str) -> tuple[list[Cell], list[Cell]]:
+        """An avatar's two glyph cells and its name label, cleaned once per name."""
+        cached = self._avatar_cells.get((name, kind))
+        if cached is None:
+            plain = clean(name)
+            role = "self" if name.lower() == self.viewer else kind
+            glyph = ("@" if kind == "player" else "&") + (plain[:1] or "?")
+            label = [(ch, "label") for ch in fit(plain, LABEL_MAX)]
+            cached = self._avatar_cells[name, kind] = ([(c, role) for c in glyph], label)
+        return cached
 
     def _role_styles(self) -> dict[str, Style]:
         if self._styles is None:
@@ -227,62 +280,20 @@ class FloorPlan(Widget, can_focus=False):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._strips)
 
-    def render_line(self, y: int) -> Strip:
-        if 0 <= y < len(self._strips):
-            strip = self._strips[y]
-            width = self.size.width
-            return strip if strip.cell_length == width else strip.crop_extend(0, width, None)
-        return Strip.blank(self.size.width, self.rich_style)
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Hand the compositor the prebuilt strips (bypasses the styles cache, as the log
+        does: no border, padding or scrollbar here, and filters are applied in _strip)."""
+        width = self.size.width
+        strips, count, lines = self._strips, len(self._strips), []
+        for y in crop.line_range:
+            strip = strips[y] if 0 <= y < count else Strip.blank(width, self.rich_style)
+            if strip.cell_length != width:
+                strip = strip.crop_extend(0, width, self.rich_style)
+            lines.append(
+                strip if crop.x == 0 and crop.width == width else strip.crop(crop.x, crop.right)
+            )
+        return lines
 
     def plain_rows(self) -> list[str]:
         """What the plan shows, as text (tests and debugging)."""
         return ["".join(ch for ch, _ in row).rstrip() for row in self._rows]
-
-
-def _tile_cells(kind: str, code: str, alt: int) -> list[Cell]:
-    if kind == "furniture":
-        return [(code, "furniture"), (code, "furniture")]
-    role = "floor-alt" if kind == "floor" and alt else kind
-    glyph = GLYPHS.get(kind, "  ")
-    return [(glyph[0], role), (glyph[1], role)]
-
-
-def _key_row(layout: Layout, width: int) -> list[Cell]:
-    names = layout.furniture()
-    parts = []
-    for name, squares in sorted(names.items()):
-        x, y = squares[0]
-        tile = layout.rows[y][x]
-        parts.append(f"{tile.code}{tile.code} {name}")
-    text = _fit("  ".join(parts), width) if parts else ""
-    row = [(ch, "key") for ch in text]
-    return row + [(" ", "void")] * max(0, width - len(row))
-
-
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _strip(row: list[Cell], styles: dict[str, Style]) -> Strip:
-    """One Segment per run of cells with the same role."""
-    segments: list[Segment] = []
-    run, role = "", ""
-    for ch, r in row:
-        if r != role and run:
-            segments.append(Segment(run, styles[role]))
-            run = ""
-        run, role = run + ch, r
-    if run:
-        segments.append(Segment(run, styles[role]))
-    return Strip(segments, len(row))
-
-
-def _changed_span(old: list[Cell], new: list[Cell]) -> tuple[int, int] | None:
-    """[first, last+1) of the cells that differ, or None when the rows are equal."""
-    if not old or len(old) != len(new):
-        return (0, len(new)) if new else None
-    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b), None)
-    if first is None:
-        return None
-    last = next(i for i in range(len(new) - 1, -1, -1) if old[i] != new[i])
-    return first, last + 1

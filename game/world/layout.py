@@ -3,14 +3,8 @@
 Authors write, inside a room of ``rooms.yaml``::
 
     layout:
-      grid:
-        - "####N####"
-        - "#.......#"
-        - "W...F...E"
-        - "####S####"
-      legend:
-        N: door:north
-        F: furniture:fountain
+      grid: ["###N###", "#..F..#", "#######"]    # or a block of text: grid: |
+      legend: {N: "door:north", F: "furniture:fountain"}
 
 ``#`` (wall), ``.`` (floor), ``~`` (water) and space (void, outside the room) need no legend
 entry. Kinds: ``floor``, ``wall``, ``water``, ``void``, ``door:<exit direction>`` and
@@ -79,16 +73,15 @@ class Layout:
 
     def doors(self) -> dict[str, tuple[int, int]]:
         """Exit direction -> its door square (the first one, reading order)."""
-        out: dict[str, tuple[int, int]] = {}
-        for x, y, tile in self.cells():
-            if tile.kind == "door":
-                out.setdefault(tile.name, (x, y))
-        return out
+        return {name: squares[0] for name, squares in self.named("door").items()}
 
     def furniture(self) -> dict[str, list[tuple[int, int]]]:
+        return self.named("furniture")
+
+    def named(self, kind: str) -> dict[str, list[tuple[int, int]]]:
         out: dict[str, list[tuple[int, int]]] = {}
         for x, y, tile in self.cells():
-            if tile.kind == "furniture":
+            if tile.kind == kind:
                 out.setdefault(tile.name, []).append((x, y))
         return out
 
@@ -117,7 +110,8 @@ def parse_layout(reader: Reader, room: LocatedDict) -> Layout | None:
     if node is None:
         return None
     raw_exits = room.get("exits")
-    exits = [_direction(str(d)) for d in raw_exits] if isinstance(raw_exits, dict) else []
+    words = [str(d).strip().lower() for d in raw_exits] if isinstance(raw_exits, dict) else []
+    exits = [DIRECTIONS.get(w, w) for w in words]
     if not isinstance(node, LocatedDict):
         reader.error(where_of(room, "layout"), "'layout' must be a mapping with grid and legend")
         return None
@@ -152,11 +146,6 @@ def parse_layout(reader: Reader, room: LocatedDict) -> Layout | None:
     return None if errors else layout
 
 
-def _direction(word: str) -> str:
-    word = word.strip().lower()
-    return DIRECTIONS.get(word, word)
-
-
 def _legend(reader: Reader, node: LocatedDict) -> dict[str, Tile] | None:
     """Codes -> tiles. A bad entry is reported and kept as void, so the grid is still
     checked (every problem in one pass) without a second complaint about that code."""
@@ -188,9 +177,8 @@ def _grid_rows(reader: Reader, node: LocatedDict) -> list[tuple[Where, str]] | N
     where = where_of(node, "grid")
     if isinstance(grid, str):
         texts = grid.rstrip("\n").split("\n")
-        first_line = where.line + 1  # a block scalar starts on the line after `|`
     elif isinstance(grid, LocatedList) and all(isinstance(r, str) for r in grid):
-        texts, first_line = list(grid), where.line
+        texts = list(grid)
     else:
         reader.error(where, "'grid' must be a list of rows (text), or a block of text")
         return None
@@ -200,24 +188,30 @@ def _grid_rows(reader: Reader, node: LocatedDict) -> list[tuple[Where, str]] | N
     if len(texts) > MAX_HEIGHT or any(len(t) > MAX_WIDTH for t in texts):
         reader.error(where, f"the grid may be at most {MAX_WIDTH} wide and {MAX_HEIGHT} tall")
         return None
-    lines = _source_lines(reader, where.path)
-    return [(_locate(lines, first_line + i, text, where), text) for i, text in enumerate(texts)]
-
-
-def _source_lines(reader: Reader, shown_path: str) -> list[str]:
     try:
-        return (reader.root.parent / shown_path).read_text(encoding="utf-8").split("\n")
+        lines = (reader.root.parent / where.path).read_text(encoding="utf-8").split("\n")
     except OSError:
-        return []
+        lines = []
+    return list(zip(_locate(lines, where, texts), texts, strict=True))
 
 
-def _locate(lines: list[str], line: int, text: str, fallback: Where) -> Where:
-    """Where ``text`` starts on ``line`` of the file (rows are one per line)."""
-    if 0 < line <= len(lines):
-        col = lines[line - 1].find(text)
-        if col >= 0:
-            return Where(fallback.path, line, col + 1)
-    return Where(fallback.path, line, fallback.col)
+def _locate(lines: list[str], where: Where, texts: list[str]) -> list[Where]:
+    """Where each row starts in the file: searched in order from the grid's position, so
+    block lists, flow lists and block text all point at the exact square."""
+    out, line, col = [], where.line, where.col - 1
+    for text in texts:
+        hit = None
+        for number in range(line, len(lines) + 1):
+            found = lines[number - 1].find(text, col if number == line else 0)
+            if found >= 0:
+                hit = (number, found)
+                break
+        if hit is None:
+            out.append(Where(where.path, line, where.col))
+            continue
+        out.append(Where(where.path, hit[0], hit[1] + 1))
+        line, col = hit[0], hit[1] + len(text)
+    return out
 
 
 def _check_doors(
@@ -242,16 +236,10 @@ def _check_doors(
 
 GEN_WIDTH = 13
 GEN_HEIGHT = 7
-_SIDE_DOORS = {
-    "north": (GEN_WIDTH // 2, 0),
-    "south": (GEN_WIDTH // 2, GEN_HEIGHT - 1),
-    "west": (0, GEN_HEIGHT // 2),
-    "east": (GEN_WIDTH - 1, GEN_HEIGHT // 2),
-    "northwest": (2, 0),
-    "northeast": (GEN_WIDTH - 3, 0),
-    "southwest": (2, GEN_HEIGHT - 1),
-    "southeast": (GEN_WIDTH - 3, GEN_HEIGHT - 1),
-}
+_MID_X, _MID_Y, _RIGHT, _BOTTOM = GEN_WIDTH // 2, GEN_HEIGHT // 2, GEN_WIDTH - 1, GEN_HEIGHT - 1
+_SIDE_DOORS = {"north": (_MID_X, 0), "south": (_MID_X, _BOTTOM), "west": (0, _MID_Y)}
+_SIDE_DOORS |= {"east": (_RIGHT, _MID_Y), "northwest": (2, 0), "northeast": (_RIGHT - 2, 0)}
+_SIDE_DOORS |= {"southwest": (2, _BOTTOM), "southeast": (_RIGHT - 2, _BOTTOM)}
 _OTHER_DOORS = ((4, 0), (GEN_WIDTH - 5, 0), (4, GEN_HEIGHT - 1), (GEN_WIDTH - 5, GEN_HEIGHT - 1))
 
 

@@ -119,3 +119,13 @@ def test_generated_layout_is_deterministic_with_a_door_per_exit() -> None:
     assert y == 0
     assert plan.tile(x, y + 1) is not None
     assert plan.tile(x, y + 1).walkable
+
+
+def test_layout_flow_style_grid_points_at_the_square(tmp_path: Path) -> None:
+    rooms = (
+        "- id: a\n  title: A\n  description: d\n  exits: {up: a}\n"
+        '  layout: {grid: ["###", "#?#", "###"], legend: {U: "door:up"}}\n'
+    )
+    problems = _check(tmp_path, rooms)
+    # line 5: `  layout: {grid: ["###", "#?#", ...` -> the ? is at column 28
+    assert "content/t/rooms.yaml:5:28: error: tile code '?' is not in the legend" in problems

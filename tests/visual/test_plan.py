@@ -68,6 +68,7 @@ async def test_plan_hidden_until_visual_then_drawn_with_labels() -> None:
 async def test_a_step_repaints_only_the_changed_cells() -> None:
     app = GameApp(FakePort())
     async with app.run_test(size=SIZE) as pilot:
+        app.plan.min_interval = 0
         app.post_message(plan(VIEW))
         await settle(pilot)
         moved = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 6, 1)))
@@ -81,6 +82,7 @@ async def test_a_step_repaints_only_the_changed_cells() -> None:
 async def test_snapshots_in_one_tick_are_coalesced_to_the_newest() -> None:
     app = GameApp(FakePort())
     async with app.run_test(size=SIZE) as pilot:
+        app.plan.min_interval = 0
         app.post_message(plan(VIEW))
         await settle(pilot)
         flushes = 0
@@ -98,6 +100,20 @@ async def test_snapshots_in_one_tick_are_coalesced_to_the_newest() -> None:
         assert flushes == 1
         assert app.plan.view is not None
         assert app.plan.view.avatars == (Avatar("bob", 7, 1),)
+
+
+async def test_plan_repaints_at_most_once_per_min_interval() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        app.plan.min_interval = 0.3
+        app.post_message(plan(VIEW))
+        await settle(pilot)
+        moved = replace(VIEW, avatars=(Avatar("bob", 7, 1),))
+        app.post_message(plan(moved))
+        await settle(pilot)
+        assert app.plan.view == VIEW  # too soon after the last repaint: still queued
+        await pilot.pause(0.35)
+        assert app.plan.view == moved  # the throttle timer drew it
 
 
 async def test_speech_bubble_shows_then_expires_on_the_injected_clock() -> None:

@@ -1,0 +1,85 @@
+"""Rows of the floor plan as plain (character, role) cells, and their Strips.
+
+Pure functions, kept apart from the widget (game/tui/plan.py) so they can be read and
+tested alone: building the empty plan once per layout, fitting labels, turning a row into
+one Segment per run of equal role, and finding the span of cells that changed.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from operator import itemgetter
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.filter import LineFilter
+from textual.strip import Strip
+
+from game.world.layout import Layout
+
+LABEL_MAX = 12
+BUBBLE_MAX = 28
+Cell = tuple[str, str]  # (one character, role)
+Filters = list[tuple[LineFilter, Color]]
+GLYPHS = {"wall": "██", "water": "≈≈", "door": "░░", "void": "  ", "floor": "  "}
+
+
+def tile_cells(kind: str, code: str) -> list[Cell]:
+    if kind == "furniture":
+        return [(code, "furniture"), (code, "furniture")]
+    glyph = GLYPHS.get(kind, "  ")
+    return [(glyph[0], kind), (glyph[1], kind)]
+
+
+def base_rows(layout: Layout, width: int) -> list[list[Cell]]:
+    """The plan with nobody on it: a blank label row, the squares, the furniture key."""
+    rows: list[list[Cell]] = [[(" ", "void")] * width]
+    for tiles in layout.rows:
+        row: list[Cell] = []
+        for tile in tiles:
+            row.extend(tile_cells(tile.kind, tile.code))
+        rows.append((row + [(" ", "void")] * max(0, width - len(row)))[:width])
+    rows.append(key_row(layout, width)[:width])
+    return rows
+
+
+def key_row(layout: Layout, width: int) -> list[Cell]:
+    names = layout.furniture()
+    parts = []
+    for name, squares in sorted(names.items()):
+        x, y = squares[0]
+        tile = layout.rows[y][x]
+        parts.append(f"{tile.code}{tile.code} {name}")
+    text = fit("  ".join(parts), width) if parts else ""
+    row = [(ch, "key") for ch in text]
+    return row + [(" ", "void")] * max(0, width - len(row))
+
+
+def fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def build_strip(row: list[Cell], styles: dict[str, Style], filters: Filters) -> Strip:
+    """One Segment per run of cells with the same role, the app's line filters applied."""
+    segments = [
+        Segment("".join(ch for ch, _ in run), styles[role])
+        for role, run in groupby(row, key=itemgetter(1))
+    ]
+    strip = Strip(segments, len(row))
+    for line_filter, background in filters:
+        strip = strip.apply_filter(line_filter, background)
+    return strip
+
+
+def changed_span(old: list[Cell], new: list[Cell]) -> tuple[int, int] | None:
+    """[first, last+1) of the cells that differ, or None when the rows are equal."""
+    if old == new:
+        return None
+    if not old or len(old) != len(new):
+        return (0, len(new)) if new else None
+    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b), None)
+    if first is None:
+        return None
+    last = next(i for i in range(len(new) - 1, -1, -1) if old[i] != new[i])
+    return first, last + 1
