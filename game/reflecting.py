@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,9 +107,13 @@ NARRATE_CAP = 200
 class Reflection:
     """Server component: ``start`` wires the scheduler, ``stop`` waits for a running cycle."""
 
-    def __init__(self, game: Game, reword: Reword | None = None) -> None:
+    def __init__(self, game: Game, reword: Reword | None = None, *, isolated: bool = False) -> None:
         self.game = game
         self.reword = reword
+        self.isolated = isolated
+        """Run cycles in a worker process (the server): the analysts' Python then never
+        competes with the event loop for the GIL. Tests use a thread."""
+        self._pool: ProcessPoolExecutor | None = None
         self.settings = game.settings
         self.rules = load_rules(self.settings.content_dir)
         self.scheduler = CycleScheduler(self.run_cycle, self.settings.reflection_interval_s)
@@ -125,20 +131,30 @@ class Reflection:
 
     async def stop(self) -> None:
         await self.scheduler.stop()
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await asyncio.to_thread(pool.shutdown, True)
 
     async def run_cycle(self, now_ms: int | None = None) -> cycle.Outcome:
         """One cycle: compute and store in a thread, then apply planned actions on the loop."""
         now = self.game.clock() if now_ms is None else now_ms
         cycle_id = cycle.cycle_id_for(now, self.settings.reflection_interval_s)
-        team = cycle.analysts(self.rules, self.policy, now)
-        outcome = await asyncio.to_thread(
-            cycle.run,
+        args = (
             self.settings.db_path,
             self.settings.data_dir / "reports",
             now,
             cycle_id,
-            team,
+            self.rules,
+            self.policy,
         )
+        if self.isolated:
+            if self._pool is None:
+                spawn = multiprocessing.get_context("spawn")  # never fork a running server
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn)
+            loop = asyncio.get_running_loop()
+            outcome = await loop.run_in_executor(self._pool, cycle.run_standard, *args)
+        else:
+            outcome = await asyncio.to_thread(cycle.run_standard, *args)
         applied = apply_planned(self.game)
         if self.reword is not None and not outcome.replay:
             await self._narrate(cycle_id)

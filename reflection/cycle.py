@@ -63,6 +63,18 @@ def analysts(rules: GrowthRules, policy: domingo.Policy, now_ms: int) -> dict[st
     }
 
 
+def run_standard(
+    db_path: Path,
+    out_dir: Path,
+    now_ms: int,
+    cycle_id: str,
+    rules: GrowthRules,
+    policy: domingo.Policy,
+) -> Outcome:
+    """``run`` with Cal and Domingo; every argument pickles, so it can run in a process."""
+    return run(db_path, out_dir, now_ms, cycle_id, analysts(rules, policy, now_ms))
+
+
 def run(
     db_path: Path,
     out_dir: Path,

@@ -145,3 +145,16 @@ async def test_component_narrator_rewords_suggestions_and_failures_keep_template
     )
     await Reflection(game, reword=broken).run_cycle()
     assert "Suggestion: You have fished 13 times and never cooked" in run(session, "growth").text
+
+
+async def test_component_isolated_runs_the_cycle_in_a_worker_process(game: Game) -> None:
+    join(game, "Ana")
+    refl = Reflection(game, isolated=True)
+    outcome = await refl.run_cycle()
+    assert outcome.errors == {}
+    assert set(outcome.reports) == {"cal", "domingo"}
+    assert refl._pool is not None
+    await refl.stop()
+    assert refl._pool is None
+    stored = game.conn.execute("SELECT COUNT(*) FROM refl_reports").fetchone()[0]
+    assert stored == 2
