@@ -9,7 +9,9 @@ The server runs in its own process (fresh for every front end and N, on a free p
 temporary data folder) so its CPU (``cpu_times`` delta / wall time, in % of one core) and
 memory (RSS) are its alone; the bots run on one event loop in this process, whose own CPU
 is reported too (``bench_cpu_pct``: near 100 means the client, not the server, set the
-pace). Figures per front end and N:
+pace), and so is the time the server's event loop was ready to run but waited for a CPU
+(``server_runq_wait_pct``, from /proc schedstat: CPU taken by other work on the machine).
+Figures per front end and N:
 
 * ``look`` latency: send ``look\\r`` -> the room title of that reply on the bot's screen;
 * say-to-all latency: send ``say <token>`` -> the last of the other N-1 bots has it (at
@@ -123,6 +125,15 @@ class ServerProcess:
         times = self.ps.cpu_times()
         return float(times.user + times.system)
 
+    def runq_wait_s(self) -> float:
+        """Seconds the event-loop thread spent runnable but waiting for a CPU (Linux
+        schedstat; 0 elsewhere): on a shared machine, CPU taken by other processes."""
+        try:
+            fields = Path(f"/proc/{self.popen.pid}/schedstat").read_text().split()
+        except OSError:
+            return 0.0
+        return int(fields[1]) / 1e9
+
     def rss(self) -> int:
         return int(self.ps.memory_info().rss)
 
@@ -208,6 +219,7 @@ async def _scenario(
         names = {bot.name for bot in bots}
         received0 = sum(bot.received for bot in bots)
         cpu0, mine0, wall0 = server.cpu_s(), me.cpu_times(), time.perf_counter()
+        wait0 = server.runq_wait_s()
         tracker.recording = True
         until = loop.time() + duration
         await asyncio.gather(
@@ -215,6 +227,8 @@ async def _scenario(
         )
         wall = time.perf_counter() - wall0
         cpu = server.cpu_s() - cpu0
+        waited = server.runq_wait_s() - wait0
+        load = os.getloadavg()[0]
         mine1 = me.cpu_times()
         received = sum(bot.received for bot in bots) - received0
         if tracker.unfinished():
@@ -240,6 +254,8 @@ async def _scenario(
             "says": len(tracker.says),
             "says_unfinished": tracker.unfinished(),
             "server_cpu_pct": round(100 * cpu / wall, 1),
+            "server_runq_wait_pct": round(100 * waited / wall, 1),
+            "load_avg_1m": round(load, 2),
             "bench_cpu_pct": round(100 * mine, 1),
             "rss_mb_at_0": round(rss0 / 2**20, 1),
             "rss_mb_at_n": round(rss_n / 2**20, 1),

@@ -58,8 +58,9 @@ def ssh_summary(doc: dict[str, Any]) -> str:
         "### Every N",
         "",
         "| front | N | look p50 / p95 (ms) | say to all p50 / p95 (ms) | server CPU % "
-        "| KB / player | connect p50 / p95 (ms) | bench client CPU % |",
-        "|---|---|---|---|---|---|---|---|",
+        "| server waited for a CPU % | load avg | KB / player | connect p50 / p95 (ms) "
+        "| bench client CPU % |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for front in ("line", "tui"):
         for n in ns:
@@ -67,14 +68,17 @@ def ssh_summary(doc: dict[str, Any]) -> str:
             out.append(
                 f"| {front} | {n} | {_v(r['look_p50_ms'])} / {_v(r['look_p95_ms'])} "
                 f"| {_v(r['say_all_p50_ms'])} / {_v(r['say_all_p95_ms'])} "
-                f"| {_v(r['server_cpu_pct'])} | {_v(r['kb_per_player'])} "
+                f"| {_v(r['server_cpu_pct'])} | {_v(r.get('server_runq_wait_pct'))} "
+                f"| {_v(r.get('load_avg_1m'))} | {_v(r['kb_per_player'])} "
                 f"| {_v(r['connect_p50_ms'])} / {_v(r['connect_p95_ms'])} "
                 f"| {_v(r['bench_cpu_pct'])} |"
             )
     out += [
         "",
         'At N = 1 "say to all" is the sender\'s own echo. Memory per player is (RSS with N '
-        "connected − RSS after one session came and went) / N.",
+        'connected − RSS after one session came and went) / N. "Server waited for a CPU" '
+        "is the share of wall time the server's event loop was runnable but not running "
+        "(Linux schedstat): CPU taken by other work on this shared machine.",
         "",
     ]
     return "\n".join(out)

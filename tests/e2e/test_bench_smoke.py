@@ -24,6 +24,7 @@ FIGURES = (
     "connect_single_ms",
     "connect_p95_ms",
     "idle_cpu_pct",
+    "server_runq_wait_pct",
 )
 
 
