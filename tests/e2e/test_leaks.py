@@ -46,9 +46,10 @@ async def one_session(port: int, n: int, all_up: asyncio.Barrier, counts: list[i
         reader = Reader(proc)
         await reader.until("Town Square", within=30)
         await reader.until("ype a command", within=30)  # the prompt: the app is mounted
-        if await all_up.wait() == 0:  # the whole batch is on screen: count their apps once
-            counts.append(live(GameApp))
-        await all_up.wait()
+        async with asyncio.timeout(60):  # a session that failed must not hang the rest
+            if await all_up.wait() == 0:  # the whole batch is on screen: count apps once
+                counts.append(live(GameApp))
+            await all_up.wait()
         if n % 2:
             reader.send("quit")  # half leave by quitting, half by dropping the connection
             await reader.until("Goodbye.", within=30)
