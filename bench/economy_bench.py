@@ -12,10 +12,11 @@ events. ``look`` priced at 1 token against ``look`` for free isolates the ledger
 the issue's target is a priced-command ledger time p99 <= 2 ms.
 
 Each figure is given as wall time and as this thread's CPU time, and the priced command is
-run twice: on the data disk and on tmpfs (``/dev/shm``, when there is one). On the 2-vCPU
-VM the p99 wall time on disk is set by write stalls in the WAL appends (3-5 ms, about one
-commit in 25-100, with or without WAL auto-checkpoints), not by the ledger's work: the
-same run on tmpfs has a p99 near its CPU time. The load average is recorded too.
+run twice: on the data disk and on tmpfs (``/dev/shm``, when there is one). Two things set
+the wall p99 on the shared 2-vCPU VM, neither of them the ledger's work: write stalls in
+the WAL appends on the virtio disk (3-5 ms, about one commit in 25-100, with or without WAL
+auto-checkpoints; gone on tmpfs), and preemption once the load average passes the core
+count. The load average is recorded with the results so the figures can be read with it.
 """
 
 from __future__ import annotations
