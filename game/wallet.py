@@ -108,9 +108,9 @@ class Wallet:
 
     def charge_command(self, name: str, command: str, price: int) -> Reply:
         """Charge a command's price and count it against the quota (inside its transaction)."""
-        self.charge(name, price, Reason.COMMAND_PRICE, self.new_key("c"), command)
-        if self.quota_left(name) is not None:
+        if self.quota_left(name) is not None:  # count first, so the status bar shows it
             self.tiers.use_quota(name.lower())
+        self.charge(name, price, Reason.COMMAND_PRICE, self.new_key("c"), command)
         return Reply(
             Kind.ECONOMY, f"Charged {price} token{'s' if price != 1 else ''} for {command}."
         )
