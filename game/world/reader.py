@@ -31,6 +31,16 @@ class Reader:
         except YamlProblem as exc:
             self.error(exc.where, exc.message)
             return None
+        except UnicodeDecodeError as exc:
+            raw, at = bytes(exc.object), exc.start
+            line, col = raw.count(b"\n", 0, at) + 1, at - raw.rfind(b"\n", 0, at)
+            where = Where(str(path.relative_to(self.root.parent)), line, col)
+            self.error(where, "not UTF-8 text; save the file as UTF-8")
+            return None
+        except OSError as exc:
+            where = Where(str(path.relative_to(self.root.parent)), 1, 1)
+            self.error(where, f"cannot read the file: {exc.strerror or exc}")
+            return None
 
     def field(self, node: LocatedDict, key: str, kind: type, *, required: bool = True) -> Any:
         if key not in node:

@@ -159,3 +159,11 @@ def test_warnings_for_quests_nobody_starts_and_absent_keepers(tmp_path: Path) ->
     messages = [p.message for p in problems if p.severity == "warning"]
     assert "quest 't:q' is never started: no NPC topic starts it" in messages
     assert "shop 't:s': its keeper is not placed in its room" in messages
+
+
+def test_unreadable_bytes_are_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    root = write(tmp_path / "c", {"t/area.yaml": AREA})
+    (root / "t" / "rooms.yaml").write_bytes(b"- id: a\n  title: Caf\xe9\n")
+    _, problems = check_content(root)
+    assert str(problems[0]).startswith("c/t/rooms.yaml:2:13: error: not UTF-8 text")
+    assert "not UTF-8 text" in problems[0].message
