@@ -4,11 +4,9 @@ The bridge has already checked the capability, the rate limit and the fields; th
 decides against the live game (is the player online, does the room exist, can they pay)
 and applies the request on the game loop. A refusal changes nothing and says why.
 
-Token requests go straight to the ledger with the plugin reason codes rather than through
-``Wallet.credit``/``charge``: the ``tokens-*`` event a plugin sees must carry the plugin's
-own ``reason`` (docs/plugins.md, the JS client checks it), where the wallet reports the
-reason code's label. Everything else the wallet does after a transfer (the status bar,
-the event) is done here the same way.
+Token requests go through the wallet like every other token movement, with the plugin
+reason codes; the ``tokens-*`` event carries the plugin's own ``reason`` (docs/plugins.md,
+the JS client checks it) rather than the reason code's label.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from bridge.events import TokensCharged, TokensCredited
 from bridge.requests import (
     ChargeTokens,
     GrantTokens,
@@ -26,10 +23,9 @@ from bridge.requests import (
     Request,
     RequestResult,
 )
-from economy import MINT, SINK, IdempotencyConflict, InsufficientFunds, Reason, Transfer
+from economy import IdempotencyConflict, InsufficientFunds, Reason
 from game.reply import Kind, Reply
 from game.text import clean, plural
-from game.wallet import account_of
 
 if TYPE_CHECKING:
     from game.game import Game
@@ -92,17 +88,15 @@ class GameRequests:
             return RequestResult(False, f"no player named {req.player}")
         grant = isinstance(req, GrantTokens)
         key = idem_key(plugin, req.request_id) if req.request_id else self.game.wallet.new_key("b")
-        account = account_of(name)
-        ledger = self.game.ledger
+        wallet = self.game.wallet
         try:
-            ledger.account(account)
             if grant:
-                done = ledger.transfer(
-                    MINT, account, req.amount, Reason.PLUGIN_GRANT, key, memo=req.reason
+                done = wallet.credit(
+                    name, req.amount, Reason.PLUGIN_GRANT, key, req.reason, said=req.reason
                 )
             else:
-                done = ledger.transfer(
-                    account, SINK, req.amount, Reason.PLUGIN_CHARGE, key, memo=req.reason
+                done = wallet.charge(
+                    name, req.amount, Reason.PLUGIN_CHARGE, key, req.reason, said=req.reason
                 )
         except InsufficientFunds as exc:
             return RequestResult(
@@ -118,34 +112,20 @@ class GameRequests:
         data = {"balance": balance, "transfer_id": str(done.id), "duplicate": done.duplicate}
         if done.duplicate:
             return RequestResult(True, f"already applied (request_id {req.request_id})", data=data)
-        self._announce(plugin, name, req, done, balance)
+        self._announce(plugin, name, req, balance)
         verb = "granted" if grant else "charged"
         return RequestResult(True, f"{verb} {plural(req.amount, 'token')}", data=data)
 
     def _announce(
-        self, plugin: str, name: str, req: GrantTokens | ChargeTokens, done: Transfer, balance: int
+        self, plugin: str, name: str, req: GrantTokens | ChargeTokens, balance: int
     ) -> None:
-        """Tell the player (text and status bar) and the listeners, as the wallet does."""
+        """Tell the player in words; the wallet already refreshed the status bar and published."""
         amount, why = plural(req.amount, "token"), clean(req.reason)
-        session = self.game.sessions.get(name)
-        if session is not None:
-            if isinstance(req, GrantTokens):
-                text = f"{speaker(plugin)} gave you {amount} ({why}). You have {balance}."
-            else:
-                text = f"{speaker(plugin)} took {amount} from you ({why}). You have {balance}."
-            session.send([Reply(Kind.ECONOMY, text)])
-            session.front_end.set_status(self.game.status(session.player))
-        kind = TokensCredited if isinstance(req, GrantTokens) else TokensCharged
-        self.game.publish(
-            kind(
-                ts=self.game.now(),
-                player=name,
-                amount=req.amount,
-                reason=req.reason,
-                balance=balance,
-                transfer_id=str(done.id),
-            )
-        )
+        if isinstance(req, GrantTokens):
+            text = f"{speaker(plugin)} gave you {amount} ({why}). You have {balance}."
+        else:
+            text = f"{speaker(plugin)} took {amount} from you ({why}). You have {balance}."
+        self.game.sessions.to_player(name, [Reply(Kind.ECONOMY, text)])
 
     def _unlock(self, plugin: str, req: GrantUnlock) -> RequestResult:
         name = self._known(req.player)

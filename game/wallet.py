@@ -64,18 +64,26 @@ class Wallet:
         return self.tiers.quota_left(name.lower(), self.game.world.content.economy.free_daily_quota)
 
     # -- writes ------------------------------------------------------------------------------------
-    def credit(self, name: str, amount: int, reason: Reason, key: str, memo: str = "") -> Transfer:
-        """Mint ``amount`` to a player (a faucet). Replaying ``key`` changes nothing."""
+    def credit(
+        self, name: str, amount: int, reason: Reason, key: str, memo: str = "", *, said: str = ""
+    ) -> Transfer:
+        """Mint ``amount`` to a player (a faucet). Replaying ``key`` changes nothing.
+
+        ``said`` is the reason the published event carries, when the caller has a better
+        one than the reason code's label (a plugin's own reason, say).
+        """
         self.ledger.account(account_of(name))
         done = self.ledger.transfer(MINT, account_of(name), amount, reason, key, memo=memo)
-        self.changed(name, done, +amount)
+        self.changed(name, done, +amount, said)
         return done
 
-    def charge(self, name: str, amount: int, reason: Reason, key: str, memo: str = "") -> Transfer:
+    def charge(
+        self, name: str, amount: int, reason: Reason, key: str, memo: str = "", *, said: str = ""
+    ) -> Transfer:
         """Burn ``amount`` from a player (a sink); raises InsufficientFunds, changing nothing."""
         self.ledger.account(account_of(name))
         done = self.ledger.transfer(account_of(name), SINK, amount, reason, key, memo=memo)
-        self.changed(name, done, -amount)
+        self.changed(name, done, -amount, said)
         return done
 
     def pay(self, payer: str, payee: str, amount: int, key: str, memo: str = "") -> Transfer:
@@ -115,7 +123,7 @@ class Wallet:
             Kind.ECONOMY, f"Charged {price} token{'s' if price != 1 else ''} for {command}."
         )
 
-    def changed(self, name: str, transfer: Transfer, delta: int) -> None:
+    def changed(self, name: str, transfer: Transfer, delta: int, said: str = "") -> None:
         """Refresh the player's status bar and tell listeners (bridge, activity log)."""
         if transfer.duplicate:
             return
@@ -128,7 +136,7 @@ class Wallet:
                 ts=self.game.now(),
                 player=name,
                 amount=abs(delta),
-                reason=transfer.reason.label,
+                reason=said or transfer.reason.label,
                 balance=self.balance(name),
                 transfer_id=str(transfer.id),
             )
