@@ -66,6 +66,15 @@ class GameSSHServer(asyncssh.SSHServer):
             with contextlib.suppress(OSError):  # auth already over: nothing to tell
                 self.conn.send_auth_banner(message + "\r\n")
 
+    def _hang_up(self, why: str) -> None:
+        """End a refused connection now: clients otherwise retry keyboard-interactive until
+        the login timeout (a minute of free password guesses for a brute-forcer)."""
+        conn = self.conn
+        if conn is not None:
+            asyncio.get_running_loop().call_soon(
+                conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, why
+            )
+
     def begin_auth(self, username: str) -> bool:
         self.login = parse_login(username)
         if self.refusal is None and self.login.valid:
@@ -114,7 +123,15 @@ class GameSSHServer(asyncssh.SSHServer):
         return True
 
     def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> KbdIntChallenge:
-        if not self.login.valid or self.refusal is not None:
+        if self.refusal is None and self.front.throttle.locked(self.address):
+            # Retries inside one connection count too: stop offering the prompt.
+            self.refusal = self.front.refuse_login(self.login.name, self.address)
+            if self.refusal is not None:
+                self._banner(self.refusal)
+        if self.refusal is not None:
+            self._hang_up(self.refusal)
+            return False
+        if not self.login.valid:
             return False
         account = self.store.account(self.login.name)
         if account is None:

@@ -142,3 +142,31 @@ async def test_shutdown_refuses_new_logins(
     ok, banner = await attempt(strict.ssh_port, "ana", key=keys["ana"])
     assert not ok
     assert "The server is shutting down" in banner
+
+
+async def test_password_retries_in_one_connection_are_cut_off(strict: Server) -> None:
+    """A client that keeps answering the prompt is hung up on once the address is locked,
+    instead of guessing until the login timeout."""
+    strict.game.ensure_account("cyra", password_hash=strict.ssh.hasher.hash("correct horse"))
+
+    class Guesser(asyncssh.SSHClient):
+        def kbdint_auth_requested(self) -> str:
+            return ""
+
+        def kbdint_challenge_received(
+            self, name: str, instructions: str, lang: str, prompts: object
+        ) -> list[str]:
+            return ["guess"]
+
+    with pytest.raises(asyncssh.PermissionDenied) as refused:
+        await asyncssh.connect(
+            "127.0.0.1",
+            strict.ssh_port,
+            username="cyra",
+            client_factory=Guesser,
+            known_hosts=None,
+            agent_path=None,
+            client_keys=None,
+        )
+    assert refused.value.reason.startswith("Too many failed logins from your address.")
+    assert strict.game.metrics.refused["throttled"] == 1
