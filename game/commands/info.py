@@ -10,9 +10,8 @@ from game.world.state import match_item
 
 def _find_npc(ctx: Context, words: str) -> str | None:
     wanted = words.lower().removeprefix("the ").strip()
-    for placement in ctx.world.room(ctx.player.room).npcs:
-        npc = ctx.world.content.npcs.get(placement.ref)
-        if npc and (wanted in npc.keywords or wanted == npc.name.lower()):
+    for npc in ctx.world.npcs_in(ctx.player.room):  # wanderers included, where they are now
+        if wanted in npc.keywords or wanted == npc.name.lower():
             lines = [npc.name[0].upper() + npc.name[1:] + ".", npc.description]
             return "\n".join(lines)
     return None
