@@ -170,3 +170,21 @@ async def test_password_retries_in_one_connection_are_cut_off(strict: Server) ->
         )
     assert refused.value.reason.startswith("Too many failed logins from your address.")
     assert strict.game.metrics.refused["throttled"] == 1
+
+
+async def test_command_rate_limit_over_ssh(
+    ops_server: Server, keys: dict[str, asyncssh.SSHKey], clock: FakeClock
+) -> None:
+    from tests.e2e.conftest import Reader, connect
+
+    async with await connect(ops_server.ssh_port, "ana", keys["ana"]) as conn:
+        reader = Reader(await conn.create_process(encoding=None))
+        await reader.until("You see a notice board.")
+        for n in range(4):  # a burst of 3 is allowed; the 4th is refused
+            reader.send(f"say hello {n}")
+        await reader.until('You say, "hello 2"')
+        await reader.until("Slow down: you are typing commands faster than the server allows.")
+        assert b"hello 3" not in reader.seen
+        clock.tick(500)  # 2 a second: one more command's worth
+        reader.send("say again")
+        await reader.until('You say, "again"')
