@@ -158,3 +158,16 @@ async def test_component_isolated_runs_the_cycle_in_a_worker_process(game: Game)
     assert refl._pool is None
     stored = game.conn.execute("SELECT COUNT(*) FROM refl_reports").fetchone()[0]
     assert stored == 2
+
+
+def test_multipliers_reach_the_rewards_the_game_pays(game: Game, clock: FakeClock) -> None:
+    """Domingo's multiplier on the daily bonus changes what a player is actually paid."""
+    base = game.world.content.economy.daily_bonus
+    game.multipliers.set(int(Reason.DAILY_BONUS), 0.5, "test", "halve the bonus", clock())
+    join(game, "Ana")
+    assert game.rewards.daily("Ana") == max(1, int(base * 0.5 + 0.5))  # the game's rewards
+    paid = game.conn.execute(
+        "SELECT SUM(amount) FROM transfers WHERE code = ?", (int(Reason.DAILY_BONUS),)
+    ).fetchone()[0]
+    assert base > 1
+    assert paid == max(1, int(base * 0.5 + 0.5))
