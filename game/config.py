@@ -75,20 +75,6 @@ class Settings:
         return self.data_dir / "sshrealm.db"
 
     @property
-    idle_warning_s: int = 60
-    """How long before the idle disconnect a player is warned."""
-    conn_per_minute: int = 30
-    """New SSH connections one address may open per minute (bursts up to this); 0 disables."""
-    login_failures: int = 5
-    """Failed logins from one address before it is locked out; 0 disables."""
-    login_lockout_s: int = 300
-    """How long an address stays locked out after too many failed logins."""
-    commands_per_second: int = 5
-    """Commands one session may run per second on average; 0 disables."""
-    command_burst: int = 20
-    """Commands one session may run at once before the per-second limit applies."""
-    shutdown_grace_s: int = 3
-    """On SIGTERM, seconds between warning players and closing their sessions (< 10)."""
     def host_key_path(self) -> Path:
         return self.data_dir / "ssh_host_ed25519_key"
 
