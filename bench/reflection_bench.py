@@ -29,173 +29,16 @@ from typing import Any
 
 import asyncssh
 
-from economy import Ledger
+from bench.reflection_data import NOW, SCRATCH, dataset, increment
 from game.app import Server
 from game.config import load_settings
-from game.store import connect
-from reflection import cycle, domingo, schema
+from reflection import cycle, domingo
 from reflection.rules import load as load_rules
 
 ROOT = Path(__file__).resolve().parent
-SCRATCH = ROOT / "scratch" / "reflection"
 RESULTS = ROOT / "results" / "reflection.json"
 CONTENT = ROOT.parent / "content"
-NOW = 1_764_000_000_000
-DAY = 86_400_000
 TARGETS = {"cycle_s": 1.0, "loop_lag_p99_ms": 20.0}
-VERBS = [
-    ("go", "explore"),
-    ("look", "explore"),
-    ("say", "socialize"),
-    ("fish", "achieve"),
-    ("forage", "achieve"),
-    ("cook", "achieve"),
-    ("pay", "trade"),
-    ("balance", "trade"),
-]
-ROOMS = ["town:square", "town:hall", "town:harbour", "town:market", "town:gate", "town:track"]
-
-
-def _zipf(rng: random.Random, n: int, k: int) -> list[int]:
-    weights = [1 / (i + 1) ** 0.8 for i in range(n)]
-    return rng.choices(range(n), weights=weights, k=k)
-
-
-def generate(path: Path, players: int, transfers: int) -> None:
-    """Players, accounts, transfers and activity with batched executemany (one pass)."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    rng = random.Random(42)
-    conn = connect(path)
-    conn.execute("PRAGMA cache_size=-262144")
-    Ledger(conn, lambda: NOW - 31 * DAY)
-    schema.ensure(conn)
-    names = [f"p{i:06d}" for i in range(players)]
-    created = [NOW - rng.randint(0, 30 * DAY) for _ in names]
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO players(name, display, created_ms, room) VALUES (?,?,?,'town:square')",
-        [(n, n, c) for n, c in zip(names, created, strict=True)],
-    )
-    conn.executemany(
-        "INSERT INTO accounts(name, kind, created_at) VALUES (?, 'player', ?)",
-        [(f"player:{n}", c) for n, c in zip(names, created, strict=True)],
-    )
-    conn.execute("COMMIT")
-    ids = dict(conn.execute("SELECT name, id FROM accounts"))
-    mint, sink = ids["system:mint"], ids["system:sink"]
-    acct = [ids[f"player:{n}"] for n in names]
-    who = _zipf(rng, players, transfers)
-    stamps = sorted(rng.randint(NOW - 30 * DAY, NOW) for _ in range(transfers))
-    balance = [0] * players
-    rows = []
-    for i, (p, ts) in enumerate(zip(who, stamps, strict=True)):
-        roll = rng.random()
-        amount = rng.randint(1, 5)
-        if roll < 0.35 and balance[p] >= amount:
-            code = rng.choice((201, 201, 202))
-            rows.append((f"b{i}", acct[p], sink, amount, code, ts))
-            balance[p] -= amount
-        elif roll < 0.45 and balance[p] >= amount:
-            q = rng.randrange(players)
-            if q == p:
-                q = (p + 1) % players
-            rows.append((f"b{i}", acct[p], acct[q], amount, 301, ts))
-            balance[p] -= amount
-            balance[q] += amount
-        else:
-            code = rng.choice((101, 102, 103, 104, 105))
-            rows.append((f"b{i}", mint, acct[p], amount * 2, code, ts))
-            balance[p] += amount * 2
-    _batched(
-        conn,
-        "INSERT INTO transfers(idem_key, debit_account_id, credit_account_id, amount,"
-        " code, ts) VALUES (?,?,?,?,?,?)",
-        rows,
-    )
-    who = _zipf(rng, players, transfers)
-    stamps = sorted(rng.randint(NOW - 30 * DAY, NOW) for _ in range(transfers))
-    activity = []
-    for p, ts in zip(who, stamps, strict=True):
-        verb, cat = VERBS[rng.randrange(len(VERBS))]
-        activity.append(
-            (
-                ts,
-                names[p],
-                verb,
-                ROOMS[rng.randrange(len(ROOMS))],
-                cat,
-                int(rng.random() > 0.03),
-                0.3 + rng.random(),
-            )
-        )
-    _batched(
-        conn,
-        "INSERT INTO activity(ts, player, verb, room, category, ok, cost_ms)"
-        " VALUES (?,?,?,?,?,?,?)",
-        activity,
-    )
-    conn.execute("CREATE TABLE bench_meta(players INTEGER, transfers INTEGER)")
-    conn.execute("INSERT INTO bench_meta VALUES (?, ?)", (players, transfers))
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-
-
-def _batched(conn: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    for lo in range(0, len(rows), 100_000):
-        conn.execute("BEGIN")
-        conn.executemany(sql, rows[lo : lo + 100_000])
-        conn.execute("COMMIT")
-
-
-def _dataset(players: int, transfers: int) -> Path:
-    base = SCRATCH / f"base-{players}-{transfers}.db"
-    if base.exists():
-        try:
-            with sqlite3.connect(base) as conn:
-                if conn.execute("SELECT players, transfers FROM bench_meta").fetchone() == (
-                    players,
-                    transfers,
-                ):
-                    return base
-        except sqlite3.Error:
-            pass
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    generate(base, players, transfers)
-    print(f"generated {base.name} in {time.perf_counter() - started:.1f} s")
-    return base
-
-
-def _increment(path: Path, start: int, rng: random.Random, transfers: int, actions: int) -> None:
-    """Five minutes of play after ``start``: faucet transfers and activity rows."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    top = conn.execute("SELECT MAX(id) FROM accounts").fetchone()[0]
-    mint = conn.execute("SELECT id FROM accounts WHERE name='system:mint'").fetchone()[0]
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO transfers(idem_key, debit_account_id, credit_account_id, amount, code, ts)"
-        " VALUES (?,?,?,?,?,?)",
-        [
-            (f"inc{start}-{i}", mint, rng.randint(4, top), 2, 102, start + 1 + i % 299_000)
-            for i in range(transfers)
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO activity(ts, player, verb, room, category) VALUES (?,?,?,?,?)",
-        [
-            (
-                start + 1 + i % 299_000,
-                f"p{rng.randrange(1000):06d}",
-                "go",
-                ROOMS[i % len(ROOMS)],
-                "explore",
-            )
-            for i in range(actions)
-        ],
-    )
-    conn.execute("COMMIT")
-    conn.close()
 
 
 def _cycle(path: Path, now: int) -> tuple[float, cycle.Outcome]:
@@ -259,13 +102,14 @@ async def _lag_during_cycle(data_dir: Path, sessions: int, now: int) -> dict[str
 
         tasks = [asyncio.create_task(player(p)) for p in procs]
         tick = asyncio.create_task(ticker())
+        await server.reflection.warm()  # the worker process exists before we measure
         await asyncio.sleep(2)  # sessions settle into their rhythm
         measuring.set()
         await asyncio.sleep(2)  # the same sessions without a cycle: the baseline
         measuring.clear()
         baseline, lags[:] = sorted(lags), []
         await asyncio.to_thread(
-            _increment, settings.db_path, now - 300_000, random.Random(5), 2000, 5000
+            increment, settings.db_path, now - 300_000, random.Random(5), 2000, 5000
         )
         measuring.set()
         started = time.perf_counter()
@@ -298,7 +142,7 @@ def _p99(values: list[float]) -> float | None:
 
 def run(quick: bool) -> dict[str, Any]:
     players, transfers, sessions = (10_000, 100_000, 10) if quick else (100_000, 1_000_000, 50)
-    base = _dataset(players, transfers)
+    base = dataset(players, transfers)
     work = SCRATCH / "work" / "sshrealm.db"
     if work.parent.exists():
         shutil.rmtree(work.parent)
@@ -308,7 +152,7 @@ def run(quick: bool) -> dict[str, Any]:
     steady = []
     rng = random.Random(1)
     for k in range(1, 4):
-        _increment(work, NOW + (k - 1) * 300_000, rng, 2000, 5000)
+        increment(work, NOW + (k - 1) * 300_000, rng, 2000, 5000)
         seconds, out = _cycle(work, NOW + k * 300_000)
         steady.append((seconds, out.timings_ms))
     lag = asyncio.run(_lag_during_cycle(work.parent, sessions, NOW + 5 * 300_000))

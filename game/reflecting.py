@@ -129,6 +129,18 @@ class Reflection:
         apply_planned(self.game)  # actions planned by `sshrealm reflect --now` meanwhile
         self.scheduler.start()
 
+    async def warm(self) -> None:
+        """Start the worker process and its imports now rather than in the first cycle
+        (the server starts it lazily: most test servers never run a cycle)."""
+        if self.isolated:
+            await asyncio.get_running_loop().run_in_executor(self._worker(), cycle.warm_up)
+
+    def _worker(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            spawn = multiprocessing.get_context("spawn")  # never fork a running server
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn)
+        return self._pool
+
     async def stop(self) -> None:
         await self.scheduler.stop()
         if self._pool is not None:
@@ -148,11 +160,8 @@ class Reflection:
             self.policy,
         )
         if self.isolated:
-            if self._pool is None:
-                spawn = multiprocessing.get_context("spawn")  # never fork a running server
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn)
             loop = asyncio.get_running_loop()
-            outcome = await loop.run_in_executor(self._pool, cycle.run_standard, *args)
+            outcome = await loop.run_in_executor(self._worker(), cycle.run_standard, *args)
         else:
             outcome = await asyncio.to_thread(cycle.run_standard, *args)
         applied = apply_planned(self.game)

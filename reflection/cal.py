@@ -13,9 +13,10 @@ import itertools
 import statistics
 from dataclasses import dataclass, field
 
+from reflection.facts import PlayerFacts
 from reflection.rules import GrowthRules, Rule
 from reflection.schema import CATEGORIES, DAY_MS
-from reflection.snapshot import PlayerFacts, Snapshot
+from reflection.snapshot import Snapshot
 
 DOMINANT_SHARE = 0.4
 """A style is dominant when its share of actions is at least this; otherwise "mixed"."""

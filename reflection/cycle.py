@@ -63,6 +63,11 @@ def analysts(rules: GrowthRules, policy: domingo.Policy, now_ms: int) -> dict[st
     }
 
 
+def warm_up() -> bool:
+    """Run once in a fresh worker process at start: the imports are done before a cycle."""
+    return True
+
+
 def run_standard(
     db_path: Path,
     out_dir: Path,

@@ -8,7 +8,6 @@ analysts then get plain immutable values and never touch the database.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -16,23 +15,14 @@ from typing import Final
 from economy import MINT, SINK
 from economy import verify as ledger_verify
 from economy.schema import ESCROW
-from reflection.schema import CATEGORIES, DAY_MS, HOUR_MS
+from reflection.facts import PlayerFacts, has_table, read_active
+from reflection.schema import DAY_MS, HOUR_MS
 
 ACTIVE_DAYS: Final = 14
 """Players with an action in this many days get a personal insight each cycle."""
 
 Flows = Mapping[int, tuple[int, int]]
 """reason code -> (transfer count, tokens)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlayerFacts:
-    player: str
-    metrics: Mapping[str, float]
-    active_days: tuple[int, ...]
-    milestones: frozenset[str]
-    unlocks: frozenset[str]
-    last_ts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +57,6 @@ class Snapshot:
     checks: tuple[tuple[str, bool, str], ...] = ()
     hourly: tuple[tuple[int, int, float], ...] = ()
     multipliers: Mapping[int, float] = field(default_factory=dict)
-
-
-def _has(conn: sqlite3.Connection, table: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,))
-    return row.fetchone() is not None
 
 
 def _flows(conn: sqlite3.Connection, lo: int, hi: int) -> dict[int, tuple[int, int]]:
@@ -109,7 +94,7 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
             " ORDER BY balance DESC, name LIMIT 10"
         )
     )
-    has_players = _has(conn, "players")
+    has_players = has_table(conn, "players")
     total = one("SELECT COUNT(*) FROM players").fetchone()[0] if has_players else len(balances)
     daily = tuple(
         (int(d), int(f or 0), int(s or 0))
@@ -122,7 +107,7 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
     )
     earners, spenders = _week(conn, today, has_players, balance_of)
     since = _since(conn, now)
-    active = _active(conn, now, since)
+    active = read_active(conn, now, since)
     styles, churn = _standing(conn, now, since)
     return Snapshot(
         now_ms=now,
@@ -256,83 +241,3 @@ def _week(
     earners = [(p, c, e) for p, (e, _, c) in week.items() if e > 0]
     spenders = [(p, s, balance_of.get(p, 0)) for p, (_, s, _) in week.items() if s > 0]
     return sorted(earners), sorted(spenders)
-
-
-def _active(conn: sqlite3.Connection, now: int, since: int) -> tuple[PlayerFacts, ...]:
-    """Everything Cal needs about each player who acted after ``since``."""
-    base = conn.execute(
-        "SELECT player, actions, last_ts, (SELECT balance FROM accounts a"
-        " WHERE a.name = 'player:' || r.player) FROM refl_player r"
-        " WHERE last_ts > ? AND last_ts <= ?",
-        (since, now),
-    ).fetchall()
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS refl_active(player TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM temp.refl_active")
-    if not base:
-        return ()
-    conn.executemany("INSERT INTO temp.refl_active VALUES (?)", [(r[0],) for r in base])
-    metrics: dict[str, dict[str, float]] = defaultdict(dict)
-    days: dict[str, list[int]] = defaultdict(list)
-    marks: dict[str, set[str]] = defaultdict(set)
-    grants: dict[str, set[str]] = defaultdict(set)
-    q = conn.execute
-    for p, verb, cat, n in q(
-        "SELECT v.player, verb, category, n FROM refl_player_verbs v"
-        " JOIN temp.refl_active USING(player)"
-    ):
-        m = metrics[p]
-        m[f"verb.{verb}"] = n
-        m[f"category.{cat}"] = m.get(f"category.{cat}", 0) + n
-    for p, n in q(
-        "SELECT r.player, COUNT(*) FROM refl_player_rooms r"
-        " JOIN temp.refl_active USING(player) GROUP BY 1"
-    ):
-        metrics[p]["rooms"] = n
-    for p, d, actions, earned, spent in q(
-        "SELECT d.player, day, actions, earned, spent FROM refl_player_daily d"
-        " JOIN temp.refl_active USING(player) ORDER BY d.player, day"
-    ):
-        m = metrics[p]
-        m["earned"] = m.get("earned", 0) + earned
-        m["spent"] = m.get("spent", 0) + spent
-        if actions > 0:
-            days[p].append(int(d))
-    for p, ms in q(
-        "SELECT m.player, milestone FROM refl_milestones m JOIN temp.refl_active USING(player)"
-    ):
-        marks[p].add(ms)
-    if _has(conn, "player_unlocks"):
-        for p, u in q(
-            "SELECT lower(u.player), unlock FROM player_unlocks u"
-            " JOIN temp.refl_active a ON a.player = lower(u.player)"
-        ):
-            grants[p].add(u)
-            metrics[p][f"unlock.{u}"] = 1
-    if _has(conn, "player_skills"):
-        for p, skill, xp in q(
-            "SELECT lower(s.player), skill, xp FROM player_skills s"
-            " JOIN temp.refl_active a ON a.player = lower(s.player)"
-        ):
-            metrics[p][f"xp.{skill}"] = xp
-    out = []
-    for player, actions, last_ts, balance in sorted(base):
-        m = metrics[player]
-        m["actions"] = actions
-        m["days"] = len(days[player])
-        m["balance"] = balance or 0
-        m["days_since_last"] = (now - last_ts) // DAY_MS
-        m.setdefault("rooms", 0)
-        for cat in CATEGORIES:
-            m.setdefault(f"category.{cat}", 0)
-            m[f"share.{cat}"] = round(m[f"category.{cat}"] / actions, 2) if actions else 0.0
-        out.append(
-            PlayerFacts(
-                player,
-                dict(m),
-                tuple(days[player]),
-                frozenset(marks[player]),
-                frozenset(grants[player]),
-                int(last_ts),
-            )
-        )
-    return tuple(out)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from reflection import cal, domingo
+from reflection.facts import PlayerFacts
 from reflection.rules import parse
 from reflection.schema import DAY_MS
-from reflection.snapshot import PlayerFacts, Snapshot
+from reflection.snapshot import Snapshot
 from tests.reflection.population import NOW
 
 RULES = parse(

@@ -150,6 +150,7 @@ async def test_component_narrator_rewords_suggestions_and_failures_keep_template
 async def test_component_isolated_runs_the_cycle_in_a_worker_process(game: Game) -> None:
     join(game, "Ana")
     refl = Reflection(game, isolated=True)
+    await refl.warm()
     outcome = await refl.run_cycle()
     assert outcome.errors == {}
     assert set(outcome.reports) == {"cal", "domingo"}
