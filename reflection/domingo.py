@@ -30,6 +30,9 @@ class Policy:
     tuning: bool = False
     band: float = 0.2
     step: float = 0.05
+    tunable: frozenset[int] = frozenset({101, 102, 103, 105})
+    """Reward codes tuning may touch: daily bonus, exploration, quest and skill rewards.
+    Shop sales are prices and grants are decisions of people or plugins, so they stay."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +207,9 @@ def analyse(s: Snapshot, policy: Policy, now_ms: int) -> DomingoReport:
     if not all(ok for _, ok, _ in s.checks):
         recs.insert(0, "ledger invariant failed: stop rewards and run `sshrealm ledger verify`")
     tuning: list[Change] = []
-    if policy.tuning and top_faucet and abs(inflation) > INFLATION_HIGH:
+    tunable = [f for f in faucets if int(f["code"]) in policy.tunable and float(f["tokens_24h"])]
+    if policy.tuning and tunable and abs(inflation) > INFLATION_HIGH:
+        top_faucet = tunable[0]  # the largest reward faucet in the last 24 h
         code = int(top_faucet["code"])
         old = s.multipliers.get(code, 1.0)
         step = -policy.step if inflation > 0 else policy.step

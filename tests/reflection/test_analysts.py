@@ -112,3 +112,9 @@ def test_domingo_capacity_trend() -> None:
     assert r.capacity["ms_per_action"] == 2.0
     assert r.capacity["trend_per_hour"] == 1000.0
     assert "hours" in str(r.capacity["advice"])
+
+
+def test_domingo_tuning_leaves_prices_and_grants_alone() -> None:
+    sales = Snapshot(NOW, "c1", balances=(10, 990), flows_24h={104: (50, 700), 102: (5, 50)})
+    r = domingo.analyse(sales, domingo.Policy(tuning=True), NOW)
+    assert [c.code for c in r.tuning] == [102]  # shop sales (104) are larger but a price
