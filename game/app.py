@@ -9,8 +9,14 @@ from typing import Protocol
 
 import structlog
 
+from game.bridging import BridgeComponent
 from game.config import Settings
 from game.game import Clock, Game, wall_clock_ms
+from game.ops.http import OpsHttp
+from game.ops.service import ops_components
+from game.ops.watch import IdleWatcher
+from game.reflecting import Reflection
+from game.shutdown import graceful_stop
 from game.ssh.server import SshFront
 from game.store import connect
 from game.world.loader import load_content
@@ -37,6 +43,14 @@ class Server:
         # Services beside the SSH front (bridge host, scheduler, ops HTTP...), started in
         # order after SSH and stopped in reverse before it.
         self.components: list[Component] = []
+        self.bridge = BridgeComponent(self.game, settings)  # plugin host; admin console too
+        self.components.append(self.bridge)
+        self.ops_http: OpsHttp | None = None
+        self.idle: IdleWatcher | None = None
+        self.components.extend(ops_components(self))  # health/metrics HTTP, lag, idle
+        self.reflection = Reflection(self.game, reword=self.bridge.reword, isolated=True)
+        self.components.append(self.reflection)  # Cal and Domingo on APScheduler
+        self.components += [self.game.wanderers, self.game.content_watcher]  # content
         self._stopped = asyncio.Event()
 
     @property
@@ -71,4 +85,4 @@ class Server:
         if ready is not None:
             ready(self)
         await stop.wait()
-        await self.stop()
+        await graceful_stop(self)  # warn players, refuse logins, flush, exit within 10 s

@@ -52,6 +52,22 @@ config_option = click.option(
 )
 
 
+@main.command("config")
+@config_option
+def config_cmd(config: Path | None) -> None:
+    """Print every setting as a Markdown table: name, environment variable, default, and the
+    value in effect here (after sshrealm.toml and SSHREALM_* variables)."""
+    from game.config import describe
+
+    current = _settings(config)
+    click.echo("| setting | environment variable | default | in effect | meaning |")
+    click.echo("|---|---|---|---|---|")
+    for name, env, default, doc in describe():
+        value = getattr(current, name)
+        shown = ",".join(value) if isinstance(value, tuple) else str(value)
+        click.echo(f"| `{name}` | `{env}` | `{default}` | `{shown or '(empty)'}` | {doc} |")
+
+
 @main.command()
 @config_option
 @click.option("--port", type=int, help="SSH port (SSHREALM_SSH_PORT).")
@@ -94,6 +110,24 @@ def serve(
 
     try:
         server = Server(settings)
-    except ContentError as exc:
+    except (ContentError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
     asyncio.run(server.serve_forever(ready))
+
+
+from game import cli_admin  # noqa: E402
+
+main.add_command(cli_admin.admin)
+main.add_command(cli_admin.backup)
+
+from game import cli_ledger  # noqa: E402
+
+main.add_command(cli_ledger.ledger)
+
+from game.cli_reflect import reflect  # noqa: E402
+
+main.add_command(reflect)
+
+from game.cli_content import content  # noqa: E402
+
+main.add_command(content)

@@ -45,14 +45,20 @@ class Settings:
     """Allow-list of plugin names (entry points in group sshrealm.plugins) to load."""
     plugin_settings: Mapping[str, Any] = field(default_factory=dict)
     """Per-plugin settings tables ([plugin_settings.NAME] in TOML)."""
+    bridge: Mapping[str, Any] = field(default_factory=dict)
+    """The [bridge] table: allow-list, grants, limits (docs/plugins.md); port = bridge_port."""
     max_line: int = 1000
     """Longest command line accepted, in characters."""
     tick_ms: int = 40
     """TUI repaint tick: output is coalesced to at most one repaint per player per tick."""
     reflection_interval_s: int = 300
     """Seconds between reflection cycles (Cal and Domingo)."""
+    reflection_tuning: int = 0
+    """1 lets Domingo adjust reward multipliers within the band each cycle (logged, reversible)."""
+    reflection_tuning_band_pct: int = 20
+    """Most Domingo's tuning may move a reward multiplier away from 1.0, in percent."""
     idle_timeout_s: int = 3600
-    """Disconnect players idle this long (warned one minute before); 0 disables."""
+    """Disconnect players idle this long (warned idle_warning_s before); 0 disables."""
     max_sessions: int = 500
     """Most concurrent SSH sessions."""
     idle_warning_s: int = 60
@@ -119,6 +125,16 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _lift_bridge_port(values: dict[str, Any]) -> None:
+    """``[bridge] port = N`` is ``bridge_port = N``: one port setting, which the env var
+    ``SSHREALM_BRIDGE_PORT`` overrides like any other."""
+    table = values.get("bridge")
+    if table is not None and "port" in table:
+        table = dict(table)
+        values["bridge_port"] = _coerce("bridge_port", int, table.pop("port"))
+        values["bridge"] = table
+
+
 def load_settings(
     toml_path: Path | None = None,
     environ: Mapping[str, str] | None = None,
@@ -138,6 +154,7 @@ def load_settings(
                 if name not in types:
                     raise ConfigError(f"{path}: unknown setting {name!r}")
                 values[name] = _coerce(name, types[name], value)
+        _lift_bridge_port(values)
     for name, kind in types.items():
         env = environ.get(ENV_PREFIX + name.upper())
         if env is not None and "Mapping" not in str(kind):

@@ -72,7 +72,10 @@ class Engine:
         verb, args = self.parse(line)
         spec, direction = self.resolve(session, verb)
         player = session.player
-        if spec is None or not may_use(player.role, spec.role):
+        if spec is not None and not may_use(player.role, spec.role):
+            log.info("permission_denied", player=player.name, command=spec.name)
+            return [Reply.error(f"Permission denied: {spec.name} is for {spec.role}s.")]
+        if spec is None:
             hints = self.game.registry.suggest(verb, player.role)
             hint = f" Did you mean: {', '.join(hints)}?" if hints else " Type help for a list."
             return [Reply.error(f"Unknown command {verb!r}.{hint}")]

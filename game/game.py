@@ -17,23 +17,68 @@ import structlog
 from bridge.bus import EventBus
 from bridge.events import Event, PlayerJoined, PlayerLeft, UnlockGranted
 from economy import Ledger, Tiers
-from game.commands import info, items, movement, speech
+from game.activity import ActivityLog
+from game.audit import Audit
+from game.commands import (
+    admin,
+    admin_ops,
+    authoring,
+    info,
+    items,
+    movement,
+    npcs,
+    payments,
+    quests,
+    shops,
+    skills,
+    speech,
+    travel,
+    visual,
+)
+from game.commands import economy as economy_commands
+from game.commands import growth as growth_commands
 from game.commands.base import Registry
 from game.config import Settings
 from game.engine import Engine
+from game.limits import CommandLimit
+from game.moderation import Moderation
+from game.ops.metrics import Metrics
 from game.port import FrontEnd
+from game.positions import Positions
 from game.progress import Skills, Unlocks
+from game.quests import QuestBook
+from game.reflecting import RewardMultipliers, load_rules
+from game.reload import ContentWatcher
 from game.reply import Kind, Reply, StatusView
+from game.rewards import Rewards
 from game.session import Session, Sessions
 from game.store import Store
 from game.wallet import Wallet
+from game.wander import Wanderers
 from game.world.model import Content
 from game.world.state import Player, World
 
 log = structlog.get_logger("sshrealm.game")
 
 Clock = Callable[[], int]
-COMMAND_MODULES: tuple[ModuleType, ...] = (info, movement, speech, items)
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    info,
+    movement,
+    speech,
+    items,
+    admin,
+    admin_ops,
+    economy_commands,
+    payments,
+    skills,
+    shops,
+    travel,
+    visual,
+    growth_commands,
+    npcs,
+    quests,
+    authoring,
+)
 
 
 def wall_clock_ms() -> int:
@@ -67,6 +112,29 @@ class Game:
         self.engine = Engine(self)
         self.bus = EventBus()
         self.listeners: list[Callable[[Event], None]] = []
+        self.payments = payments.Payments(self)
+        self.engine.gates.append(self.payments.gate)
+        self.rewards = Rewards(self)
+        self.listeners.append(self.rewards.on_event)
+        self.audit = Audit(conn, clock)
+        self.moderation = Moderation(conn, clock)
+        self.command_limit = CommandLimit(
+            settings.commands_per_second, settings.command_burst, clock
+        )
+        self.engine.gates[:0] = [self.command_limit.gate, self.moderation.gate]
+        self.metrics = Metrics()
+        self.listeners.append(self.metrics.observe)
+        self.positions = Positions(self)  # squares in rooms, the visual form
+        self.multipliers = RewardMultipliers(conn)  # Domingo's bounded reward tuning
+        self.activity = ActivityLog(
+            conn,
+            lambda name: getattr(self.world.find_online(name), "room", ""),
+            load_rules(settings.content_dir).categories,
+        )
+        self.listeners.append(self.activity.record)  # the reflection cycle's activity log
+        self.quests = QuestBook(self)  # quest state; listens for moves and commands
+        self.wanderers = Wanderers(self)  # the wander behaviour (a Component in app.py)
+        self.content_watcher = ContentWatcher(self)  # opt-in live reload (reload watch on)
 
     # -- accounts ------------------------------------------------------------------------------
     def ensure_account(self, name: str, *, password_hash: str | None = None) -> None:
@@ -113,9 +181,12 @@ class Game:
             )
         session.closed = True
         self.sessions.remove(session)
-        if session.kind == "exec" or self.sessions.get(session.player.name) is not None:
-            return
+        if self.sessions.get(session.player.name) is not None:
+            return  # another session still holds the body
         player = session.player
+        if session.kind == "exec":
+            self.world.leave(player)  # a one-shot command never showed the body to anyone
+            return
         self.world.leave(player)
         self.sessions.to_room(player.room, [Reply(Kind.MOVE, f"{player.name} leaves the realm.")])
         self.refresh_room(player.room)
@@ -145,6 +216,7 @@ class Game:
 
     def refresh_room(self, room: str) -> None:
         self.sessions.refresh_room(room, lambda p: self.world.view(p.room, p))
+        self.positions.push(room)
 
     # -- what front ends show ------------------------------------------------------------------
     def status(self, player: Player) -> StatusView:
@@ -163,9 +235,7 @@ class Game:
         words.update(p.name for p in self.world.occupants(room.id, exclude=player))
         for item in self.world.items_here(room.id) + self.world.items_carried(player):
             words.update(item.keywords)
-        for placement in room.npcs:
-            npc = self.world.content.npcs.get(placement.ref)
-            if npc is not None:
-                words.update(npc.keywords)
+        for npc in self.world.npcs_in(room.id):  # wanderers included
+            words.update(npc.keywords)
         words.update(s.player.name for s in self.sessions)
         return sorted(words)

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     SYSTEM = "system"
     HELP = "help"
     ECONOMY = "economy"
+    PLAN = "plan"  # visual form only: data is a PlanView, a Bubble, or None (hide)
 
 
 @dataclass(frozen=True, slots=True)

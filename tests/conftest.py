@@ -73,6 +73,7 @@ def settings(tmp_path: Path) -> Settings:
         content_dir=ROOT / "content",
         ssh_port=0,
         http_port=-1,
+        commands_per_second=0,  # tests/admin and tests/ops turn the rate limit on
     )
 
 
@@ -80,6 +81,9 @@ def settings(tmp_path: Path) -> Settings:
 def game(settings: Settings, clock: FakeClock) -> Iterator[Game]:
     conn = connect(settings.db_path)
     g = Game(settings, conn, load_content(settings.content_dir), clock=clock, rng=random.Random(0))
+    # No login or exploration rewards here, so balances in tests start where the test says
+    # (tests/economy_play covers the rewards; call g.rewards.on_event to bring them back).
+    g.listeners.remove(g.rewards.on_event)
     yield g
     conn.close()
 

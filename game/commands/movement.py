@@ -8,6 +8,7 @@ from game.reply import Kind, Reply
 from game.text import join_words
 from game.world.loader import normalize_direction
 from game.world.model import OPPOSITE, Exit
+from game.world.requires import exit_refusal
 
 
 def _arrival_word(direction: str) -> str:
@@ -21,7 +22,7 @@ def _exit(ctx: Context, word: str) -> Exit | None:
     return ctx.world.room(ctx.player.room).exit(normalize_direction(word))
 
 
-@command("go", "walk", "move", category="movement")
+@command("go", "move", category="movement")  # "walk" steps inside a room: visual.py
 def go(ctx: Context, args: str) -> Result:
     """Walk through an exit.
 
@@ -39,6 +40,9 @@ def go(ctx: Context, args: str) -> Result:
         return Reply.error(f"You can't go {args!r} from here.{where}")
     if not world.is_open(player.room, ex):
         return Reply.error(f"The door to the {ex.direction} is closed.")
+    refusal = exit_refusal(ctx.game, player.name, player.room, ex)  # requires: and premium
+    if refusal is not None:
+        return Reply.error(refusal)
     old = player.room
     ctx.to_room(old, Reply(Kind.MOVE, f"{player.name} leaves {ex.direction}."), exclude=[player])
     world.move(player, ex.to)

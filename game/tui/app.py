@@ -24,22 +24,27 @@ from typing import Any, ClassVar, cast
 from rich.console import Console
 from rich.text import Text
 from textual import events
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from game.commands.admin_ops import OPEN_ADMIN
 from game.port import PlayerPort
 from game.reply import Kind, Reply, RoomView, StatusView
 from game.text import clean
 from game.tui.chatlog import ChatLog
 from game.tui.compat import patch_colour_rendering
 from game.tui.driver import SSHDriver
+from game.tui.growth import GrowthPanel
 from game.tui.output import QUIT_HINT, LogLine, reply_lines, system_line
+from game.tui.plan import FloorPlan
 from game.tui.streams import install_shared_streams
 from game.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
 from game.tui.widgets import CommandInput, RoomPanel, StatusLine
+from reflection.sheet import GrowthSheet
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +91,13 @@ class GameApp(App[None]):
         Binding("ctrl+q", "quit_hint", show=False, priority=True),
         Binding("pageup", "page(-1)", show=False, priority=True),
         Binding("pagedown", "page(1)", show=False, priority=True),
+        Binding("f2", "growth", show=False),  # Cal's growth panel (the `growth` command)
+        Binding("f9", "admin_console", show=False),  # admin console; the engine checks the role
+        # Visual form: arrows walk while the command line is empty (else they edit/recall).
+        Binding("up", "walk('north')", show=False, priority=True),
+        Binding("down", "walk('south')", show=False, priority=True),
+        Binding("left", "walk('west')", show=False, priority=True),
+        Binding("right", "walk('east')", show=False, priority=True),
     ]
 
     class Output(Message):
@@ -139,6 +151,7 @@ class GameApp(App[None]):
 
     def compose(self) -> ComposeResult:
         self.chat_log = ChatLog(max_lines=self.max_lines, id="log")
+        self.plan = FloorPlan(self.port.name, id="plan")  # shown in the visual form only
         self.room_panel = RoomPanel(id="room")
         self.command = CommandInput(self.port.completions, id="command")
         self.status_line = StatusLine(id="status")
@@ -146,6 +159,7 @@ class GameApp(App[None]):
         yield self.room_panel  # first: the header and status line dock over its margins
         yield Static(Text(f"sshrealm — {clean(self.port.name)}"), id="header")
         yield self.status_line
+        yield self.plan
         yield self.chat_log
         yield self.command
         yield self.too_small
@@ -169,9 +183,18 @@ class GameApp(App[None]):
 
     def on_game_app_output(self, message: Output) -> None:
         for reply in message.replies:
+            if reply.kind is Kind.PLAN:
+                self.plan.offer(reply.data)
+                continue
             self._pending_lines.extend(reply_lines(reply))
             if reply.kind is Kind.ROOM and isinstance(reply.data, RoomView):
                 self._pending_room = reply.data
+            if isinstance(reply.data, GrowthSheet):
+                self.push_screen(GrowthPanel(reply.data))
+            if reply.data == OPEN_ADMIN and hasattr(self.port, "game"):
+                from game.tui.admin import AdminScreen
+
+                self.push_screen(AdminScreen(cast(Any, self.port)))
         self._schedule_flush()
 
     def on_game_app_room_changed(self, message: RoomChanged) -> None:
@@ -197,6 +220,7 @@ class GameApp(App[None]):
         if self._pending_status is not None:
             self.status_line.text = self._pending_status.text()
             self._pending_status = None
+        self.plan.flush()  # newest plan snapshot and bubbles, changed cells only
         if self._pending_lines:
             lines, self._pending_lines = self._pending_lines, []
             self.chat_log.write_lines(lines)
@@ -222,8 +246,19 @@ class GameApp(App[None]):
         self._pending_lines.append(system_line(QUIT_HINT))
         self._schedule_flush()
 
+    def action_walk(self, direction: str) -> None:
+        if not self.plan.shown or self.command.value or self.screen.has_class("-too-small"):
+            raise SkipAction()
+        self._to_engine(self.port.submit, f"walk {direction}")
+
     def action_page(self, direction: int) -> None:
         self.chat_log.page(direction)
+
+    def action_growth(self) -> None:
+        self._to_engine(self.port.submit, "growth")
+
+    def action_admin_console(self) -> None:
+        self._to_engine(self.port.submit, "admin")
 
     # -- size -----------------------------------------------------------------------------
 
