@@ -10,7 +10,6 @@ to their area's start room, new rooms get their items, every screen is refreshed
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from bridge.events import ContentReloaded
+from game.periodic import Periodic
 from game.reply import Kind, Reply
 from game.world.loader import check_content
 from game.world.model import Content
@@ -131,20 +131,21 @@ def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-class ContentWatcher:
+class ContentWatcher(Periodic):
     """Opt-in: reload when content files change. Off until an admin turns it on.
 
-    ``check()`` does one poll and is what tests call; ``start()`` runs it every
-    ``interval`` seconds in production. The poll and the parse run in a thread.
+    ``check()`` does one poll and is what tests call; as a
+    :class:`~game.periodic.Periodic` it runs every ``interval`` seconds in production.
+    The poll and the parse run in a thread.
     """
 
     def __init__(self, game: Game, interval: float = 1.0) -> None:
+        super().__init__()
         self.game = game
-        self.interval = interval
+        self.interval_s = interval
         self.enabled = False
         self.notify: str | None = None  # the admin who turned it on hears the results
         self._seen: tuple[tuple[str, int, int], ...] | None = None
-        self._task: asyncio.Task[None] | None = None
 
     def enable(self, admin: str) -> None:
         self.enabled, self.notify = True, admin
@@ -168,19 +169,5 @@ class ContentWatcher:
             self.game.sessions.to_player(self.notify, [Reply(Kind.SYSTEM, result.summary())])
         return result
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.check()
-            except Exception:
-                log.exception("watcher_failed")
+    async def step(self) -> None:
+        await self.check()

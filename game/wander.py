@@ -9,12 +9,11 @@ area unless ``stay_in_area: false``. Positions are runtime state (``World.npc_ro
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import TYPE_CHECKING
 
 import structlog
 
+from game.periodic import Periodic
 from game.reply import Kind, Reply
 from game.world.model import OPPOSITE
 from game.world.respawn import Respawner
@@ -25,12 +24,12 @@ if TYPE_CHECKING:
 log = structlog.get_logger("sshrealm.wander")
 
 
-class Wanderers:
+class Wanderers(Periodic):
     def __init__(self, game: Game) -> None:
+        super().__init__()
         self.game = game
         self.next_ms: dict[str, int] = {}
         self.respawner = Respawner(game.world, game.clock)  # item respawn rides this tick
-        self._task: asyncio.Task[None] | None = None
 
     def tick(self) -> list[tuple[str, str, str]]:
         """Move every wanderer whose time has come; return (npc, from, to) for each step."""
@@ -80,21 +79,7 @@ class Wanderers:
                 return room.id
         return None
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            try:
-                self.tick()
-                for room, _, _ in self.respawner.tick():
-                    self.game.refresh_room(room)
-            except Exception:
-                log.exception("wander_tick_failed")
+    async def step(self) -> None:
+        self.tick()
+        for room, _, _ in self.respawner.tick():
+            self.game.refresh_room(room)

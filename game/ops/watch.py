@@ -7,50 +7,17 @@ directly with a FakeClock; the component's async loop only calls it on a timer.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import TYPE_CHECKING
 
 import structlog
 
+from game.periodic import Periodic
 from game.reply import Kind, Reply
 
 if TYPE_CHECKING:
     from game.game import Game
 
 log = structlog.get_logger("sshrealm.ops")
-
-
-class Periodic:
-    """Run ``tick()`` every ``interval_s`` seconds until stopped."""
-
-    interval_s = 1.0
-
-    def __init__(self) -> None:
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
-        while True:
-            await self.wait()
-            try:
-                self.tick()
-            except Exception:
-                log.exception("watcher_failed", watcher=type(self).__name__)
-
-    async def wait(self) -> None:
-        await asyncio.sleep(self.interval_s)
-
-    def tick(self) -> None:
-        raise NotImplementedError
 
 
 class LoopLag(Periodic):
