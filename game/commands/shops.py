@@ -65,15 +65,8 @@ def list_(ctx: Context, args: str) -> Result:
     return Reply.info("\n".join(lines))
 
 
-@command("buy", category="shops")
-def buy(ctx: Context, args: str) -> Result:
-    """Buy from the shop in this room.
-
-    Usage:
-      buy <item>
-      buy <item> <count>
-      buy <count> <item>
-    """
+def _order(ctx: Context, args: str, what_prompt: str) -> tuple[Shop, str, int, str] | Reply:
+    """The shop here, its keeper's name, and ``[count] <item>`` from the player's words."""
     found = _shop_here(ctx)
     if isinstance(found, Reply):
         return found
@@ -83,7 +76,23 @@ def buy(ctx: Context, args: str) -> Result:
         return parsed
     count, words = parsed
     if not words:
-        return Reply.error("Buy what? Type list to see the wares.")
+        return Reply.error(what_prompt)
+    return shop, keeper, count, words
+
+
+@command("buy", category="shops")
+def buy(ctx: Context, args: str) -> Result:
+    """Buy from the shop in this room.
+
+    Usage:
+      buy <item>
+      buy <item> <count>
+      buy <count> <item>
+    """
+    order = _order(ctx, args, "Buy what? Type list to see the wares.")
+    if isinstance(order, Reply):
+        return order
+    shop, keeper, count, words = order
     game, player = ctx.game, ctx.player
     wares = [game.world.content.items[i] for i in shop.sells if i in game.world.content.items]
     item = match_item(words, wares)
@@ -115,16 +124,10 @@ def sell(ctx: Context, args: str) -> Result:
       sell <item> <count>
       sell <count> <item>
     """
-    found = _shop_here(ctx)
-    if isinstance(found, Reply):
-        return found
-    shop, keeper = found
-    parsed = _count_and_words(args)
-    if isinstance(parsed, Reply):
-        return parsed
-    count, words = parsed
-    if not words:
-        return Reply.error("Sell what? Type list to see what the shop buys.")
+    order = _order(ctx, args, "Sell what? Type list to see what the shop buys.")
+    if isinstance(order, Reply):
+        return order
+    shop, keeper, count, words = order
     game, player = ctx.game, ctx.player
     item = match_item(words, game.world.items_carried(player))
     if item is None:
