@@ -156,10 +156,11 @@ class QuestBook:
             )
             if cur.rowcount == 0:
                 return
-            if reward.tokens > 0:
+            tokens = game.rewards.scaled(Reason.QUEST_REWARD, reward.tokens)
+            if tokens > 0:
                 key = f"q:{player.lower()}:{quest.id}"
-                game.wallet.credit(player, reward.tokens, Reason.QUEST_REWARD, key, quest.title)
-                paid["tokens"] = reward.tokens
+                game.wallet.credit(player, tokens, Reason.QUEST_REWARD, key, quest.title)
+                paid["tokens"] = tokens
             for skill, xp in reward.xp.items():
                 game.skills.add_xp(player, skill, xp)
                 paid[f"xp.{skill}"] = xp

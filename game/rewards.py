@@ -66,10 +66,8 @@ class Rewards:
         return amount
 
     def scaled(self, reason: Reason, amount: int) -> int:
-        """``amount`` after Domingo's bounded reward tuning, when the reflection side has
-        installed it (``game.multipliers``); unchanged otherwise."""
-        tuning = getattr(self.game, "multipliers", None)
-        return int(tuning.apply(int(reason), amount)) if tuning is not None else amount
+        """``amount`` after Domingo's bounded reward tuning (1.0 unless tuning is enabled)."""
+        return int(self.game.multipliers.apply(int(reason), amount))
 
     def _pay(self, name: str, amount: int, reason: Reason, key: str) -> bool:
         if amount <= 0 or self._paid(key):
