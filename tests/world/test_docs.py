@@ -49,7 +49,8 @@ def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
     assert world.rooms["cove:path"].title == "On the Cliff Path"  # from the template
     assert world.quests["cove:lost-barrel"].reward.unlock == "cove-friend"
     plan = world.rooms["cove:beach"].layout
-    assert plan is not None and not plan.generated
+    assert plan is not None
+    assert not plan.generated
     assert {t.name for row in plan.rows for t in row if t.kind == "furniture"} == {"fire", "boat"}
 
 
