@@ -114,13 +114,15 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.pending.clear()
 
     def _start_tui(self) -> None:
-        from game.tui.runner import TuiSession
+        from game.tui.runner import TuiFactory
 
         assert self.chan is not None
         game = self.front.game
         session = game.connect(self.login.name, _Deferred(), kind="tui", address=self.address)
         self.session = session
-        tui = TuiSession(
+        if self.front.tui_factory is None:  # one per server: the sessions share its caches
+            self.front.tui_factory = TuiFactory(tick_ms=self.front.settings.tick_ms)
+        tui = self.front.tui_factory.session(
             session, _ChannelWriter(self.chan), size=self.size, term=self.term or "xterm"
         )
         session.front_end = tui

@@ -14,6 +14,7 @@ from game.ssh.keys import load_or_create_host_key
 if TYPE_CHECKING:
     from game.config import Settings
     from game.game import Game
+    from game.tui.runner import TuiFactory
 
 
 class SshFront:
@@ -25,6 +26,7 @@ class SshFront:
         self.hasher = make_hasher()
         self.acceptor: asyncssh.SSHAcceptor | None = None
         self.tasks: set[asyncio.Task[None]] = set()
+        self.tui_factory: TuiFactory | None = None  # made by the first TUI session (channel.py)
         # Protection (game/limits.py): the clock is the game's, so tests drive it by hand.
         self.accepting = True  # False once shutdown begins: new logins are refused
         self.connections = 0

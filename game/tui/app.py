@@ -1,11 +1,12 @@
 """GameApp: one player's full-screen UI, one of many in the server's event loop.
 
 Output is coalesced: :class:`GameApp.Output` and friends only queue, and a flush applies
-everything queued (log lines, room, status) in one go, at most once per
-``flush_interval`` (30 ms). Textual then repaints once for the lot, so a burst of chat costs
-one frame, not one per line (research/render_cost.md: ~0.5 ms per batched line). When the
-session has been quiet for a tick the flush happens on the next loop turn, so a lone reply is
-not delayed.
+everything queued (log lines, room, status) in one go, at most once per tick. Textual then
+repaints once for the lot, so a burst of chat costs one frame, not one per line
+(research/render_cost.md: ~0.5 ms per batched line). When the session has been quiet for a
+tick the flush happens on the next loop turn, so a lone reply is not delayed. The tick is
+``tick`` (the server's ``tick_ms``) while the loop keeps up and grows to ``max_tick`` while
+it falls behind (:mod:`game.tui.pacing`): more lines per frame, fewer frames.
 
 Other sessions reach this app only through ``post_message`` (see ``runner.TuiSession``):
 Textual resolves ``widget.app`` from a context variable, so calling another app's widgets
@@ -39,17 +40,19 @@ from game.tui.chatlog import ChatLog
 from game.tui.compat import patch_colour_rendering
 from game.tui.driver import SSHDriver
 from game.tui.growth import GrowthPanel
+from game.tui.linecache import LineCache
 from game.tui.output import QUIT_HINT, LogLine, reply_lines, system_line
+from game.tui.pacing import Pacer
 from game.tui.plan import FloorPlan
 from game.tui.streams import install_shared_streams
 from game.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
-from game.tui.widgets import CommandInput, RoomPanel, StatusLine
+from game.tui.widgets import Banner, CommandInput, RoomPanel, StatusLine
 from reflection.sheet import GrowthSheet
 
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL = 0.03
-"""Seconds: the shortest gap between two flushes of queued output (one repaint each)."""
+"""Seconds: the default tick, the shortest gap between two flushes (one repaint each)."""
 
 
 class _Discard(io.StringIO):
@@ -127,13 +130,19 @@ class GameApp(App[None]):
         terminal_link: TerminalLink | None = None,
         color_system: ColorSystem = "truecolor",
         flush_interval: float = FLUSH_INTERVAL,
+        max_flush_interval: float | None = None,
         max_lines: int = 1000,
+        line_cache: LineCache | None = None,
     ) -> None:
+        """``flush_interval`` is the tick; it adapts up to ``max_flush_interval`` (None: a
+        fixed tick) under load. ``line_cache`` is shared by the server's sessions."""
         super().__init__(driver_class=SSHDriver if terminal_link is not None else None)
         self.port = port
         self.terminal_link = terminal_link
-        self.flush_interval = flush_interval
+        ceiling = flush_interval if max_flush_interval is None else max_flush_interval
+        self.pacer = Pacer(flush_interval, ceiling)
         self.max_lines = max_lines
+        self.line_cache = line_cache
         patch_colour_rendering()  # or the first session to draw a style sets its colours
         self.console = session_console(color_system)
         # Every app shares one stdout/stderr proxy so Textual's redirects are no-ops.
@@ -143,21 +152,22 @@ class GameApp(App[None]):
         # The engine runs in the context we were created in, not in this app's: tasks it
         # spawns must not inherit (and pin) this app as Textual's active app.
         self._engine_context = contextvars.copy_context()
-        self._pending_lines: list[LogLine] = []
+        self._pending_lines: list[list[LogLine]] = []  # one chunk per Output message
         self._pending_room: RoomView | None = None
         self._pending_status: StatusView | None = None
         self._flush_handle: asyncio.TimerHandle | None = None
+        self._flush_due = 0.0  # loop time the pending flush was scheduled for
         self._last_flush = float("-inf")
 
     def compose(self) -> ComposeResult:
-        self.chat_log = ChatLog(max_lines=self.max_lines, id="log")
+        self.chat_log = ChatLog(max_lines=self.max_lines, cache=self.line_cache, id="log")
         self.plan = FloorPlan(self.port.name, id="plan")  # shown in the visual form only
         self.room_panel = RoomPanel(id="room")
         self.command = CommandInput(self.port.completions, id="command")
         self.status_line = StatusLine(id="status")
         self.too_small = Static(id="too-small")
         yield self.room_panel  # first: the header and status line dock over its margins
-        yield Static(Text(f"sshrealm — {clean(self.port.name)}"), id="header")
+        yield Banner(Text(f"sshrealm — {clean(self.port.name)}"), id="header")
         yield self.status_line
         yield self.plan
         yield self.chat_log
@@ -182,11 +192,12 @@ class GameApp(App[None]):
     # -- output, coalesced ----------------------------------------------------------------
 
     def on_game_app_output(self, message: Output) -> None:
+        lines: list[LogLine] = []
         for reply in message.replies:
             if reply.kind is Kind.PLAN:
                 self.plan.offer(reply.data)
                 continue
-            self._pending_lines.extend(reply_lines(reply))
+            lines.extend(reply_lines(reply))
             if reply.kind is Kind.ROOM and isinstance(reply.data, RoomView):
                 self._pending_room = reply.data
             if isinstance(reply.data, GrowthSheet):
@@ -195,6 +206,8 @@ class GameApp(App[None]):
                 from game.tui.admin import AdminScreen
 
                 self.push_screen(AdminScreen(cast(Any, self.port)))
+        if lines:
+            self._pending_lines.append(lines)
         self._schedule_flush()
 
     def on_game_app_room_changed(self, message: RoomChanged) -> None:
@@ -205,16 +218,25 @@ class GameApp(App[None]):
         self._pending_status = message.status
         self._schedule_flush()
 
+    @property
+    def flush_interval(self) -> float:
+        """Seconds: the current tick (see :mod:`game.tui.pacing`)."""
+        return self.pacer.interval
+
     def _schedule_flush(self) -> None:
         if self._flush_handle is not None:
             return
         loop = asyncio.get_running_loop()
-        delay = max(0.0, self._last_flush + self.flush_interval - loop.time())
+        now = loop.time()
+        delay = max(0.0, self._last_flush + self.pacer.interval - now)
+        self._flush_due = now + delay
         self._flush_handle = loop.call_later(delay, self.post_message, self.FlushDue())
 
     def on_game_app_flush_due(self, _: FlushDue) -> None:
         self._flush_handle = None
-        self._last_flush = asyncio.get_running_loop().time()
+        now = asyncio.get_running_loop().time()
+        self._last_flush = now
+        self.pacer.observe(now - self._flush_due)  # how far behind the loop is
         if self._pending_room is not None:
             self.room_panel.view, self._pending_room = self._pending_room, None
         if self._pending_status is not None:
@@ -222,14 +244,35 @@ class GameApp(App[None]):
             self._pending_status = None
         self.plan.flush()  # newest plan snapshot and bubbles, changed cells only
         if self._pending_lines:
-            lines, self._pending_lines = self._pending_lines, []
-            self.chat_log.write_lines(lines)
+            self.chat_log.write_lines(self._take_screenful())
+            if self._pending_lines:
+                self._schedule_flush()
+
+    def _take_screenful(self) -> list[LogLine]:
+        """The queued chunks that fit on the log together (at least one chunk).
+
+        With a long tick under load a frame can carry many lines; if a ``look`` reply
+        (twenty rows in a crowded room) came after a ``say`` in the same frame, the say
+        would scroll away without ever being drawn. Chunks that would push earlier ones off
+        the screen wait for the next frame instead.
+        """
+        width, height = self.chat_log.size
+        width = max(1, width)
+        rows = taken = 0
+        for chunk in self._pending_lines:
+            rows += sum(max(1, -(-len(text) // width)) for _, text in chunk)
+            if taken and height and rows > height:
+                break
+            taken += 1
+        chunks = self._pending_lines[:taken]
+        del self._pending_lines[:taken]
+        return [line for chunk in chunks for line in chunk]
 
     # -- input ----------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        line = self.command.take_line()
+        line = event.value  # taken at Enter (CommandInput.action_submit): see there why
         if line.strip():
             self._to_engine(self.port.submit, line)
 
@@ -239,11 +282,11 @@ class GameApp(App[None]):
         except Exception:
             # An engine bug must not take the player's screen down with it.
             log.exception("command failed for %s: %r", self.port.name, line)
-            self._pending_lines.append(("error", "Something went wrong; that did not work."))
+            self._pending_lines.append([("error", "Something went wrong; that did not work.")])
             self._schedule_flush()
 
     def action_quit_hint(self) -> None:
-        self._pending_lines.append(system_line(QUIT_HINT))
+        self._pending_lines.append([system_line(QUIT_HINT)])
         self._schedule_flush()
 
     def action_walk(self, direction: str) -> None:

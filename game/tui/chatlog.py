@@ -17,16 +17,18 @@ re-rendered (done here) when its width or its component styles change.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from game.tui.linecache import LineCache
 from game.tui.output import ROLES, LogLine
 
 ROLE_NAMES = (*ROLES.values(), "room-title")
@@ -37,15 +39,20 @@ class ChatLog(ScrollView, can_focus=False):
 
     COMPONENT_CLASSES = {f"chatlog--{role}" for role in ROLE_NAMES}
 
-    def __init__(self, *, max_lines: int = 1000, id: str | None = None) -> None:
+    def __init__(
+        self, *, max_lines: int = 1000, cache: LineCache | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.max_lines = max_lines
+        self.cache = LineCache() if cache is None else cache  # shared across sessions
         self._entries: deque[LogLine] = deque()
         self._heights: deque[int] = deque()  # rows per entry; 0 while not rendered
         self._first = 0  # entries before this are not rendered (yet) at the current width
         self._strips: list[Strip] = []  # the rows of entries[_first:], in order
         self._width = 0
         self._role_styles: tuple[Style, dict[str, Style]] | None = None
+        self._look: tuple[Hashable, ...] = ()  # what, beside role/text/width, shapes a line
+        self._look_filters: tuple[LineFilter, ...] | None = None  # the filters _look is for
         self._styles_dirty = False
         self._blank: Strip | None = None
 
@@ -107,12 +114,34 @@ class ChatLog(ScrollView, can_focus=False):
             }
             changed = self._role_styles is not None and self._role_styles != (base, roles)
             self._role_styles = (base, roles)
+            self._look_filters = None
             if changed:
                 self._reflow()  # the theme changed: same text, new colours
         return self._role_styles
 
-    def _render_entry(self, entry: LogLine) -> list[Strip]:
+    def _line_key(self, role: str, plain: str) -> Hashable:
+        """Everything that decides how a line looks (see game/tui/linecache.py)."""
+        base, roles = self._styles()
+        filters = tuple(self.app.get_line_filters())
+        if filters != self._look_filters:  # LineFilter has no __eq__: same objects
+            # Filters count by kind and terminal theme; the theme object itself is in the key,
+            # so while cached its id cannot be taken by another theme.
+            kinds = tuple((type(f), getattr(f, "_terminal_theme", None)) for f in filters)
+            colours = self.app.console.color_system
+            self._look = (colours, base, self.background_colors[1], kinds)
+            self._look_filters = filters
+        return (role, plain, self._width, roles.get(role), *self._look)
+
+    def _render_entry(self, entry: LogLine) -> tuple[Strip, ...]:
         role, plain = entry
+        key = self._line_key(role, plain)
+        strips = self.cache.get(key)
+        if strips is None:
+            strips = self._render_strips(role, plain)
+            self.cache.put(key, strips)
+        return strips
+
+    def _render_strips(self, role: str, plain: str) -> tuple[Strip, ...]:
         base, roles = self._styles()
         width = self._width
         console = self.app.console
@@ -127,7 +156,7 @@ class ChatLog(ScrollView, can_focus=False):
             for line_filter in filters:
                 strip = strip.apply_filter(line_filter, background)
             strips.append(strip)
-        return strips
+        return tuple(strips)
 
     def _reflow(self) -> None:
         """Forget every rendered row and render only what a few screens need.
@@ -146,7 +175,7 @@ class ChatLog(ScrollView, can_focus=False):
 
     def _render_older(self, rows: int) -> int:
         """Render unrendered entries, newest first, until ``rows`` rows; returns rows added."""
-        chunks: list[list[Strip]] = []
+        chunks: list[tuple[Strip, ...]] = []
         added = 0
         while self._first and added < rows:
             self._first -= 1

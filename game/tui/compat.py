@@ -9,6 +9,11 @@ for. Styles are shared between apps (Rich and Textual cache them), so in a serve
 truecolor player and a 16-colour player the first one to draw a style decides its codes for
 both. The replacement below looks the codes up in Textual's own cache keyed by (style, colour
 system), which is what the original does on a miss anyway.
+
+The same goes one level up: ``Strip.render`` caches a strip's whole ANSI text on the strip,
+and strips are shared between apps too (``Strip.blank`` is an ``lru_cache``; the TUI's
+``LineCache`` shares log lines on purpose). The replacement tags the cached text with the
+colour system it was made for and renders again for any other.
 """
 
 from __future__ import annotations
@@ -16,8 +21,35 @@ from __future__ import annotations
 from functools import cache
 
 from rich.color import ColorSystem
+from rich.console import Console
 from rich.style import Style
 from textual.strip import Strip
+
+
+class _Rendered(str):
+    """A strip's ANSI text, tagged with the colour system it was rendered for."""
+
+    color_system: ColorSystem
+
+
+def _render(self: Strip, console: Console) -> str:
+    """``Strip.render`` whose cache is only reused for the same colour system."""
+    color_system = console._color_system or ColorSystem.TRUECOLOR
+    cached = self._render_cache
+    if isinstance(cached, _Rendered) and cached.color_system is color_system:
+        return cached
+    render = self.render_style
+    text = _Rendered(
+        "".join(
+            [
+                text if style is None else render(style, text, color_system=color_system)
+                for text, style, _ in self._segments
+            ]
+        )
+    )
+    text.color_system = color_system
+    self._render_cache = text  # a joined strip's cache is a plain str: a miss here
+    return text
 
 
 def _render_style(cls: type[Strip], style: Style, text: str, color_system: ColorSystem) -> str:
@@ -33,3 +65,4 @@ def _render_style(cls: type[Strip], style: Style, text: str, color_system: Color
 def patch_colour_rendering() -> None:
     """Apply the patch once per process (cached: later calls do nothing)."""
     setattr(Strip, "render_style", classmethod(_render_style))  # noqa: B010
+    setattr(Strip, "render", _render)  # noqa: B010

@@ -2,7 +2,8 @@
 
 Usage (game/ssh, on the server's event loop)::
 
-    tui = TuiSession(port, channel, size=(cols, rows), term="xterm-256color")
+    sessions = TuiFactory(tick_ms=settings.tick_ms)   # once per server
+    tui = sessions.session(port, channel, size=(cols, rows), term="xterm-256color")
     session.front_end = tui
     await tui.run()          # until the player quits or the connection goes
     # asyncssh callbacks meanwhile: tui.feed(data), tui.resize(cols, rows), tui.close(reason)
@@ -23,7 +24,9 @@ from typing import TYPE_CHECKING
 
 from game.port import FrontEnd, PlayerPort
 from game.reply import Reply, RoomView, StatusView
-from game.tui.app import GameApp
+from game.tui.app import FLUSH_INTERVAL, GameApp
+from game.tui.linecache import LineCache
+from game.tui.pacing import CEILING
 from game.tui.terminal import Channel, TerminalLink, color_system_for
 
 HARD_CANCEL_AFTER = 5.0
@@ -43,10 +46,20 @@ class TuiSession:
         size: tuple[int, int] = (80, 24),
         term: str | None = "xterm-256color",
         colorterm: str | None = None,
+        tick_ms: int | None = None,
+        line_cache: LineCache | None = None,
     ) -> None:
+        """``tick_ms``: the repaint tick while the server keeps up (it grows under load, up
+        to ``pacing.CEILING``); ``line_cache``: rendered lines shared with other sessions."""
         self._link = TerminalLink(channel, size)
+        tick = FLUSH_INTERVAL if tick_ms is None else max(1, tick_ms) / 1000
         self._app: GameApp | None = GameApp(
-            port, terminal_link=self._link, color_system=color_system_for(term, colorterm)
+            port,
+            terminal_link=self._link,
+            color_system=color_system_for(term, colorterm),
+            flush_interval=tick,
+            max_flush_interval=max(tick, CEILING),
+            line_cache=line_cache,
         )
         self._reason: str | None = None
         self._task: asyncio.Task[None] | None = None
@@ -148,6 +161,38 @@ class TuiSession:
         self._link.close()
         self._app = None
         self._task = None
+
+
+class TuiFactory:
+    """Makes one server's TUI sessions, which share its tick and its rendered-line cache.
+
+    The cache is the one deliberately shared object between sessions (game/tui/linecache.py
+    says why that is safe); keeping it here, not in a module global, lets tests and several
+    servers in one process each have their own.
+    """
+
+    def __init__(self, *, tick_ms: int | None = None, line_cache: LineCache | None = None):
+        self.tick_ms = tick_ms
+        self.line_cache = LineCache() if line_cache is None else line_cache
+
+    def session(
+        self,
+        port: PlayerPort,
+        channel: Channel,
+        *,
+        size: tuple[int, int] = (80, 24),
+        term: str | None = "xterm-256color",
+        colorterm: str | None = None,
+    ) -> TuiSession:
+        return TuiSession(
+            port,
+            channel,
+            size=size,
+            term=term,
+            colorterm=colorterm,
+            tick_ms=self.tick_ms,
+            line_cache=self.line_cache,
+        )
 
 
 if TYPE_CHECKING:

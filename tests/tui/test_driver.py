@@ -8,12 +8,13 @@ from collections.abc import Callable
 import pytest
 from textual import events
 from textual.message import Message
+from textual.strip import Strip
 
-from game.reply import Reply
+from game.reply import Kind, Reply
 from game.tui import driver as driver_module
 from game.tui import runner
 from game.tui.output import QUIT_HINT
-from game.tui.runner import TuiSession
+from game.tui.runner import TuiFactory, TuiSession
 from game.tui.terminal import LEAVE_APPLICATION_MODE, color_system_for
 from tests.tui.fakes import GARDEN, FakeChannel, FakePort
 
@@ -194,3 +195,56 @@ async def test_each_session_keeps_its_own_colour_depth() -> None:
     rich.close("bye")
     plain.close("bye")
     await asyncio.gather(rich_task, plain_task)
+
+
+async def test_pasted_commands_are_submitted_one_by_one() -> None:
+    # A paste arrives as one chunk: the keys after the first Enter are typed before the app
+    # handles that Enter's Submitted message, so the line must be taken at Enter time.
+    tui, port, _, task = await started()
+    tui.feed(b"look\rsay hi\r")
+    await wait_for(lambda: len(port.submitted) >= 2, within=2)
+    await asyncio.sleep(0.05)
+    assert port.submitted == ["look", "say hi"]
+    app = tui.app
+    assert app is not None
+    assert app.command.value == ""
+    tui.close("bye")
+    await task
+
+
+async def test_sessions_of_one_server_share_rendered_lines_but_not_colour_depth() -> None:
+    sessions = TuiFactory(tick_ms=30)
+    runs = []
+    for term in ("xterm-256color", "xterm-256color", "xterm-direct", "xterm"):
+        port, channel = FakePort(), FakeChannel()
+        tui = sessions.session(port, channel, size=(100, 30), term=term)
+        runs.append((tui, channel, asyncio.create_task(tui.run())))
+    for tui, channel, _ in runs:
+        await wait_for(lambda tui=tui, channel=channel: tui.link.driver is not None)
+    marks = [len(channel.data) for _, channel, _ in runs]
+    say = Reply(Kind.SAY, 'bob says: "the same line for everyone"')
+    for tui, _, _ in runs:
+        tui.deliver([say])
+    for _tui, channel, _ in runs:
+        await wait_for(lambda channel=channel: "the same line for everyone" in channel.text())
+
+    def strips(tui: TuiSession) -> list[Strip]:
+        assert tui.app is not None
+        log = tui.app.chat_log
+        return [s for s in log._strips if "the same line" in s.text]
+
+    first, second, rich, plain = (strips(tui) for tui, _, _ in runs)
+    assert first
+    assert first[0] is second[0]  # same look: rendered once, shared
+    assert rich[0] is not first[0]  # other colour depths never share a strip
+    assert plain[0] is not first[0]
+    assert plain[0] is not rich[0]
+    assert sessions.line_cache.hits >= 1
+    texts = [channel.text(mark) for (_, channel, _), mark in zip(runs, marks, strict=True)]
+    assert "38;5;" in texts[1]
+    assert "38;2;" in texts[2]
+    for code in ("38;2;", "48;2;", "38;5;", "48;5;"):
+        assert code not in texts[3]
+    for tui, _, _ in runs:
+        tui.close("bye")
+    await asyncio.gather(*(task for _, _, task in runs))

@@ -1,0 +1,58 @@
+"""Rendered log lines, shared by every TUI session of one server.
+
+In a room of 100 players one ``say`` lands in 100 logs. Wrapping and styling it into
+``Strip`` objects separately for each session was about a quarter of the server's CPU at that
+size; with this cache the line is rendered once per distinct *look* and the other sessions
+reuse the same strips (which also share their crop and ANSI caches with each other).
+
+One ``LineCache`` is made per server (``runner.TuiFactory``) and handed to every session's
+``ChatLog``; a session made without one gets its own, so nothing is shared by accident and
+there is no module-level state.
+
+The key must hold everything that changes the output, so two sessions only ever share
+strips that are identical for both of them (see ``ChatLog._line_key``):
+
+* the role and the plain text, and the width the line is wrapped to;
+* the colour system: ``Strip.render`` caches its ANSI text on the strip without looking at
+  the colour system again, so a 16-colour and a truecolor session must never share a strip;
+* the widget's base style and the role's style (both follow the theme and the .tcss), the
+  background colour, and the app's active line filters (with their terminal theme).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from textual.strip import Strip
+
+DEFAULT_SIZE = 4096
+"""Entries kept: a few screens of scrollback for every distinct width/colour in use."""
+
+
+class LineCache:
+    """A bounded LRU from a line's render key to its strips (read-only once stored)."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._lines: OrderedDict[Hashable, tuple[Strip, ...]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def get(self, key: Hashable) -> tuple[Strip, ...] | None:
+        strips = self._lines.get(key)
+        if strips is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._lines.move_to_end(key)
+        return strips
+
+    def put(self, key: Hashable, strips: tuple[Strip, ...]) -> None:
+        self._lines[key] = strips
+        self._lines.move_to_end(key)
+        while len(self._lines) > self.size:
+            self._lines.popitem(last=False)
