@@ -171,23 +171,24 @@ class Game:
         return session
 
     def disconnect(self, session: Session, reason: str = "disconnected") -> None:
-        """The connection is gone: drop the session and, if it was the last, the body."""
-        if session.kind != "exec" and not session.gone:
-            session.gone = True
-            self.publish(
-                PlayerLeft(
-                    ts=self.now(), player=session.player.name, session_id=session.id, reason=reason
-                )
-            )
-        session.closed = True
-        self.sessions.remove(session)
-        if self.sessions.get(session.player.name) is not None:
-            return  # another session still holds the body
-        player = session.player
-        if session.kind == "exec":
-            self.world.leave(player)  # a one-shot command never showed the body to anyone
+        """The connection is gone: drop the session and, if it was the last, the body.
+
+        Safe to call more than once (EOF and connection loss both end up here).
+        """
+        if session.gone:
             return
+        session.gone = session.closed = True
+        self.sessions.remove(session)
+        player = session.player
+        if session.kind != "exec":
+            self.publish(
+                PlayerLeft(ts=self.now(), player=player.name, session_id=session.id, reason=reason)
+            )
+        if self.sessions.get(player.name) is not None:
+            return  # another session still holds the body
         self.world.leave(player)
+        if session.kind == "exec":
+            return  # a one-shot command never showed the body to anyone
         self.sessions.to_room(player.room, [Reply(Kind.MOVE, f"{player.name} leaves the realm.")])
         self.refresh_room(player.room)
         log.info("session_ended", player=player.name, session=session.id)

@@ -38,7 +38,7 @@ class Session:
         self.kind = kind
         self.address = address
         self.closed = False
-        self.gone = False  # PlayerLeft published
+        self.gone = False  # the game has let go of this session (disconnect ran)
         self._status: StatusView | None = None
         self.last_input_ms = game.clock()
         self.on_close: Callable[[], None] | None = None

@@ -182,3 +182,11 @@ def test_status_bar_follows_moves(game: Game) -> None:
     count = len(screen.statuses)
     ana.submit("look")
     assert len(screen.statuses) == count  # unchanged status is not pushed again
+
+
+def test_disconnect_twice_announces_once(game: Game) -> None:
+    ana, _ = join(game, "ana")
+    _bob, bob_screen = join(game, "bob")
+    game.disconnect(ana)
+    game.disconnect(ana)
+    assert bob_screen.text.count("ana leaves the realm.") == 1
