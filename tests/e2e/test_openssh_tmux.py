@@ -94,7 +94,11 @@ async def test_openssh_in_tmux_plays_resizes_and_quits(
     )
     await tmux.run("new-session", "-d", "-s", "game", "-x", "100", "-y", "30", ssh)
 
-    screen = await tmux.wait_for(lambda s: "Town Square" in s and "Type a command" in s, "room")
+    # The panel and the prompt can be drawn a frame before the log, so wait for all three.
+    screen = await tmux.wait_for(
+        lambda s: "Town Square" in s and "Type a command" in s and "Welcome to sshrealm" in s,
+        "room, prompt and welcome",
+    )
     assert "sshrealm — ana" in screen
     assert "Welcome to sshrealm, ana." in screen
     panel_at_100 = column(screen, "▏ Exits")  # the room panel, docked right
