@@ -112,26 +112,26 @@ class Game:
         self.engine = Engine(self)
         self.bus = EventBus()
         self.listeners: list[Callable[[Event], None]] = []
-        self.payments = payments.Payments(self)
-        self.engine.gates.append(self.payments.gate)
-        self.rewards = Rewards(self)
-        self.listeners.append(self.rewards.on_event)
         self.audit = Audit(conn, clock)
         self.moderation = Moderation(conn, clock)
         self.command_limit = CommandLimit(
             settings.commands_per_second, settings.command_burst, clock
         )
-        self.engine.gates[:0] = [self.command_limit.gate, self.moderation.gate]
+        self.payments = payments.Payments(self)  # a payment waiting for "yes"
+        self.rewards = Rewards(self)  # daily bonus and first-visit faucets
         self.metrics = Metrics()
-        self.listeners.append(self.metrics.observe)
-        self.positions = Positions(self)  # squares in rooms, the visual form
         self.multipliers = RewardMultipliers(conn)  # Domingo's bounded reward tuning
-        self.activity = ActivityLog(
+        self.activity = ActivityLog(  # the reflection cycle's activity log
             conn,
             lambda name: getattr(self.world.find_online(name), "room", ""),
             load_rules(settings.content_dir).categories,
         )
-        self.listeners.append(self.activity.record)  # the reflection cycle's activity log
+        # Gates run before every command, in this order; the first refusal wins.
+        self.engine.gates += [self.command_limit.gate, self.moderation.gate, self.payments.gate]
+        # Every published event reaches these, in this order (then the plugin bus).
+        self.listeners += [self.rewards.on_event, self.metrics.observe, self.activity.record]
+        # These subscribe themselves to self.listeners.
+        self.positions = Positions(self)  # squares in rooms, the visual form
         self.quests = QuestBook(self)  # quest state; listens for moves and commands
         self.wanderers = Wanderers(self)  # the wander behaviour (a Component in app.py)
         self.content_watcher = ContentWatcher(self)  # opt-in live reload (reload watch on)
