@@ -46,7 +46,7 @@ from game.tui.pacing import Pacer
 from game.tui.plan import FloorPlan
 from game.tui.streams import install_shared_streams
 from game.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
-from game.tui.widgets import Banner, CommandInput, RoomPanel, StatusLine
+from game.tui.widgets import Banner, CommandInput, GameScreen, RoomPanel, StatusLine
 from reflection.sheet import GrowthSheet
 
 log = logging.getLogger(__name__)
@@ -158,6 +158,9 @@ class GameApp(App[None]):
         self._flush_handle: asyncio.TimerHandle | None = None
         self._flush_due = 0.0  # loop time the pending flush was scheduled for
         self._last_flush = float("-inf")
+
+    def get_default_screen(self) -> GameScreen:
+        return GameScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         self.chat_log = ChatLog(max_lines=self.max_lines, cache=self.line_cache, id="log")

@@ -14,6 +14,11 @@ The same goes one level up: ``Strip.render`` caches a strip's whole ANSI text on
 and strips are shared between apps too (``Strip.blank`` is an ``lru_cache``; the TUI's
 ``LineCache`` shares log lines on purpose). The replacement tags the cached text with the
 colour system it was made for and renders again for any other.
+
+Speed, not correctness: ``ChopsUpdate.render_segments`` (the text of every partial frame)
+builds a ``rich.control.Control`` object per line only to read back ``ESC[y;xH``; with a
+hundred sessions that was ~8% of the server's CPU. The replacement writes the same bytes
+directly (tests/tui/test_compat.py checks it against the original).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from functools import cache
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.style import Style
+from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
 
@@ -61,8 +67,32 @@ def _render_style(cls: type[Strip], style: Style, text: str, color_system: Color
     return output
 
 
+def _render_segments(self: ChopsUpdate, console: Console) -> str:
+    """``ChopsUpdate.render_segments`` with the cursor moves written as plain strings."""
+    sequences: list[str] = []
+    append = sequences.append
+    chops = self.chops
+    chop_ends = self.chop_ends
+    last_y = self.spans[-1][0]
+    for y, x1, x2 in self.spans:
+        line = chops[y]
+        ends = chop_ends[y]
+        row = y + 1
+        for end, (x, strip) in zip(ends, line.items(), strict=False):
+            if strip is None or x > x2 or end <= x1:
+                continue
+            if not (x2 > x >= x1 and end <= x2):
+                strip = strip.crop(0, min(end, x2) - x)
+            append(f"\x1b[{row};{x + 1}H")
+            append(strip.render(console))
+        if y != last_y:
+            append("\n")
+    return "".join(sequences)
+
+
 @cache
 def patch_colour_rendering() -> None:
     """Apply the patch once per process (cached: later calls do nothing)."""
     setattr(Strip, "render_style", classmethod(_render_style))  # noqa: B010
     setattr(Strip, "render", _render)  # noqa: B010
+    setattr(ChopsUpdate, "render_segments", _render_segments)  # noqa: B010

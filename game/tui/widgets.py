@@ -16,6 +16,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -64,6 +65,10 @@ class FrameLines(_WidgetMixin):
 
 class Banner(FrameLines, Static):
     """A Static (the header) that repaints only when it changes."""
+
+
+class GameScreen(FrameLines, Screen[None]):
+    """The main screen: its own background, too, is only re-rendered when it changes."""
 
 
 class RoomPanel(FrameLines, Widget):
@@ -155,6 +160,12 @@ class CommandInput(FrameLines, Input):
         self._completer.reset()
         self.value = ""
         return line
+
+    def _refresh_scroll(self) -> None:
+        # Moving the cursor scrolls the input sideways, and Textual answers any scroll with a
+        # reflow of the whole screen (for the children a container moves); an input has none,
+        # so repainting it is enough. That reflow ran on every key a player typed.
+        self.refresh()
 
     async def _on_key(self, event: events.Key) -> None:
         # Textual runs the Enter *binding* only once the key has bubbled up to the app, after
