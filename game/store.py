@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS room_items (
     count INTEGER NOT NULL CHECK (count > 0),
     PRIMARY KEY (room, item)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS key_links (
+    account    TEXT PRIMARY KEY REFERENCES players(name),
+    code_hash  TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS world_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -112,6 +117,39 @@ class Store:
             "INSERT INTO player_keys(fingerprint, account, public_key, added_ms) VALUES (?,?,?,?)",
             (fingerprint, name, public_key, now_ms),
         )
+
+    def key_rows(self, name: str) -> list[tuple[str, int]]:
+        """(fingerprint, added_ms) of every key of ``name``, oldest first."""
+        rows = self.conn.execute(
+            "SELECT fingerprint, added_ms FROM player_keys WHERE account=? ORDER BY added_ms",
+            (name,),
+        )
+        return [(str(f), int(t)) for f, t in rows]
+
+    def remove_key(self, name: str, fingerprint: str) -> bool:
+        cur = self.conn.execute(
+            "DELETE FROM player_keys WHERE account=? AND fingerprint=?", (name, fingerprint)
+        )
+        return cur.rowcount > 0
+
+    def set_link_code(self, name: str, code_hash: str, expires_ms: int) -> None:
+        """One pending link code per account; a new one replaces the old."""
+        self.conn.execute(
+            "INSERT INTO key_links(account, code_hash, expires_ms) VALUES (?,?,?)"
+            " ON CONFLICT(account) DO UPDATE SET code_hash=excluded.code_hash,"
+            " expires_ms=excluded.expires_ms",
+            (name, code_hash, expires_ms),
+        )
+
+    def link_code(self, name: str, now_ms: int) -> str | None:
+        """The hash of ``name``'s pending link code, if one is still valid."""
+        row = self.conn.execute(
+            "SELECT code_hash FROM key_links WHERE account=? AND expires_ms > ?", (name, now_ms)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def clear_link_code(self, name: str) -> None:
+        self.conn.execute("DELETE FROM key_links WHERE account=?", (name,))
 
     def set_room(self, name: str, room: str) -> None:
         self.conn.execute("UPDATE players SET room=? WHERE name=?", (room, name))

@@ -18,6 +18,7 @@ import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from game.keylink import matches
 from game.ssh.names import RULE, Login, parse_login
 
 KbdIntChallenge = bool | tuple[str, str, str, list[tuple[str, bool]]]
@@ -38,6 +39,7 @@ class GameSSHServer(asyncssh.SSHServer):
         self.conn: asyncssh.SSHServerConnection | None = None
         self.login = Login("", False, False)
         self.pending_key: tuple[str, str] | None = None
+        self.link_key: tuple[str, str] | None = None  # offered for a known name, code pending
         self.pending_password: str | None = None
         self.new_account = False
         self._banner_sent = False
@@ -103,9 +105,16 @@ class GameSSHServer(asyncssh.SSHServer):
         if account is not None:
             if fingerprint in self.store.keys(name):
                 return True
+            if self.store.link_code(name, self.front.game.clock()) is not None:
+                if self.store.key_owner(fingerprint) is None:
+                    # Not accepted as a login: the code asked for next proves it is theirs.
+                    self.link_key = (fingerprint, key.export_public_key().decode().strip())
+                    self._banner(f"This key is new for {name!r}: enter your link code to add it.")
+                return False
             self._banner(
                 f"The name {name!r} is already taken and bound to a different key. "
-                "Log in with the key you used the first time, or choose another name."
+                "Log in with the key you used the first time (there, keys link gives a code "
+                "to add this one), or choose another name."
             )
             return False
         owner = self.store.key_owner(fingerprint)
@@ -134,6 +143,8 @@ class GameSSHServer(asyncssh.SSHServer):
         if not self.login.valid:
             return False
         account = self.store.account(self.login.name)
+        if account is not None and self.link_key is not None:
+            return ("sshrealm", f"Link this key to {account.name}.", "", [("Link code: ", False)])
         if account is None:
             self.new_account = True
             return (
@@ -144,7 +155,9 @@ class GameSSHServer(asyncssh.SSHServer):
                 [("New password: ", False), ("Repeat password: ", False)],
             )
         if account.password_hash is None:
-            self._banner(f"{self.login.name!r} logs in with an SSH key, not a password.")
+            why = f"{self.login.name!r} logs in with an SSH key, not a password."
+            self._banner(why)
+            self._hang_up(why)  # nothing else to try: do not leave the client waiting
             return False
         return ("", "", "", [("Password: ", False)])
 
@@ -152,6 +165,8 @@ class GameSSHServer(asyncssh.SSHServer):
         self, username: str, responses: KbdIntResponse
     ) -> KbdIntChallenge:
         hasher = self.front.hasher
+        if self.link_key is not None:
+            return self._link(responses)
         if self.new_account:
             if len(responses) != 2 or responses[0] != responses[1]:
                 return self._retry("The two passwords did not match.")
@@ -168,6 +183,24 @@ class GameSSHServer(asyncssh.SSHServer):
             log.info("password_refused", player=self.login.name, address=self.address)
             self.front.throttle.failed(self.address)
             return False
+
+    def _link(self, responses: KbdIntResponse) -> bool:
+        """Bind the offered key when the player types their pending link code."""
+        assert self.link_key is not None
+        game, name = self.front.game, self.login.name
+        stored = self.store.link_code(name, game.clock())
+        if stored is None or len(responses) != 1 or not matches(responses[0], stored):
+            log.info("key_link_refused", player=name, address=self.address)
+            self.front.throttle.failed(self.address)
+            self._hang_up("That link code is wrong or has expired.")  # one guess per connection
+            return False
+        fingerprint, public = self.link_key
+        with game.ledger.atomic():  # the key and the spent code, together
+            self.store.add_key(name, fingerprint, public, game.clock())
+            self.store.clear_link_code(name)
+            game.audit.record(name, "key-linked", name, "one-time link code", fingerprint)
+        log.info("key_linked", player=name, address=self.address)
+        return True
 
     def _retry(self, why: str) -> KbdIntChallenge:
         return (
