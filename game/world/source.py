@@ -7,15 +7,16 @@ duplicate keys (PyYAML silently keeps the last one, a classic authoring trap).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(NamedTuple):
+    """A position in a content file. A tuple, because a big world makes hundreds of
+    thousands of them and a tuple is built in C."""
+
     path: str
     line: int
     col: int
@@ -49,6 +50,7 @@ def _where(node: yaml.Node, path: str) -> Where:
 
 class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big worlds
     source_path = "<string>"
+    resolved: dict[str, str]  # plain scalar -> tag, for one file
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
         self.flatten_mapping(node)
@@ -76,35 +78,49 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         """PyYAML's resolver without the path machinery we never use: plain scalars are
-        matched against the implicit resolvers for their first character, as before."""
-        if kind is yaml.ScalarNode and implicit[0]:
-            for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                if regexp.match(value):
-                    return str(tag)
-            return _STR
+        matched against the implicit resolvers for their first character, as before, and
+        the answer is remembered per file (worlds repeat the same words: directions, ids)."""
         if kind is yaml.ScalarNode:
-            return _STR
+            if not implicit[0]:
+                return _STR
+            tag = self.resolved.get(value)
+            if tag is None:
+                tag = _STR
+                for candidate, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        tag = str(candidate)
+                        break
+                self.resolved[value] = tag
+            return tag
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
-    def build(self, node: yaml.Node, stack: frozenset[int] = frozenset()) -> Any:
+    def build(self, node: yaml.Node, open_nodes: set[int] | None = None) -> Any:
         """Build plain data straight from the node tree.
 
         Much faster than ``construct_object`` (no generators or state): text, lists and
         mappings are built here, other scalars by the standard constructors. An alias that
-        contains itself is refused instead of recursing forever.
+        contains itself is refused instead of recursing forever (``open_nodes`` holds the
+        containers being built on the way down).
         """
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR:
                 return node.value
             constructor = self.yaml_constructors.get(node.tag)
             return constructor(self, node) if constructor else self.construct_object(node)
+        stack = set() if open_nodes is None else open_nodes
         if id(node) in stack:
             raise yaml.constructor.ConstructorError(
                 None, None, "an alias refers to itself", node.start_mark
             )
-        inner = stack | {id(node)}
+        stack.add(id(node))
+        try:
+            return self._container(node, stack)
+        finally:
+            stack.discard(id(node))
+
+    def _container(self, node: yaml.Node, stack: set[int]) -> Any:
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-            items = LocatedList(self.build(child, inner) for child in node.value)
+            items = LocatedList(self.build(child, stack) for child in node.value)
             items.where = _where(node, self.source_path)
             return items
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
@@ -113,7 +129,7 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
             out.where = _where(node, self.source_path)
             out.key_where = {}
             for key_node, value_node in node.value:
-                key = str(self.build(key_node, inner))
+                key = str(self.build(key_node, stack))
                 if key in out:
                     raise DuplicateKey(
                         "while reading a mapping",
@@ -121,7 +137,7 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
                         f"duplicate key {key!r}",
                         key_node.start_mark,
                     )
-                out[key] = self.build(value_node, inner)
+                out[key] = self.build(value_node, stack)
                 out.key_where[key] = _where(value_node, self.source_path)
             return out
         return self.construct_object(node, deep=True)
@@ -151,6 +167,7 @@ def load_yaml(path: Path, shown_as: str | None = None) -> Any:
 def load_yaml_text(text: str, name: str) -> Any:
     loader = _Loader(text)
     loader.source_path = name
+    loader.resolved = {}
     try:
         node = loader.get_single_node()
         return None if node is None else loader.build(node)
