@@ -10,7 +10,9 @@ reported together (:func:`check_content`) or raised as :class:`ContentError`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +65,28 @@ class _Tables:
 
 
 def check_content(root: Path, *, warnings: bool = True) -> tuple[Content | None, list[Problem]]:
-    """Read the whole tree; return the content (None if any error) and every problem."""
+    """Read the whole tree; return the content (None if any error) and every problem.
+
+    The cyclic garbage collector is paused while it runs: a big world is hundreds of
+    thousands of fresh, acyclic containers, which the collector would otherwise rescan
+    again and again (measured: half of a 10,000-room load). It resumes at once after.
+    """
+    with _collector_paused():
+        return _check_content(root, warnings=warnings)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[Problem]]:
     problems: list[Problem] = []
     reader = Reader(root, problems)
     if not root.is_dir():
