@@ -110,6 +110,28 @@ async def test_output_is_coalesced_into_one_flush(monkeypatch: pytest.MonkeyPatc
         assert app.chat_log.plain_lines()[-1] == "line 9"
 
 
+async def test_a_long_reply_waits_a_frame_rather_than_scroll_a_line_away_unseen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        batches: list[list[str]] = []
+        write_lines = app.chat_log.write_lines
+
+        def spy(lines: list[tuple[str, str]]) -> None:
+            batches.append([text for _, text in lines])
+            write_lines(lines)
+
+        monkeypatch.setattr(app.chat_log, "write_lines", spy)
+        app.post_message(GameApp.Output((Reply(Kind.SAY, "bob says: hi"),)))
+        app.post_message(GameApp.Output(tuple(Reply.info(f"row {n}") for n in range(40))))
+        await settle(pilot)
+        await settle(pilot)
+        assert batches[0] == ["bob says: hi"]  # drawn on its own before the long reply
+        assert batches[1][-1] == "row 39"
+
+
 async def test_log_is_capped_and_pages_through_scrollback() -> None:
     app = GameApp(FakePort(), max_lines=100)
     async with app.run_test(size=SIZE) as pilot:

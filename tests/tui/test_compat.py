@@ -20,7 +20,7 @@ def test_frame_text_has_the_same_cursor_moves_and_crops_as_textual() -> None:
     panel = Strip([Segment("panel", None)], 5)
     # Row 0: log chop at x=0 (ends at 11) and panel chop at 11; row 2: only the log is in
     # the span, and the span ends inside the log chop, so it is cropped.
-    chops = [{0: log, 11: panel}, {0: None}, {0: log, 11: panel}]
+    chops: list[dict[int, Strip | None]] = [{0: log, 11: panel}, {0: None}, {0: log, 11: panel}]
     ends = [[11, 16], [16], [11, 16]]
     update = ChopsUpdate(chops, [(0, 0, 16), (2, 0, 6)], ends)
     expected = (

@@ -219,14 +219,12 @@ async def test_sessions_of_one_server_share_rendered_lines_but_not_colour_depth(
         port, channel = FakePort(), FakeChannel()
         tui = sessions.session(port, channel, size=(100, 30), term=term)
         runs.append((tui, channel, asyncio.create_task(tui.run())))
-    for tui, channel, _ in runs:
-        await wait_for(lambda tui=tui, channel=channel: tui.link.driver is not None)
+    await wait_for(lambda: all(tui.link.driver is not None for tui, _, _ in runs))
     marks = [len(channel.data) for _, channel, _ in runs]
     say = Reply(Kind.SAY, 'bob says: "the same line for everyone"')
     for tui, _, _ in runs:
         tui.deliver([say])
-    for _tui, channel, _ in runs:
-        await wait_for(lambda channel=channel: "the same line for everyone" in channel.text())
+    await wait_for(lambda: all("the same line for" in channel.text() for _, channel, _ in runs))
 
     def strips(tui: TuiSession) -> list[Strip]:
         assert tui.app is not None
