@@ -50,7 +50,8 @@ class Settings:
     max_line: int = 1000
     """Longest command line accepted, in characters."""
     tick_ms: int = 40
-    """TUI repaint tick: output is coalesced to at most one repaint per player per tick."""
+    """Base TUI repaint tick in ms: output is coalesced to one repaint per player per tick;
+    the tick stretches (up to 150 ms) while the server is busy and shrinks back after."""
     reflection_interval_s: int = 300
     """Seconds between reflection cycles (Cal and Domingo)."""
     reflection_tuning: int = 0
@@ -179,7 +180,7 @@ def describe() -> list[tuple[str, str, str, str]]:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             last = node.target.id
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and last:
-            docs[last] = str(node.value.value)
+            docs[last] = " ".join(str(node.value.value).split())
             last = None
     rows = []
     for f in fields(Settings):
