@@ -24,6 +24,7 @@ def _settings(config: Path | None, **overrides: object) -> Settings:
 def _setup_logging(json_logs: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # job bookkeeping at startup
     renderer = (
         structlog.processors.JSONRenderer()
         if json_logs
