@@ -69,9 +69,6 @@ class Buckets:
         bucket = self.buckets.get(key)
         return 0.0 if bucket is None else bucket.wait_s()
 
-    def forget(self, key: str) -> None:
-        self.buckets.pop(key, None)
-
     def _forget_full(self, now: int) -> None:
         for key, bucket in list(self.buckets.items()):
             bucket.refill(now)

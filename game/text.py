@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-MAX_LINE = 1000
-
 # CSI / OSC / DCS / other ESC sequences (7-bit and 8-bit introducers), then any lone C0/C1
 # control character except none: tabs become spaces before this runs.
 _ESCAPES = re.compile(
@@ -35,11 +33,6 @@ def clean(text: str) -> str:
     text = text.replace("\t", " ")
     text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
-
-
-def too_long(line: str) -> bool:
-    """True when a command line is over the limit and must be refused, not truncated."""
-    return len(line) > MAX_LINE
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

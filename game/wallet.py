@@ -11,7 +11,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from bridge.events import TokensCharged, TokensCredited
-from economy import MINT, SINK, InsufficientFunds, Ledger, Reason, Tiers, Transfer
+from economy import MINT, SINK, InsufficientFunds, Ledger, Reason, Tiers, Transfer, UnknownAccount
 from game.reply import Kind, Reply
 
 if TYPE_CHECKING:
@@ -46,13 +46,11 @@ class Wallet:
 
     # -- reads -------------------------------------------------------------------------------------
     def balance(self, name: str) -> int:
-        return self.ledger.balance(account_of(name)) if self._known(name) else 0
-
-    def _known(self, name: str) -> bool:
-        row = self.ledger.conn.execute(
-            "SELECT 1 FROM accounts WHERE name=?", (account_of(name),)
-        ).fetchone()
-        return row is not None
+        """A player's tokens; 0 before their first transfer (no ledger account yet)."""
+        try:
+            return self.ledger.balance(account_of(name))
+        except UnknownAccount:
+            return 0
 
     def tier(self, name: str) -> str:
         return self.tiers.tier(name.lower())
