@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from game.commands.admin import DAY_MS, account_name
+from game.commands.admin import account_name
 from game.commands.base import ROLES, Context, Result, command
+from game.commands.economy import set_tier
 from game.ops import reports
 from game.ops.metrics import process_usage
 from game.reply import Kind, Reply
@@ -167,24 +168,21 @@ def at_tier(ctx: Context, args: str) -> Result:
     target = account_name(ctx, words[0])
     if target is None:
         return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
-    game = ctx.game
-    if words[1].lower() == "premium":
+    tier = words[1].lower()
+    days: int | None = None
+    if tier == "premium":
         if len(words) < 4 or not words[2].isdigit() or not 0 < int(words[2]) <= 3650:
             return Reply.error("Give the days as a whole number from 1 to 3650. " + usage)
         days, reason = int(words[2]), " ".join(words[3:])
-        with game.ledger.atomic():
-            game.tiers.set_premium(target.lower(), game.clock() + days * DAY_MS)
-            game.audit.record(ctx.player.name, "tier", target, reason, f"premium {days}d")
         said = f"premium for {days} day{'s' if days != 1 else ''}"
     else:
-        reason = " ".join(words[2:])
-        with game.ledger.atomic():
-            game.tiers.clear_premium(target.lower())
-            game.audit.record(ctx.player.name, "tier", target, reason, "free")
-        said = "free"
-    session = game.sessions.get(target)
-    if session is not None:
-        session.front_end.set_status(game.status(session.player))
+        reason, said = " ".join(words[2:]), "free"
+    game = ctx.game
+    with game.ledger.atomic():  # the tier and its audit row, together
+        set_tier(game, target, tier, days)
+        game.audit.record(
+            ctx.player.name, "tier", target, reason, f"premium {days}d" if days else "free"
+        )
     ctx.to_player(target, Reply.info(f"An admin set your tier to {said}: {reason}"))
     return Reply.info(f"{target} is now {said}.")
 
