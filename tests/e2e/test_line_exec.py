@@ -167,3 +167,18 @@ async def test_reconnect_takes_over_the_body(
             await p1.wait_closed()
             r2.send("who")
             await r2.until("1 player online:")
+
+
+async def test_screenreader_option_gives_line_mode_on_a_full_terminal(
+    server: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    async with await connect(server.ssh_port, "ana", keys["ana"]) as conn:
+        assert "is on" in str((await conn.run("screenreader on")).stdout)
+        proc = await conn.create_process(
+            encoding=None, term_type="xterm-256color", term_size=(100, 30)
+        )
+        reader = Reader(proc)
+        await reader.until("You see a notice board.")
+        assert b"\x1b" not in reader.seen  # a PTY and a capable TERM, yet plain lines
+        reader.send("screenreader off")
+        await reader.until("Screen-reader mode is off")
