@@ -35,7 +35,7 @@ from game.config import load_settings
 from game.game import Game, wall_clock_ms
 from game.session import Session
 from game.store import connect
-from game.tui.runner import TuiSession
+from game.tui.runner import TuiFactory, TuiSession
 from game.world.loader import load_content
 
 RESULTS = Path(__file__).parent / "results" / "visual.json"
@@ -98,6 +98,7 @@ class _Later:
 
 async def _start(game: Game) -> tuple[list[Session], list[Channel], list[asyncio.Task[None]]]:
     sessions, channels, tasks = [], [], []
+    factory = TuiFactory()  # as the server makes them: shared line and plan-row caches
     for i in range(PLAYERS):
         name = f"walker{i:02d}"
         game.ensure_account(name)
@@ -105,7 +106,7 @@ async def _start(game: Game) -> tuple[list[Session], list[Channel], list[asyncio
         game.positions.forms.set(name, "visual", game.clock())
         session = game.connect(name, _Later(), kind="tui")
         channel = Channel(name)
-        tui = TuiSession(session, channel, size=SIZE, term="xterm-256color")
+        tui = factory.session(session, channel, size=SIZE, term="xterm-256color")
         channel.tui = tui
         session.front_end = tui
         tasks.append(asyncio.create_task(tui.run()))

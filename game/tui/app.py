@@ -43,7 +43,7 @@ from game.tui.growth import GrowthPanel
 from game.tui.linecache import LineCache
 from game.tui.output import QUIT_HINT, LogLine, reply_lines, system_line
 from game.tui.pacing import Pacer
-from game.tui.plan import FloorPlan
+from game.tui.plan import FloorPlan, PlanCache
 from game.tui.streams import install_shared_streams
 from game.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
 from game.tui.widgets import Banner, CommandInput, GameScreen, RoomPanel, StatusLine
@@ -133,9 +133,11 @@ class GameApp(App[None]):
         max_flush_interval: float | None = None,
         max_lines: int = 1000,
         line_cache: LineCache | None = None,
+        plan_cache: PlanCache | None = None,
     ) -> None:
         """``flush_interval`` is the tick; it adapts up to ``max_flush_interval`` (None: a
-        fixed tick) under load. ``line_cache`` is shared by the server's sessions."""
+        fixed tick) under load. ``line_cache`` (log lines) and ``plan_cache`` (floor-plan
+        rows) are shared by the server's sessions."""
         super().__init__(driver_class=SSHDriver if terminal_link is not None else None)
         self.port = port
         self.terminal_link = terminal_link
@@ -143,6 +145,7 @@ class GameApp(App[None]):
         self.pacer = Pacer(flush_interval, ceiling)
         self.max_lines = max_lines
         self.line_cache = line_cache
+        self.plan_cache = plan_cache
         patch_colour_rendering()  # or the first session to draw a style sets its colours
         self.console = session_console(color_system)
         # Every app shares one stdout/stderr proxy so Textual's redirects are no-ops.
@@ -164,7 +167,8 @@ class GameApp(App[None]):
 
     def compose(self) -> ComposeResult:
         self.chat_log = ChatLog(max_lines=self.max_lines, cache=self.line_cache, id="log")
-        self.plan = FloorPlan(self.port.name, id="plan")  # shown in the visual form only
+        # the floor plan is shown in the visual form only
+        self.plan = FloorPlan(self.port.name, cache=self.plan_cache, id="plan")
         self.room_panel = RoomPanel(id="room")
         self.command = CommandInput(self.port.completions, id="command")
         self.status_line = StatusLine(id="status")

@@ -28,7 +28,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from game.tui.linecache import LineCache
+from game.tui.linecache import LineCache, look_key
 from game.tui.output import ROLES, LogLine
 
 ROLE_NAMES = (*ROLES.values(), "room-title")
@@ -124,11 +124,7 @@ class ChatLog(ScrollView, can_focus=False):
         base, roles = self._styles()
         filters = tuple(self.app.get_line_filters())
         if filters != self._look_filters:  # LineFilter has no __eq__: same objects
-            # Filters count by kind and terminal theme; the theme object itself is in the key,
-            # so while cached its id cannot be taken by another theme.
-            kinds = tuple((type(f), getattr(f, "_terminal_theme", None)) for f in filters)
-            colours = self.app.console.color_system
-            self._look = (colours, base, self.background_colors[1], kinds)
+            self._look = look_key(self, base, filters)
             self._look_filters = filters
         return (role, plain, self._width, roles.get(role), *self._look)
 

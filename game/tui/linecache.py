@@ -22,27 +22,34 @@ strips that are identical for both of them (see ``ChatLog._line_key``):
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
+from typing import Generic, TypeVar
 
+from rich.style import Style
+from textual.filter import LineFilter
 from textual.strip import Strip
+from textual.widget import Widget
 
 DEFAULT_SIZE = 4096
 """Entries kept: a few screens of scrollback for every distinct width/colour in use."""
 
+V = TypeVar("V")
 
-class LineCache:
-    """A bounded LRU from a line's render key to its strips (read-only once stored)."""
+
+class RenderCache(Generic[V]):
+    """A bounded LRU from a render key to what was rendered (read-only once stored)."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
         self.hits = 0
         self.misses = 0
-        self._lines: OrderedDict[Hashable, tuple[Strip, ...]] = OrderedDict()
+        self._lines: OrderedDict[Hashable, V] = OrderedDict()
+        self._looks: dict[Hashable, int] = {}
 
     def __len__(self) -> int:
         return len(self._lines)
 
-    def get(self, key: Hashable) -> tuple[Strip, ...] | None:
+    def get(self, key: Hashable) -> V | None:
         strips = self._lines.get(key)
         if strips is None:
             self.misses += 1
@@ -51,8 +58,28 @@ class LineCache:
         self._lines.move_to_end(key)
         return strips
 
-    def put(self, key: Hashable, strips: tuple[Strip, ...]) -> None:
+    def intern(self, look: Hashable) -> int:
+        """A small number standing for ``look`` (a long tuple that is slow to hash), the
+        same for every caller, to put in keys instead of it. Looks are few: kept forever."""
+        return self._looks.setdefault(look, len(self._looks))
+
+    def put(self, key: Hashable, strips: V) -> None:
         self._lines[key] = strips
         self._lines.move_to_end(key)
         while len(self._lines) > self.size:
             self._lines.popitem(last=False)
+
+
+LineCache = RenderCache[tuple[Strip, ...]]
+"""The log's cache: a line's render key -> its wrapped strips."""
+
+
+def look_key(widget: Widget, base: Style, filters: Sequence[LineFilter]) -> tuple[Hashable, ...]:
+    """What, beside a line's own content and styles, decides its strips in ``widget``.
+
+    The colour system, the widget's base style and background, and the line filters by kind
+    and terminal theme (``LineFilter`` has no ``__eq__``; the theme object itself is in the
+    key, so while cached its id cannot be taken by another theme).
+    """
+    kinds = tuple((type(f), getattr(f, "_terminal_theme", None)) for f in filters)
+    return (widget.app.console.color_system, base, widget.background_colors[1], kinds)

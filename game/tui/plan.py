@@ -4,8 +4,10 @@ Thirty people walking in one room send every viewer a stream of snapshots, and r
 is the limit (research/render_cost.md). So the widget only queues what arrives
 (:meth:`FloorPlan.offer`); the app's coalesced flush calls :meth:`FloorPlan.flush`, which
 repaints at most once per ``min_interval`` with the newest snapshot, rebuilds only the rows
-whose occupants changed, refreshes only the span of cells that differ, hands the compositor
-prebuilt strips, and relayouts only when its height changes (room change, shown, hidden).
+whose occupants changed (drawn once for all viewers who see them alike), repaints only the
+span of cells that differ (straight to the terminal when nothing covers the plan:
+:mod:`game.tui.direct`), hands the compositor prebuilt strips, and relayouts only when its
+height changes (room change, shown, hidden).
 
 Squares are two cells wide. Avatars are ``@`` (players) or ``&`` (NPCs) plus the name's
 first letter, the name label in the row above; speech replaces the label for
@@ -14,19 +16,23 @@ first letter, the name label in the row above; speech replaces the label for
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from operator import itemgetter
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
 from game.text import clean
+from game.tui.direct import paint_spans
+from game.tui.linecache import RenderCache, look_key
 from game.tui.plan_rows import (
     BUBBLE_MAX,
     LABEL_MAX,
@@ -34,14 +40,33 @@ from game.tui.plan_rows import (
     base_rows,
     build_strip,
     changed_span,
+    filtered_styles,
     fit,
 )
 from game.world.layout import Bubble, Layout, PlanView
 
 BUBBLE_SECONDS = 6.0
-PLAN_INTERVAL = 0.12
-"""Seconds: the shortest gap between two plan repaints (bench/visual_bench.py)."""
+PLAN_INTERVAL = 0.07
+"""Seconds: the shortest gap between two plan repaints. With 30 walkers and 30 viewers
+(bench/visual_bench.py) 0.12 s gave movement p95 148 ms at 18% CPU; 0.07 s gives 95 ms at
+21%; 0.05 s gave 78 ms at 23%, the fixed cost of moves and messages dominating by then."""
+PLAN_CACHE_SIZE = 2048
+"""Rows kept: every row of a few busy rooms' current snapshots, for each look."""
 _HIDE = object()
+RowKey = tuple[tuple[int, str, str, int, str | None], ...]
+"""What stands on one row: (layer, name, kind, x, speech) per avatar glyph or label."""
+
+
+class PlanRow(NamedTuple):
+    """One drawn row: its cells (to find what changed) and its strip (to paint)."""
+
+    cells: list[Cell]
+    strip: Strip
+
+
+PlanCache = RenderCache[tuple[PlanRow, Layout]]
+"""Rows shared by every viewer who sees the same row the same way (the Layout is kept in
+the value so the ``id()`` in the key cannot be reused while the entry lives)."""
 
 
 class FloorPlan(Widget, can_focus=False):
@@ -82,31 +107,38 @@ class FloorPlan(Widget, can_focus=False):
     )
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"plan--{r}" for r in ROLES if r != "void"}
 
+    class Due(Message):
+        """The throttle's wait is over: repaint with what is queued."""
+
     def __init__(
         self,
         viewer: str,
         *,
         clock: Callable[[], float] = time.monotonic,
+        cache: PlanCache | None = None,
         id: str | None = None,
     ) -> None:
+        """``cache``: rows shared with the other viewers (``TuiFactory.plan_cache``)."""
         super().__init__(id=id)
         self.viewer = viewer.lower()
         self.clock = clock
+        self.cache = PlanCache(PLAN_CACHE_SIZE) if cache is None else cache
         self.view: PlanView | None = None
         self.bubbles: dict[str, tuple[str, float]] = {}  # speaker (lower) -> (text, expires)
         self._pending: object = None  # a PlanView, _HIDE, or None for "nothing new"
         self._pending_bubbles: list[Bubble] = []
-        self._rows: list[list[Cell]] = []
-        self._strips: list[Strip] = []
-        self._styles: dict[str, Style] | None = None
+        self._rows: list[PlanRow] = []
+        self._styles: tuple[dict[str, Style], Hashable] | None = None
+        self._styles_for: tuple[object, ...] = ()  # the line filters _styles was made with
         self._timer: Timer | None = None
-        self._throttle: Timer | None = None
+        self._throttle: asyncio.TimerHandle | None = None
         self._last_redraw = float("-inf")
         self.min_interval = PLAN_INTERVAL
         self._base: tuple[Layout, int, list[list[Cell]]] | None = None
-        self._row_cache: dict[int, tuple[object, list[Cell]]] = {}
+        self._row_cache: dict[int, tuple[RowKey, PlanRow]] = {}  # y -> this viewer's row
         self._avatar_cells: dict[tuple[str, str], tuple[list[Cell], list[Cell]]] = {}
         self.repainted: list[Region] = []  # regions refreshed by the last flush (for tests)
+        self.direct_frames = 0  # frames painted without the compositor (game/tui/direct.py)
 
     # -- arriving data (queued; applied by flush) ----------------------------------------------
     def offer(self, data: object) -> None:
@@ -133,14 +165,16 @@ class FloorPlan(Widget, can_focus=False):
             wait = self._last_redraw + self.min_interval - time.monotonic()
             if wait > 0:
                 if self._throttle is None:
-                    self._throttle = self.set_timer(wait, self._throttled)
+                    # a loop timer, not set_timer: a Textual Timer is a new task each time
+                    loop = asyncio.get_running_loop()
+                    self._throttle = loop.call_later(wait, self.post_message, self.Due())
                 return
         pending, self._pending = self._pending, None
         bubbles, self._pending_bubbles = self._pending_bubbles, []
         if pending is None and not bubbles:
             return
         if pending is _HIDE:
-            self.view, self.bubbles, self._rows, self._strips = None, {}, [], []
+            self.view, self.bubbles, self._rows = None, {}, []
             self.remove_class("-shown")
             return
         if isinstance(pending, PlanView):
@@ -152,9 +186,14 @@ class FloorPlan(Widget, can_focus=False):
             self.bubbles[bubble.name.lower()] = (bubble.text, now + BUBBLE_SECONDS)
         self.redraw()
 
-    def _throttled(self) -> None:
+    def on_floor_plan_due(self, _: Due) -> None:
         self._throttle = None
         self.flush()
+
+    def on_unmount(self) -> None:
+        if self._throttle is not None:
+            self._throttle.cancel()
+            self._throttle = None
 
     def expire(self) -> None:
         """Drop bubbles whose time is up (called by a timer, or by tests with a fake clock)."""
@@ -170,23 +209,20 @@ class FloorPlan(Widget, can_focus=False):
         self.bubbles = {k: v for k, v in self.bubbles.items() if v[1] > now}
         rows = self.compose_rows(self.view, max(self.size.width, 2 * self.view.layout.width))
         old = self._rows if len(self._rows) == len(rows) else []
-        relayout = len(rows) != len(self._strips) or not self.has_class("-shown")
-        styles = self._role_styles()
-        background = self.background_colors[1]
-        filters = [(f, background) for f in self.app.get_line_filters()]
+        relayout = not old or not self.has_class("-shown")
         self.repainted = []
-        strips = self._strips if old else [Strip.blank(0)] * len(rows)
         for y, row in enumerate(rows):
             if old and old[y] is row:
                 continue
-            span = changed_span(old[y] if old else [], row)
+            span = changed_span(old[y].cells if old else [], row.cells)
             if span is not None:
-                strips[y] = build_strip(row, styles, filters)
                 self.repainted.append(Region(span[0], y, span[1] - span[0], 1))
-        self._rows, self._strips = rows, strips
+        self._rows = rows
         if relayout:
             self.add_class("-shown")
             self.refresh(layout=True)
+        elif paint_spans(self, [(region, rows[region.y].strip) for region in self.repainted]):
+            self.direct_frames += 1
         else:
             for region in self.repainted:
                 self.refresh(region)
@@ -198,17 +234,20 @@ class FloorPlan(Widget, can_focus=False):
         soonest = min(expires for _, expires in self.bubbles.values())
         self._timer = self.set_timer(max(0.05, soonest - now), self.expire)
 
-    def compose_rows(self, view: PlanView, width: int) -> list[list[Cell]]:
-        """The plan as rows of (char, role) cells: label row, the squares, the key line.
+    def compose_rows(self, view: PlanView, width: int) -> list[PlanRow]:
+        """The plan as rows of (char, role) cells with their strips: label row, the squares,
+        the key line.
 
-        The empty plan is built once per (layout, width). A row is rebuilt only when what
-        is drawn on it changed (who stands there, whose label or bubble sits there);
-        otherwise last frame's very list is reused, and redraw skips it by identity.
+        The empty plan is built once per (layout, width). A row is looked up again only when
+        what is drawn on it changed (who stands there, whose label or bubble sits there);
+        otherwise last frame's very row is reused, and redraw skips it by identity. A row
+        is drawn once for all viewers who see it alike (see :meth:`_shared_row`).
         """
         if self._base is None or self._base[0] is not view.layout or self._base[1] != width:
             self._base = (view.layout, width, base_rows(view.layout, width))
             self._row_cache = {}
         base = self._base[2]
+        styles, look = self._role_styles()  # may forget _row_cache: the look changed
         keys: list[list[tuple[int, str, str, int, str | None]]] = [[] for _ in base]
         for a in view.avatars:
             said = self.bubbles.get(a.name.lower())
@@ -219,13 +258,37 @@ class FloorPlan(Widget, can_focus=False):
             key = tuple(entries)
             cached = self._row_cache.get(y)
             if cached is None or cached[0] != key:
-                cached = self._row_cache[y] = (key, self._draw_row(base[y], key, width))
+                row = self._shared_row(view.layout, width, y, base[y], key, (styles, look))
+                cached = self._row_cache[y] = (key, row)
             rows.append(cached[1])
         return rows
 
-    def _draw_row(
-        self, base: list[Cell], key: tuple[tuple[int, str, str, int, str | None], ...], width: int
-    ) -> list[Cell]:
+    def _shared_row(
+        self,
+        layout: Layout,
+        width: int,
+        y: int,
+        base: list[Cell],
+        key: RowKey,
+        looks: tuple[dict[str, Style], Hashable],
+    ) -> PlanRow:
+        """The row from the cache every viewer shares, drawn on a miss.
+
+        Viewers differ only in their own avatar's colour and in their look (colour system,
+        theme, filters), so both are in the key; thirty people watching one room draw each
+        row once, not thirty times, and share its strip's crop and ANSI caches too.
+        """
+        styles, look = looks
+        mine = any(layer == 0 and name.lower() == self.viewer for layer, name, *_ in key)
+        cache_key = ("plan", id(layout), width, y, key, self.viewer if mine else None, look)
+        cached = self.cache.get(cache_key)
+        if cached is None:
+            cells = self._draw_row(base, key, width)
+            cached = (PlanRow(cells, build_strip(cells, styles)), layout)
+            self.cache.put(cache_key, cached)
+        return cached[0]
+
+    def _draw_row(self, base: list[Cell], key: RowKey, width: int) -> list[Cell]:
         if not key:
             return base
         row = list(base)
@@ -256,21 +319,28 @@ class FloorPlan(Widget, can_focus=False):
             cached = self._avatar_cells[name, kind] = ([(c, role) for c in glyph], label)
         return cached
 
-    def _role_styles(self) -> dict[str, Style]:
-        if self._styles is None:
+    def _role_styles(self) -> tuple[dict[str, Style], Hashable]:
+        """Each role's style with the line filters applied, and the key of that look."""
+        filters = tuple(self.app.get_line_filters())
+        if self._styles is None or filters != self._styles_for:
             base = self.rich_style
-            self._styles = {
+            styles = {
                 role: base + self.get_component_rich_style(f"plan--{role}", partial=True)
                 for role in self.ROLES
                 if role != "void"
             }
-            self._styles["void"] = base
+            styles["void"] = base
+            background = self.background_colors[1]
+            styles = filtered_styles(styles, [(f, background) for f in filters])
+            look = self.cache.intern((look_key(self, base, filters), tuple(styles.items())))
+            self._styles, self._styles_for = (styles, look), filters
+            self._row_cache = {}  # rows drawn with the old look
         return self._styles
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
-        self._rows = []  # the theme changed: rebuild every strip on the next redraw
+        self._rows = []  # the theme may have changed: repaint every row on the next redraw
 
     def on_resize(self, event: events.Resize) -> None:
         self._rows = []
@@ -278,15 +348,15 @@ class FloorPlan(Widget, can_focus=False):
 
     # -- Line API ----------------------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._strips)
+        return len(self._rows)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Hand the compositor the prebuilt strips (bypasses the styles cache, as the log
-        does: no border, padding or scrollbar here, and filters are applied in _strip)."""
+        does: no border, padding or scrollbar here, and the role styles are pre-filtered)."""
         width = self.size.width
-        strips, count, lines = self._strips, len(self._strips), []
+        rows, count, lines = self._rows, len(self._rows), []
         for y in crop.line_range:
-            strip = strips[y] if 0 <= y < count else Strip.blank(width, self.rich_style)
+            strip = rows[y].strip if 0 <= y < count else Strip.blank(width, self.rich_style)
             if strip.cell_length != width:
                 strip = strip.crop_extend(0, width, self.rich_style)
             lines.append(
@@ -296,4 +366,4 @@ class FloorPlan(Widget, can_focus=False):
 
     def plain_rows(self) -> list[str]:
         """What the plan shows, as text (tests and debugging)."""
-        return ["".join(ch for ch, _ in row).rstrip() for row in self._rows]
+        return ["".join(ch for ch, _ in row.cells).rstrip() for row in self._rows]

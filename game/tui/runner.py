@@ -27,6 +27,7 @@ from game.reply import Reply, RoomView, StatusView
 from game.tui.app import FLUSH_INTERVAL, GameApp
 from game.tui.linecache import LineCache
 from game.tui.pacing import CEILING
+from game.tui.plan import PLAN_CACHE_SIZE, PlanCache
 from game.tui.terminal import Channel, TerminalLink, color_system_for
 
 HARD_CANCEL_AFTER = 5.0
@@ -48,9 +49,11 @@ class TuiSession:
         colorterm: str | None = None,
         tick_ms: int | None = None,
         line_cache: LineCache | None = None,
+        plan_cache: PlanCache | None = None,
     ) -> None:
         """``tick_ms``: the repaint tick while the server keeps up (it grows under load, up
-        to ``pacing.CEILING``); ``line_cache``: rendered lines shared with other sessions."""
+        to ``pacing.CEILING``); ``line_cache`` and ``plan_cache``: rendered log lines and
+        floor-plan rows shared with other sessions."""
         self._link = TerminalLink(channel, size)
         tick = FLUSH_INTERVAL if tick_ms is None else max(1, tick_ms) / 1000
         self._app: GameApp | None = GameApp(
@@ -60,6 +63,7 @@ class TuiSession:
             flush_interval=tick,
             max_flush_interval=max(tick, CEILING),
             line_cache=line_cache,
+            plan_cache=plan_cache,
         )
         self._reason: str | None = None
         self._task: asyncio.Task[None] | None = None
@@ -164,16 +168,17 @@ class TuiSession:
 
 
 class TuiFactory:
-    """Makes one server's TUI sessions, which share its tick and its rendered-line cache.
+    """Makes one server's TUI sessions, which share its tick and its rendered-line caches.
 
-    The cache is the one deliberately shared object between sessions (game/tui/linecache.py
-    says why that is safe); keeping it here, not in a module global, lets tests and several
-    servers in one process each have their own.
+    The caches (log lines, floor-plan rows) are the deliberately shared objects between
+    sessions (game/tui/linecache.py says why that is safe); keeping them here, not in module
+    globals, lets tests and several servers in one process each have their own.
     """
 
     def __init__(self, *, tick_ms: int | None = None, line_cache: LineCache | None = None):
         self.tick_ms = tick_ms
         self.line_cache = LineCache() if line_cache is None else line_cache
+        self.plan_cache = PlanCache(PLAN_CACHE_SIZE)
 
     def session(
         self,
@@ -192,6 +197,7 @@ class TuiFactory:
             colorterm=colorterm,
             tick_ms=self.tick_ms,
             line_cache=self.line_cache,
+            plan_cache=self.plan_cache,
         )
 
 

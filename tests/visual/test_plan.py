@@ -6,10 +6,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from rich.color import Color as RichColor
+from rich.style import Style
+from rich.terminal_theme import MONOKAI
+from textual.color import Color
+from textual.filter import ANSIToTruecolor, DimFilter
 from textual.pilot import Pilot
 
 from game.reply import Kind, Reply
 from game.tui.app import GameApp
+from game.tui.plan_rows import build_strip, filtered_styles
 from game.world.layout import Avatar, Bubble, PlanView
 from game.world.loader import load_content
 from tests.conftest import FakeClock
@@ -157,3 +163,19 @@ def test_plan_snapshot(snap_compare: Callable[..., bool]) -> None:
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=show)
+
+
+def test_filtering_the_role_styles_once_equals_filtering_every_strip() -> None:
+    styles = {
+        "floor": Style(color="red", bgcolor="blue"),
+        "label": Style(color=RichColor.from_rgb(9, 9, 9), dim=True),
+        "self": Style(color="bright_green", reverse=True, bold=True),
+    }
+    row = [("a", "floor"), ("b", "floor"), ("c", "label"), ("d", "self"), ("e", "floor")]
+    background = Color(10, 20, 30)
+    filters = [(ANSIToTruecolor(MONOKAI), background), (DimFilter(), background)]
+    filtered = build_strip(row, styles)
+    for line_filter, bg in filters:
+        filtered = filtered.apply_filter(line_filter, bg)
+    assert list(build_strip(row, filtered_styles(styles, filters))) == list(filtered)
+    assert filtered_styles(styles, []) is styles
