@@ -49,7 +49,7 @@ BUBBLE_SECONDS = 6.0
 PLAN_INTERVAL = 0.07
 """Seconds: the shortest gap between two plan repaints. With 30 walkers and 30 viewers
 (bench/visual_bench.py) 0.12 s gave movement p95 148 ms at 18% CPU; 0.07 s gives 95 ms at
-21%; 0.05 s gave 78 ms at 23%, the fixed cost of moves and messages dominating by then."""
+20%; 0.05 s gave 78 ms at 23%, the fixed cost of moves and messages dominating by then."""
 PLAN_CACHE_SIZE = 2048
 """Rows kept: every row of a few busy rooms' current snapshots, for each look."""
 _HIDE = object()
@@ -289,22 +289,30 @@ class FloorPlan(Widget, can_focus=False):
         return cached[0]
 
     def _draw_row(self, base: list[Cell], key: RowKey, width: int) -> list[Cell]:
+        """Glyphs first; then each label or bubble, left to right, up to the first glyph
+        in its way or one cell before the next label, cut with "…" (a label of one letter
+        would read as part of a glyph: "@ab" for ana with bob's label behind her)."""
         if not key:
             return base
         row = list(base)
         taken: set[int] = set()
-        for layer, name, kind, x, said in sorted(key, key=itemgetter(0)):  # glyphs first
-            glyph, label = self._cells_for(name, kind)
-            if layer == 0:
-                row[2 * x : 2 * x + 2] = glyph
-                taken.update((2 * x, 2 * x + 1))
-                continue
-            if said is not None:
-                text = fit(f"{clean(name)}: {clean(said)}", BUBBLE_MAX)
-                label = [(ch, "bubble") for ch in text]
-            for i, cell in enumerate(label):
-                if 2 * x + i < width and 2 * x + i not in taken:
-                    row[2 * x + i] = cell
+        for _, name, kind, x, _ in (entry for entry in key if entry[0] == 0):
+            row[2 * x : 2 * x + 2] = self._cells_for(name, kind)[0]
+            taken.update((2 * x, 2 * x + 1))
+        labels = sorted((entry for entry in key if entry[0] == 1), key=itemgetter(3))
+        for i, (_, name, kind, x, said) in enumerate(labels):
+            if said is None:
+                cells = self._cells_for(name, kind)[1]
+            else:
+                cells = [(ch, "bubble") for ch in fit(f"{clean(name)}: {clean(said)}", BUBBLE_MAX)]
+            start = 2 * x
+            end = min(width, 2 * labels[i + 1][3] - 1) if i + 1 < len(labels) else width
+            fits = 0
+            while fits < len(cells) and start + fits < end and start + fits not in taken:
+                fits += 1
+            if fits < len(cells):
+                cells = [*cells[: fits - 1], ("…", cells[0][1])] if fits >= 2 else []
+            row[start : start + len(cells)] = cells
         del row[width:]  # an avatar on the last column never widens a row
         return row
 

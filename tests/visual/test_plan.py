@@ -77,12 +77,28 @@ async def test_a_step_repaints_only_the_changed_cells() -> None:
         app.plan.min_interval = 0
         app.post_message(plan(VIEW))
         await settle(pilot)
-        moved = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 6, 1)))
+        moved = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 4, 1)))
         app.post_message(plan(moved))
         await settle(pilot)
         regions = app.plan.repainted
         assert {r.y for r in regions} == {1, 2}  # bob's label row and his square row
         assert all(r.width <= 6 for r in regions), regions
+
+
+async def test_labels_never_show_in_part_behind_a_glyph_and_are_cut_before_the_next() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        app.plan.min_interval = 0
+        # bob stands just south of alice: his label would start under her glyph
+        app.post_message(plan(replace(VIEW, avatars=(Avatar("alice", 1, 1), Avatar("bob", 1, 2)))))
+        await settle(pilot)
+        rows = app.plan.plain_rows()
+        assert rows[1].startswith("██alice")
+        assert rows[2].startswith("██@a  ")  # not "@ab"
+        # two neighbours on a row: the left label stops one cell before the right one
+        app.post_message(plan(replace(VIEW, avatars=(Avatar("alice", 1, 1), Avatar("bob", 3, 1)))))
+        await settle(pilot)
+        assert app.plan.plain_rows()[1].startswith("██al…█bob")  # the wall shows between
 
 
 async def test_snapshots_in_one_tick_are_coalesced_to_the_newest() -> None:
