@@ -42,7 +42,7 @@ from game.commands import growth as growth_commands
 from game.commands.base import Registry
 from game.config import Settings
 from game.engine import Engine
-from game.limits import CommandLimit
+from game.limits import CommandLimit, Cooldowns
 from game.moderation import Moderation
 from game.ops.metrics import Metrics
 from game.port import FrontEnd
@@ -121,6 +121,7 @@ class Game:
         self.command_limit = CommandLimit(
             settings.commands_per_second, settings.command_burst, clock
         )
+        self.cooldowns = Cooldowns(clock)  # rests between repeated actions (gathering)
         self.payments = payments.Payments(self)  # a payment waiting for "yes"
         self.rewards = Rewards(self)  # daily bonus and first-visit faucets
         self.metrics = Metrics()

@@ -1,5 +1,5 @@
-"""Rate limits with an injected clock: token buckets per address and per session, and a
-login throttle after failed authentication.
+"""Rate limits with an injected clock: token buckets per address and per session, a login
+throttle after failed authentication, and cooldowns between a player's repeated actions.
 
 All state is in memory (a restart forgives everyone, which is fine for abuse limits) and
 keyed maps forget idle keys, so a scan from many addresses cannot grow them without bound.
@@ -132,3 +132,27 @@ class CommandLimit:
             f"Slow down: you are typing commands faster than the server allows. "
             f"Try again in {wait} second{'s' if wait != 1 else ''}. Nothing was done."
         )
+
+
+class Cooldowns:
+    """A rest after an action, per (player, action): a second try must wait it out.
+
+    Gathering gives items that shops buy, so without a rest a script typing ``fish`` five
+    times a second would be a token faucet with no bottom.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.ready_at: dict[tuple[str, str], int] = {}
+
+    def wait_s(self, who: str, action: str) -> int:
+        """Whole seconds until ``who`` may do ``action`` again (0: now)."""
+        until = self.ready_at.get((who, action), 0)
+        return max(0, -(-(until - self.clock()) // 1000))
+
+    def start(self, who: str, action: str, seconds: int) -> None:
+        now = self.clock()
+        if len(self.ready_at) >= MAX_KEYS:
+            self.ready_at = {key: t for key, t in self.ready_at.items() if t > now}
+        if seconds > 0:
+            self.ready_at[who, action] = now + seconds * 1000

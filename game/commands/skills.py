@@ -80,6 +80,13 @@ def gather(ctx: Context, args: str, verb: str) -> Result:
         return Reply.error(
             f"You need {skill.label} level {need} to {verb} here; you are level {level}."
         )
+    wait = game.cooldowns.wait_s(player.name, skill.id)
+    if wait:
+        return Reply.error(
+            f"You need a moment before you can {verb} again: try in {wait} "
+            f"second{'s' if wait != 1 else ''}. Nothing was done."
+        )
+    game.cooldowns.start(player.name, skill.id, game.world.content.economy.gather_cooldown)
     spot = max(usable, key=lambda s: s.level)  # the best spot the player can work
     item = _item(game, spot)
     if item is None:  # pragma: no cover - the loader checks item references
@@ -107,7 +114,7 @@ def forage(ctx: Context, args: str) -> Result:
       forage <item>
 
     Works where the room has something to forage. Success gives the item and XP; higher
-    levels open better spots.
+    levels open better spots. After each try you need a few seconds' rest before the next.
     """
     return gather(ctx, args, "forage")
 
@@ -121,6 +128,7 @@ def fish(ctx: Context, args: str) -> Result:
       fish <kind of fish>
 
     A catch is not certain; each one gives the fish and XP. Some fish need a higher level.
+    After each cast, caught or not, you need a few seconds' rest before the next.
     """
     return gather(ctx, args, "fish")
 

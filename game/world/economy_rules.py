@@ -17,6 +17,7 @@ ECONOMY_KEYS = {
     "free_daily_quota",
     "premium",
     "pay_confirm_above",
+    "gather_cooldown",
     "skills",
     "recipes",
     "xp_levels",
@@ -110,6 +111,7 @@ def load_economy(reader: Reader, path: Path, refs: Refs) -> EconomyRules:
         if isinstance(premium, LocatedDict)
         else defaults.premium_days,
         pay_confirm_above=number("pay_confirm_above", defaults.pay_confirm_above),
+        gather_cooldown=number("gather_cooldown", defaults.gather_cooldown),
         skills=skills,
         recipes=recipes,
         xp_levels=xp_levels,

@@ -253,6 +253,7 @@ class EconomyRules:
     premium_price: int = 100
     premium_days: int = 30
     pay_confirm_above: int = 100
+    gather_cooldown: int = 5
     skills: Mapping[str, SkillDef] = field(default_factory=dict)
     recipes: Mapping[str, Recipe] = field(default_factory=dict)
     xp_levels: tuple[int, ...] = (0, 50, 120, 220, 360, 550, 800, 1100, 1500, 2000)

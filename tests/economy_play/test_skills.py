@@ -6,7 +6,8 @@ import random
 
 from game.game import Game
 from game.reply import Kind
-from tests.economy_play.conftest import one, play, player, text
+from tests.conftest import FakeClock
+from tests.economy_play.conftest import one, play, player, rules, text
 
 
 class Rolls(random.Random):
@@ -111,3 +112,34 @@ def test_skills_lists_levels_and_next_threshold(econ: Game) -> None:
     ]
     econ.skills.add_xp("ana", "fishing", 500)
     assert "Fishing: level 3, 500 XP, top level." in one(ana, "skills").text
+
+
+def test_gathering_again_waits_out_the_rest_and_a_refusal_changes_nothing(econ: Game) -> None:
+    rules(econ, gather_cooldown=5)
+    econ.rng = Rolls(0.9)  # one roll only: a refused try must not draw from the RNG
+    ana, _ = player(econ, "ana")
+    play(ana, "east")
+    assert one(ana, "fish").text == "You try to fish, but get nothing this time."
+    refused = one(ana, "fish")  # play() waits one second: four are left
+    assert refused.kind is Kind.ERROR
+    assert refused.text == (
+        "You need a moment before you can fish again: try in 4 seconds. Nothing was done."
+    )
+    assert econ.rng.rolls == []
+    assert ana.player.inventory["vale:trout"] == 0
+    assert econ.skills.xp("ana", "fishing") == 0
+    clock = econ.clock
+    assert isinstance(clock, FakeClock)
+    clock.tick(3000)
+    econ.rng = Rolls(0.0)
+    assert text(play(ana, "fish")).startswith("You fish and get a raw trout.")
+
+
+def test_the_rest_is_per_skill_and_nowhere_to_gather_starts_none(econ: Game) -> None:
+    rules(econ, gather_cooldown=60)
+    econ.rng = Rolls(0.0, 0.0)
+    ana, _ = player(econ, "ana")
+    assert one(ana, "fish").text == "There is nothing to fish here."
+    assert text(play(ana, "forage")).startswith("You forage and get")
+    play(ana, "east")
+    assert text(play(ana, "fish")).startswith("You fish and get")  # another skill's rest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from economy import Reason
 from game.game import Game
 from game.reply import Kind
-from tests.conftest import join, run
+from tests.conftest import FakeClock, join, run
 
 
 def test_talk_lists_topics_and_ask_starts_a_quest(game: Game) -> None:
@@ -43,7 +43,7 @@ def test_welcome_quest_completes_and_pays_once(game: Game) -> None:
     assert "already finished" in run(ana, "ask crier about welcome").text
 
 
-def test_gather_and_deliver_goals_pay_items_and_xp(game: Game) -> None:
+def test_gather_and_deliver_goals_pay_items_and_xp(game: Game, clock: FakeClock) -> None:
     ana, screen = join(game, "ana")
     for line in ("n", "w"):
         run(ana, line)
@@ -52,6 +52,7 @@ def test_gather_and_deliver_goals_pay_items_and_xp(game: Game) -> None:
         run(ana, line)
     for _ in range(2):
         assert game.engine.execute(ana, "fish")[0].text.startswith("You fish")
+        clock.tick(game.world.content.economy.gather_cooldown * 1000)  # rested
     assert ana.player.inventory["town:herring"] == 2
     for line in ("w", "w", "n", "w"):
         run(ana, line)
