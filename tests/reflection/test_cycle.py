@@ -226,3 +226,44 @@ def test_cycle_incremental_counts_equal_a_fresh_computation(tmp_path: Path) -> N
     assert weeks[0]["runway"] == weeks[1]["runway"]
     assert weeks[0]["anomalies"] == weeks[1]["anomalies"]
     assert weeks[0]["velocity"] == weeks[1]["velocity"]
+
+
+def _log_check(conn: sqlite3.Connection, cycle_id: str) -> dict:
+    return next(c for c in _report_of(conn, cycle_id)["checks"] if c["name"] == "log_matches")
+
+
+def test_the_full_reconciliation_runs_hourly_and_repeats_until_mended(
+    db: sqlite3.Connection, tmp_path: Path
+) -> None:
+    transfers = db.execute("SELECT COUNT(*) FROM transfers").fetchone()[0]
+    first = _run(tmp_path, now=NOW).cycle_id
+    assert _log_check(db, first) == {
+        "name": "log_matches",
+        "ok": True,
+        "detail": f"every account matches {transfers} transfers",
+    }
+    later = _run(tmp_path, now=NOW + 10 * 60_000).cycle_id
+    assert _log_check(db, later)["detail"] == "matched the transfer log 10 min ago"
+    # Counters that no longer match the log, while every quick check still passes.
+    db.execute(
+        "UPDATE accounts SET debits_posted = debits_posted + 1,"
+        " credits_posted = credits_posted + 1 WHERE kind = 'player' AND balance > 0"
+        " AND id = (SELECT MIN(id) FROM accounts WHERE kind = 'player' AND balance > 0)"
+    )
+    db.commit()
+    quiet = _run(tmp_path, now=NOW + 40 * 60_000).cycle_id
+    assert _log_check(db, quiet)["ok"]  # not due yet: the last good run stands
+    for minutes in (61, 66):
+        outcome = _run(tmp_path, now=NOW + minutes * 60_000)
+        check = _log_check(db, outcome.cycle_id)
+        assert not check["ok"]
+        assert check["detail"].startswith("1 accounts differ")
+        report = _report_of(db, outcome.cycle_id)
+        assert report["recommendations"][0].startswith("ledger invariant failed")
+
+
+def _report_of(conn: sqlite3.Connection, cycle_id: str) -> dict:
+    body = conn.execute(
+        "SELECT body FROM refl_reports WHERE analyst='domingo' AND cycle_id=?", (cycle_id,)
+    ).fetchone()[0]
+    return json.loads(body)
