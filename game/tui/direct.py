@@ -18,8 +18,8 @@ Textual keeps no copy of the screen to fall out of step with, and every later fr
 widget still goes through ``render_lines``.
 
 Private Textual pieces (pinned to 8.2.x, see compat.py): ``Screen._compositor``,
-``Screen._layout_required``, ``App._driver``, ``App._batch_count``, ``App._begin_update``,
-``App._end_update``.
+``Screen._layout_required``, ``App._driver``, ``App._running``, ``App._closed``,
+``App._batch_count``, ``App._begin_update``, ``App._end_update``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
     app = widget.app
     driver = app._driver
     screen = widget.screen
-    if driver is None or app.is_headless or app._batch_count or app.screen is not screen:
+    if driver is None or not app._running or app._closed or app.is_headless:
+        return False
+    if app._batch_count or app.screen is not screen:
         return False
     if screen._layout_required:
         return False
