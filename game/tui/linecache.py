@@ -7,7 +7,8 @@ reuse the same strips (which also share their crop and ANSI caches with each oth
 
 One ``LineCache`` is made per server (``runner.TuiFactory``) and handed to every session's
 ``ChatLog``; a session made without one gets its own, so nothing is shared by accident and
-there is no module-level state.
+there is no module-level state. The floor plan shares its rows the same way, through a
+``RenderCache`` of its own (``plan.PlanCache``).
 
 The key must hold everything that changes the output, so two sessions only ever share
 strips that are identical for both of them (see ``ChatLog._line_key``):
@@ -50,21 +51,21 @@ class RenderCache(Generic[V]):
         return len(self._lines)
 
     def get(self, key: Hashable) -> V | None:
-        strips = self._lines.get(key)
-        if strips is None:
+        value = self._lines.get(key)
+        if value is None:
             self.misses += 1
             return None
         self.hits += 1
         self._lines.move_to_end(key)
-        return strips
+        return value
 
     def intern(self, look: Hashable) -> int:
         """A small number standing for ``look`` (a long tuple that is slow to hash), the
         same for every caller, to put in keys instead of it. Looks are few: kept forever."""
         return self._looks.setdefault(look, len(self._looks))
 
-    def put(self, key: Hashable, strips: V) -> None:
-        self._lines[key] = strips
+    def put(self, key: Hashable, value: V) -> None:
+        self._lines[key] = value
         self._lines.move_to_end(key)
         while len(self._lines) > self.size:
             self._lines.popitem(last=False)

@@ -128,6 +128,7 @@ class FloorPlan(Widget, can_focus=False):
         self._pending: object = None  # a PlanView, _HIDE, or None for "nothing new"
         self._pending_bubbles: list[Bubble] = []
         self._rows: list[PlanRow] = []
+        self._height = 0  # rows the plan was last laid out with
         self._styles: tuple[dict[str, Style], Hashable] | None = None
         self._styles_for: tuple[object, ...] = ()  # the line filters _styles was made with
         self._timer: Timer | None = None
@@ -174,7 +175,7 @@ class FloorPlan(Widget, can_focus=False):
         if pending is None and not bubbles:
             return
         if pending is _HIDE:
-            self.view, self.bubbles, self._rows = None, {}, []
+            self.view, self.bubbles, self._rows, self._height = None, {}, [], 0
             self.remove_class("-shown")
             return
         if isinstance(pending, PlanView):
@@ -209,7 +210,7 @@ class FloorPlan(Widget, can_focus=False):
         self.bubbles = {k: v for k, v in self.bubbles.items() if v[1] > now}
         rows = self.compose_rows(self.view, max(self.size.width, 2 * self.view.layout.width))
         old = self._rows if len(self._rows) == len(rows) else []
-        relayout = not old or not self.has_class("-shown")
+        relayout = len(rows) != self._height or not self.has_class("-shown")
         self.repainted = []
         for y, row in enumerate(rows):
             if old and old[y] is row:
@@ -217,10 +218,12 @@ class FloorPlan(Widget, can_focus=False):
             span = changed_span(old[y].cells if old else [], row.cells)
             if span is not None:
                 self.repainted.append(Region(span[0], y, span[1] - span[0], 1))
-        self._rows = rows
+        self._rows, self._height = rows, len(rows)
         if relayout:
             self.add_class("-shown")
             self.refresh(layout=True)
+        elif not old:
+            self.refresh()  # resized or restyled: every row again, in the same place
         elif paint_spans(self, [(region, rows[region.y].strip) for region in self.repainted]):
             self.direct_frames += 1
         else:
