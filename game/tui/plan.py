@@ -294,7 +294,8 @@ class FloorPlan(Widget, can_focus=False):
     def _draw_row(self, base: list[Cell], key: RowKey, width: int) -> list[Cell]:
         """Glyphs first; then each label or bubble, left to right, up to the first glyph
         in its way or one cell before the next label, cut with "…" (a label of one letter
-        would read as part of a glyph: "@ab" for ana with bob's label behind her)."""
+        would read as part of a glyph: "@ab" for ana with bob's label behind her), and one
+        cell further right when a glyph ends just before it."""
         if not key:
             return base
         row = list(base)
@@ -308,7 +309,7 @@ class FloorPlan(Widget, can_focus=False):
                 cells = self._cells_for(name, kind)[1]
             else:
                 cells = [(ch, "bubble") for ch in fit(f"{clean(name)}: {clean(said)}", BUBBLE_MAX)]
-            start = 2 * x
+            start = 2 * x + (2 * x - 1 in taken)  # a space after a glyph: "@a bob", not "@abob"
             end = min(width, 2 * labels[i + 1][3] - 1) if i + 1 < len(labels) else width
             fits = 0
             while fits < len(cells) and start + fits < end and start + fits not in taken:
