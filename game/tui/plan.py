@@ -42,6 +42,7 @@ from game.tui.plan_rows import (
     changed_span,
     filtered_styles,
     fit,
+    follow,
 )
 from game.world.layout import Bubble, Layout, PlanView
 
@@ -76,6 +77,7 @@ class FloorPlan(Widget, can_focus=False):
     FloorPlan {
         display: none;
         height: auto;
+        max-height: 60%;
         background: $surface;
     }
     FloorPlan.-shown { display: block; }
@@ -129,6 +131,7 @@ class FloorPlan(Widget, can_focus=False):
         self._pending_bubbles: list[Bubble] = []
         self._rows: list[PlanRow] = []
         self._height = 0  # rows the plan was last laid out with
+        self._origin = (0, 0)  # the window's top-left cell, when the plan is bigger than it
         self._styles: tuple[dict[str, Style], Hashable] | None = None
         self._styles_for: tuple[object, ...] = ()  # the line filters _styles was made with
         self._timer: Timer | None = None
@@ -208,28 +211,65 @@ class FloorPlan(Widget, can_focus=False):
         self._last_redraw = time.monotonic()
         now = self.clock()
         self.bubbles = {k: v for k, v in self.bubbles.items() if v[1] > now}
-        rows = self.compose_rows(self.view, max(self.size.width, 2 * self.view.layout.width))
-        old = self._rows if len(self._rows) == len(rows) else []
+        size = self.size
+        rows = self.compose_rows(self.view, max(size.width, 2 * self.view.layout.width))
+        origin = self._follow_viewer(self.view, rows, size)
+        old = self._rows if len(self._rows) == len(rows) and origin == self._origin else []
         relayout = len(rows) != self._height or not self.has_class("-shown")
         self.repainted = []
+        window = Region(*origin, *size)
+        whole = origin == (0, 0) and len(rows) <= size.height  # rows are never narrower
         for y, row in enumerate(rows):
             if old and old[y] is row:
                 continue
             span = changed_span(old[y].cells if old else [], row.cells)
-            if span is not None:
-                self.repainted.append(Region(span[0], y, span[1] - span[0], 1))
-        self._rows, self._height = rows, len(rows)
+            if span is None:
+                continue
+            changed = Region(span[0], y, span[1] - span[0], 1)
+            if not whole:  # only what the window shows, where it shows it
+                changed = changed.intersection(window).translate((-origin[0], -origin[1]))
+            if changed.area:
+                self.repainted.append(changed)
+        self._rows, self._height, self._origin = rows, len(rows), origin
         if relayout:
             self.add_class("-shown")
             self.refresh(layout=True)
         elif not old:
-            self.refresh()  # resized or restyled: every row again, in the same place
-        elif paint_spans(self, [(region, rows[region.y].strip) for region in self.repainted]):
+            self.refresh()  # resized, restyled or scrolled: every row again
+        elif paint_spans(self, [(r, self._window_strip(r.y, size.width)) for r in self.repainted]):
             self.direct_frames += 1
         else:
             for region in self.repainted:
                 self.refresh(region)
         self._schedule_expiry(now)
+
+    def _follow_viewer(self, view: PlanView, rows: list[PlanRow], size: Size) -> tuple[int, int]:
+        """The window's origin: where it was, unless the viewer walked near its edge.
+
+        A plan can be wider than the space beside the room panel (30 squares are 60
+        columns) or taller than 60% of the screen (``max-height``); the window then follows
+        the viewer's own avatar and name, two columns (one square) at a time.
+        """
+        width, height = size
+        total = len(rows[0].cells) if rows else 0
+        if not width or not height or (total <= width and len(rows) <= height):
+            return (0, 0)
+        me = next((a for a in view.avatars if a.name.lower() == self.viewer), None)
+        if me is None:
+            return self._origin
+        x = follow(self._origin[0], 2 * me.x, 2 * me.x + LABEL_MAX, width, total, 4)
+        y = follow(self._origin[1], me.y, me.y + 2, height, len(rows), 1)
+        return (x - x % 2, y)
+
+    def _window_strip(self, y: int, width: int) -> Strip:
+        """Row ``y`` of what the widget shows: a plan row cut to the window, or blank."""
+        ox, oy = self._origin
+        if not 0 <= y + oy < len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        strip = self._rows[y + oy].strip
+        if ox or strip.cell_length != width:
+            strip = strip.crop_extend(ox, ox + width, self.rich_style)
+        return strip
 
     def _schedule_expiry(self, now: float) -> None:
         if self._timer is not None or not self.bubbles or not self.is_mounted:
@@ -366,16 +406,19 @@ class FloorPlan(Widget, can_focus=False):
         """Hand the compositor the prebuilt strips (bypasses the styles cache, as the log
         does: no border, padding or scrollbar here, and the role styles are pre-filtered)."""
         width = self.size.width
-        rows, count, lines = self._rows, len(self._rows), []
+        full = crop.x == 0 and crop.width == width
+        lines = []
         for y in crop.line_range:
-            strip = rows[y].strip if 0 <= y < count else Strip.blank(width, self.rich_style)
-            if strip.cell_length != width:
-                strip = strip.crop_extend(0, width, self.rich_style)
-            lines.append(
-                strip if crop.x == 0 and crop.width == width else strip.crop(crop.x, crop.right)
-            )
+            strip = self._window_strip(y, width)
+            lines.append(strip if full else strip.crop(crop.x, crop.right))
         return lines
 
     def plain_rows(self) -> list[str]:
-        """What the plan shows, as text (tests and debugging)."""
+        """The whole plan, as text (tests and debugging)."""
         return ["".join(ch for ch, _ in row.cells).rstrip() for row in self._rows]
+
+    def visible_rows(self) -> list[str]:
+        """What the widget shows of the plan (its window), as text."""
+        (ox, oy), (width, height) = self._origin, self.size
+        rows = self.plain_rows()[oy : oy + height]
+        return [row[ox : ox + width].rstrip() for row in rows]

@@ -96,3 +96,21 @@ def changed_span(old: list[Cell], new: list[Cell]) -> tuple[int, int] | None:
         return None
     last = next(i for i in range(len(new) - 1, -1, -1) if old[i] != new[i])
     return first, last + 1
+
+
+def follow(origin: int, lo: int, hi: int, size: int, total: int, margin: int) -> int:
+    """Where a window of ``size`` over ``total`` cells should start to show [lo, hi).
+
+    Stays put while [lo, hi) is at least ``margin`` inside it (or the edge is the plan's
+    own edge), so a walker does not make the whole plan shift with every step; otherwise
+    centres on it. A window as big as the plan starts at 0.
+    """
+    if total <= size:
+        return 0
+    last = total - size
+    origin = min(max(origin, 0), last)
+    inside_lo = lo >= origin + margin or origin == 0
+    inside_hi = hi <= origin + size - margin or origin == last
+    if inside_lo and inside_hi:
+        return origin
+    return min(max((lo + hi) // 2 - size // 2, 0), last)

@@ -27,32 +27,35 @@ from game.tui.runner import TuiFactory, TuiSession
 from game.world.layout import Avatar, PlanView
 from tests.tui.fakes import FakeChannel, FakePort
 from tests.tui.test_driver import wait_for
-from tests.visual.test_plan import SIZE, VIEW
+from tests.visual.test_plan import SIZE, VIEW, big_room
 
 BOB_EAST = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 6, 1)))
 BOB_SOUTH = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 6, 3)))
 
 
-def on_screen(channel: FakeChannel) -> list[str]:
+def on_screen(channel: FakeChannel, size: tuple[int, int] = SIZE) -> list[str]:
     """The terminal's rows after everything written so far."""
-    screen = pyte.Screen(*SIZE)
+    screen = pyte.Screen(*size)
     pyte.Stream(screen).feed(channel.text())
     return list(screen.display)
 
 
 def plan_area(channel: FakeChannel, app: GameApp) -> list[str]:
     region = app.plan.region
-    rows = on_screen(channel)[region.y : region.bottom]
+    rows = on_screen(channel, (app.size.width, app.size.height))[region.y : region.bottom]
     return [row[region.x : region.right].rstrip() for row in rows]
 
 
 @asynccontextmanager
 async def shown(
-    view: PlanView, name: str = "alice", factory: TuiFactory | None = None
+    view: PlanView,
+    name: str = "alice",
+    factory: TuiFactory | None = None,
+    size: tuple[int, int] = SIZE,
 ) -> AsyncIterator[tuple[TuiSession, GameApp, FakeChannel]]:
     """A real TUI session on a byte-collecting channel, showing ``view`` on its plan."""
     channel = FakeChannel()
-    tui = (factory or TuiFactory()).session(FakePort(name=name), channel, size=SIZE)
+    tui = (factory or TuiFactory()).session(FakePort(name=name), channel, size=size)
     task = asyncio.create_task(tui.run())
     await wait_for(lambda: tui.link.ready)
     app = tui.app
@@ -61,7 +64,7 @@ async def shown(
     tui.deliver([Reply(Kind.PLAN, "", view)])
 
     def drawn() -> bool:
-        rows = app.plan.plain_rows()
+        rows = app.plan.visible_rows()
         return app.plan.region.height == len(rows) > 0 and plan_area(channel, app) == rows
 
     await wait_for(drawn)
@@ -93,8 +96,8 @@ async def test_a_step_is_painted_directly_and_the_screen_matches_the_plan(
         assert moves[:2] == [(str(top + 1), str(left + 10)), (str(top + 2), str(left + 10))]
         assert len(moves) == 3, frames  # the two spans, then the cursor back where it was
         assert len(frames[-1]) < 300, frames
-        assert plan_area(channel, app) == app.plan.plain_rows()
-        assert "@b" in app.plan.plain_rows()[2]
+        assert plan_area(channel, app) == app.plan.visible_rows()
+        assert "@b" in app.plan.visible_rows()[2]
 
 
 async def test_after_many_direct_frames_the_screen_still_matches_the_plan() -> None:
@@ -108,7 +111,7 @@ async def test_after_many_direct_frames_the_screen_still_matches_the_plan() -> N
             people = tuple(Avatar(n, x, y) for n, (x, y) in zip(names, spots, strict=True))
             tui.deliver([Reply(Kind.PLAN, "", replace(VIEW, avatars=people))])
             await wait_for(lambda n=step: app.plan.direct_frames == n + 1)
-        assert plan_area(channel, app) == app.plan.plain_rows()
+        assert plan_area(channel, app) == app.plan.visible_rows()
 
 
 async def test_a_covered_plan_is_left_to_the_compositor() -> None:
@@ -136,7 +139,7 @@ async def test_under_a_modal_screen_nothing_is_painted_until_it_closes() -> None
         assert app.plan.direct_frames == 0
         assert "@b" not in channel.text(before)
         app.pop_screen()
-        await wait_for(lambda: plan_area(channel, app) == app.plan.plain_rows())
+        await wait_for(lambda: plan_area(channel, app) == app.plan.visible_rows())
 
 
 async def test_viewers_of_one_server_share_every_row_but_their_own() -> None:
@@ -149,3 +152,20 @@ async def test_viewers_of_one_server_share_every_row_but_their_own() -> None:
         assert [a.strip is c.strip for a, c in pairs] == [y != 2 for y in range(len(pairs))]
         assert ("@", "self") in pairs[2][0].cells  # alice's own glyph is drawn as hers
         assert ("@", "self") not in pairs[2][1].cells
+
+
+async def test_a_window_on_a_big_plan_is_painted_where_it_shows() -> None:
+    far = PlanView("x:big", "Big", big_room(), (Avatar("alice", 27, 13), Avatar("bob", 20, 12)))
+    async with shown(far, size=(80, 24)) as (tui, app, channel):
+        await wait_for(lambda: app.plan._origin != (0, 0))  # laid out: the window is on alice
+        await wait_for(lambda: plan_area(channel, app) == app.plan.visible_rows())
+        for x in (21, 22, 23, 22):  # bob walks about inside alice's window
+            step = replace(far, avatars=(far.avatars[0], Avatar("bob", x, 12)))
+            tui.deliver([Reply(Kind.PLAN, "", step)])
+            await wait_for(lambda s=step: app.plan.view == s)
+            await wait_for(lambda: plan_area(channel, app) == app.plan.visible_rows())
+        assert app.plan.direct_frames >= 3
+        home = replace(far, avatars=(Avatar("alice", 2, 2), Avatar("bob", 22, 12)))
+        tui.deliver([Reply(Kind.PLAN, "", home)])  # alice walks far: the window follows
+        await wait_for(lambda: app.plan._origin == (0, 0))
+        await wait_for(lambda: plan_area(channel, app) == app.plan.visible_rows())

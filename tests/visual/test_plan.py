@@ -16,8 +16,8 @@ from textual.pilot import Pilot
 
 from game.reply import Kind, Reply
 from game.tui.app import GameApp
-from game.tui.plan_rows import build_strip, filtered_styles
-from game.world.layout import Avatar, Bubble, PlanView
+from game.tui.plan_rows import build_strip, filtered_styles, follow
+from game.world.layout import Avatar, Bubble, Layout, PlanView, Tile
 from game.world.loader import load_content
 from tests.conftest import FakeClock
 from tests.tui.fakes import FakePort
@@ -174,6 +174,55 @@ async def test_arrow_keys_walk_only_in_the_visual_form_with_an_empty_line() -> N
         await pilot.press("l", "left")
         assert port.submitted[-1] == "walk south"
         assert app.command.cursor_position == 0
+
+
+def big_room(width: int = 30, height: int = 16) -> Layout:
+    """The largest plan an author may draw: 60 columns, wider than 80x24 leaves for it."""
+    wall, floor = Tile("wall", code="#"), Tile("floor", code=".")
+    edge = (0, width - 1)
+    return Layout(
+        tuple(
+            tuple(wall if x in edge or y in (0, height - 1) else floor for x in range(width))
+            for y in range(height)
+        )
+    )
+
+
+async def test_a_plan_bigger_than_its_space_follows_the_viewer() -> None:
+    app = GameApp(FakePort())  # the viewer is alice
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.plan.min_interval = 0
+        far = PlanView("x:big", "Big", big_room(), (Avatar("alice", 27, 13), Avatar("bob", 2, 2)))
+        app.post_message(plan(far))
+        await settle(pilot)
+        await settle(pilot)
+        assert app.plan.size.width == 50
+        assert app.plan.size.height < len(app.plan.plain_rows()) == 18  # 60% of the screen at most
+        shown = app.plan.visible_rows()
+        assert len(shown) == app.plan.size.height
+        assert any("@a" in row for row in shown)
+        assert any("alice" in row for row in shown)  # her name too
+        assert not any("@b" in row for row in shown)  # bob is off in the far corner
+        # one step left stays inside the margin: the window does not move with every step
+        origin = app.plan._origin
+        app.post_message(plan(replace(far, avatars=(Avatar("alice", 26, 13), far.avatars[1]))))
+        await settle(pilot)
+        assert app.plan._origin == origin
+        # walking over to bob brings the window along
+        app.post_message(plan(replace(far, avatars=(Avatar("alice", 3, 3), far.avatars[1]))))
+        await settle(pilot)
+        shown = app.plan.visible_rows()
+        assert any("@a" in row for row in shown)
+        assert any("@b" in row for row in shown)
+
+
+def test_follow_keeps_the_window_until_the_target_nears_an_edge() -> None:
+    assert follow(0, 10, 14, 50, 40, 4) == 0  # the plan fits: no window at all
+    assert follow(0, 10, 14, 20, 60, 4) == 0
+    assert follow(0, 14, 18, 20, 60, 4) == 6  # too near the right edge: centred
+    assert follow(6, 12, 16, 20, 60, 4) == 6  # inside the margins: stays
+    assert follow(6, 56, 60, 20, 60, 4) == 40  # never past the plan's end
+    assert follow(40, 58, 60, 20, 60, 4) == 40  # at the plan's own edge: fine there
 
 
 def test_plan_snapshot(snap_compare: Callable[..., bool]) -> None:

@@ -60,7 +60,7 @@ async def test_the_terminal_shows_the_plan_after_every_step(
     def matches(screen: str) -> bool:
         region = plan.region
         lines = screen.splitlines()[region.y : region.bottom]
-        return [line[region.x : region.right].rstrip() for line in lines] == plan.plain_rows()
+        return [line[region.x : region.right].rstrip() for line in lines] == plan.visible_rows()
 
     bob_key = asyncssh.generate_private_key("ssh-ed25519")
     async with await connect(plaza.ssh_port, "bob", bob_key) as b:
