@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from game.reply import Reply, RoomView, StatusView
 from game.session import Session
 from game.store import connect
 from game.world.loader import load_content
+from tests.e2e.tmux import Tmux
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,3 +101,11 @@ def run(session: Session, line: str) -> Reply:
     replies = session.game.engine.execute(session, line)
     assert len(replies) == 1, replies
     return replies[0]
+
+
+@pytest.fixture
+async def tmux(tmp_path: Path) -> AsyncIterator[Tmux]:
+    """A private tmux server for OpenSSH end-to-end tests (tests/e2e/tmux.py)."""
+    mux = Tmux(tmp_path / "tmux.sock")
+    yield mux
+    await mux.run("kill-server", check=False)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from game.app import Server
 from game.config import Settings, load_settings
 from game.game import Game
 from game.session import Session
 from game.store import connect
 from game.world.loader import load_content
 from tests.conftest import FakeClock, Screen
+from tests.e2e.conftest import e2e_settings
 
 CONTENT = Path(__file__).parent / "content"
 
@@ -49,3 +52,12 @@ def enter(
         game.positions.forms.set(name, "visual", game.clock())
     screen = Screen()
     return game.connect(name, screen, kind=kind), screen
+
+
+@pytest.fixture
+async def plaza(tmp_path: Path) -> AsyncIterator[Server]:
+    """The real server (SSH on a free port) on the test world."""
+    srv = Server(replace(e2e_settings(tmp_path / "var"), content_dir=CONTENT))
+    await srv.start()
+    yield srv
+    await srv.stop()

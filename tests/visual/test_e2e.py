@@ -3,30 +3,16 @@ and the text player reads it as a sentence; the text player walks and the plan r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import replace
-from pathlib import Path
-
 import asyncssh
 import pytest
 
 from game.app import Server
-from tests.e2e.conftest import Reader, connect, e2e_settings
-from tests.visual.conftest import CONTENT
+from tests.e2e.conftest import Reader, connect
 
 
 @pytest.fixture(scope="module")
 def keys() -> dict[str, asyncssh.SSHKey]:
     return {name: asyncssh.generate_private_key("ssh-ed25519") for name in ("ana", "bob")}
-
-
-@pytest.fixture
-async def plaza(tmp_path: Path) -> AsyncIterator[Server]:
-    settings = replace(e2e_settings(tmp_path / "var"), content_dir=CONTENT)
-    srv = Server(settings)
-    await srv.start()
-    yield srv
-    await srv.stop()
 
 
 async def test_visual_and_text_players_see_each_other_walk(

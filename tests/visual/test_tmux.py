@@ -5,35 +5,17 @@ painted directly, game/tui/direct.py, so this is where a wrong cursor move would
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import asyncssh
-import pytest
 
 from game.app import Server
 from game.tui.runner import TuiSession
-from tests.e2e.conftest import Reader, connect, e2e_settings
-from tests.e2e.test_openssh_tmux import Tmux, client_key, pytestmark  # noqa: F401
+from tests.e2e.conftest import Reader, connect
+from tests.e2e.tmux import Tmux, client_key, needs_tmux, ssh_command
 from tests.tui.test_driver import wait_for
-from tests.visual.conftest import CONTENT
 
-
-@pytest.fixture
-async def plaza(tmp_path: Path) -> AsyncIterator[Server]:
-    settings = replace(e2e_settings(tmp_path / "var"), content_dir=CONTENT)
-    srv = Server(settings)
-    await srv.start()
-    yield srv
-    await srv.stop()
-
-
-@pytest.fixture
-async def tmux(tmp_path: Path) -> AsyncIterator[Tmux]:
-    mux = Tmux(tmp_path / "tmux.sock")
-    yield mux
-    await mux.run("kill-server", check=False)
+pytestmark = needs_tmux
 
 
 async def test_the_terminal_shows_the_plan_after_every_step(
@@ -42,11 +24,7 @@ async def test_the_terminal_shows_the_plan_after_every_step(
     game = plaza.game
     game.unlocks.grant("ana", "form:visual", "test", "test")
     key = client_key(tmp_path)
-    ssh = (
-        f"ssh -p {plaza.ssh_port} -i {key} -o StrictHostKeyChecking=no "
-        "-o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR "
-        "ana@127.0.0.1; sleep 30"
-    )
+    ssh = ssh_command(plaza.ssh_port, key, "ana")
     await tmux.run("new-session", "-d", "-s", "game", "-x", "100", "-y", "30", ssh)
     await tmux.wait_for(lambda s: "Type a command" in s, "the prompt")
     await tmux.run("send-keys", "-t", "game", "form visual", "Enter")
