@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -121,6 +121,11 @@ class CommandInput(FrameLines, Input):
         Binding("down", "history_next", show=False),
         Binding("tab", "complete", show=False),
     ]
+    # Input sets its virtual size from the width of the text on every key, and Widget
+    # declares that reactive with layout=True: each key typed reflowed the player's whole
+    # screen (about 2% of the server's CPU, and a full repaint, at N=100 TUI players). The
+    # prompt's box never depends on its text, so repainting the prompt is enough.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, completions: Callable[[], Sequence[str]], *, id: str | None = None) -> None:
         super().__init__(

@@ -38,6 +38,31 @@ async def test_typing_a_command_submits_it_and_clears_the_prompt() -> None:
         assert app.chat_log.plain_lines() == []  # no echo: the engine replies
 
 
+async def test_typing_repaints_the_prompt_without_reflowing_the_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        layouts = 0
+        original = app.screen._refresh_layout
+
+        def counting(*args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            original(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app.screen, "_refresh_layout", counting)
+        for key in "say a long line of chat":
+            await pilot.press("space" if key == " " else key)
+        await settle(pilot)
+        assert app.command.value == "say a long line of chat"
+        assert layouts == 0
+        prompt = app.command
+        drawn = prompt.render_lines(Region(0, 0, prompt.size.width, prompt.size.height))
+        assert "say a long line of chat" in "".join(strip.text for strip in drawn)
+
+
 async def test_replies_are_shown_in_the_log() -> None:
     app = GameApp(FakePort())
     async with app.run_test(size=SIZE) as pilot:
