@@ -11,14 +11,8 @@ from pathlib import Path
 import click
 import structlog
 
-from game.config import ConfigError, Settings, load_settings
-
-
-def _settings(config: Path | None, **overrides: object) -> Settings:
-    try:
-        return load_settings(config, None, **overrides)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+from game.cli_common import config_option, content_dir_option, data_dir_option, settings_for
+from game.config import ConfigError
 
 
 def _setup_logging(json_logs: bool) -> None:
@@ -48,11 +42,6 @@ def main() -> None:
     """sshrealm: a multiplayer text game you play over ssh."""
 
 
-config_option = click.option(
-    "--config", type=click.Path(path_type=Path, exists=True), help="Settings file (TOML)."
-)
-
-
 @main.command("config")
 @config_option
 def config_cmd(config: Path | None) -> None:
@@ -60,7 +49,7 @@ def config_cmd(config: Path | None) -> None:
     value in effect here (after sshrealm.toml and SSHREALM_* variables)."""
     from game.config import describe
 
-    current = _settings(config)
+    current = settings_for(config)
     click.echo("| setting | environment variable | default | in effect | meaning |")
     click.echo("|---|---|---|---|---|")
     for name, env, default, doc in describe():
@@ -72,12 +61,8 @@ def config_cmd(config: Path | None) -> None:
 @main.command()
 @config_option
 @click.option("--port", type=int, help="SSH port (SSHREALM_SSH_PORT).")
-@click.option(
-    "--data-dir", type=click.Path(path_type=Path), help="Data folder (SSHREALM_DATA_DIR)."
-)
-@click.option(
-    "--content-dir", type=click.Path(path_type=Path), help="World folder (SSHREALM_CONTENT_DIR)."
-)
+@data_dir_option
+@content_dir_option
 @click.option("--json-logs", is_flag=True, help="Structured JSON logs on stderr.")
 def serve(
     config: Path | None,
@@ -93,7 +78,7 @@ def serve(
     from game.app import Server
     from game.world.problems import ContentError
 
-    settings = _settings(config, ssh_port=port, data_dir=data_dir, content_dir=content_dir)
+    settings = settings_for(config, ssh_port=port, data_dir=data_dir, content_dir=content_dir)
     _setup_logging(json_logs)
     os.environ.setdefault("COLORTERM", "truecolor")
 

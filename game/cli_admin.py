@@ -9,35 +9,15 @@ from __future__ import annotations
 
 import getpass
 import sqlite3
-import time
 from pathlib import Path
 
 import click
 
-from economy import verify
+from economy import system_clock, verify
 from game.audit import Audit
+from game.cli_common import config_option, data_dir_option, settings_for
 from game.commands.base import ROLES
-from game.config import ConfigError, Settings, load_settings
 from game.store import Store, connect
-
-
-def _settings(config: Path | None, data_dir: Path | None) -> Settings:
-    try:
-        return load_settings(config, None, data_dir=data_dir)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-config_option = click.option(
-    "--config", type=click.Path(path_type=Path, exists=True), help="Settings file (TOML)."
-)
-data_option = click.option(
-    "--data-dir", type=click.Path(path_type=Path), help="Data folder (SSHREALM_DATA_DIR)."
-)
 
 
 @click.group()
@@ -49,13 +29,13 @@ def admin() -> None:
 @click.argument("name")
 @click.argument("role", type=click.Choice(ROLES))
 @config_option
-@data_option
+@data_dir_option
 def grant_role(name: str, role: str, config: Path | None, data_dir: Path | None) -> None:
     """Give account NAME the role ROLE (player, builder or admin); written to the audit log.
 
     Example: sshrealm admin grant-role ana admin
     """
-    settings = _settings(config, data_dir)
+    settings = settings_for(config, data_dir=data_dir)
     if not settings.db_path.exists():
         raise click.ClickException(f"No database at {settings.db_path}: start the server once.")
     conn = connect(settings.db_path)
@@ -66,7 +46,7 @@ def grant_role(name: str, role: str, config: Path | None, data_dir: Path | None)
             raise click.ClickException(
                 f"No account named {name!r}. The player must log in once to create it."
             )
-        audit = Audit(conn, _now_ms)  # creates its table: before BEGIN (executescript commits)
+        audit = Audit(conn, system_clock)  # creates its table: before BEGIN (executescript commits)
         conn.execute("BEGIN IMMEDIATE")
         store.set_role(account.name, role)
         audit.record(f"shell:{getpass.getuser()}", "role", account.name, "", role)
@@ -123,14 +103,14 @@ def verify_file(path: Path) -> list[tuple[str, bool]]:
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @config_option
-@data_option
+@data_dir_option
 def backup(path: Path, config: Path | None, data_dir: Path | None) -> None:
     """Copy the live database to PATH with SQLite's online backup (safe while the server
     runs), then check the copy.
 
     Example: sshrealm backup backups/sshrealm-$(date +%F).db
     """
-    settings = _settings(config, data_dir)
+    settings = settings_for(config, data_dir=data_dir)
     if not settings.db_path.exists():
         raise click.ClickException(f"No database at {settings.db_path}.")
     if path.exists():

@@ -13,31 +13,16 @@ from pathlib import Path
 import click
 
 from economy import Ledger, system_clock
-from game.config import ConfigError, Settings, load_settings
-
-
-def _settings(config: Path | None, data_dir: Path | None) -> Settings:
-    try:
-        return load_settings(config, None, data_dir=data_dir)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+from game.cli_common import config_option, data_dir_option, settings_for
 
 
 def _open(config: Path | None, data_dir: Path | None) -> Ledger:
-    path = _settings(config, data_dir).db_path
+    path = settings_for(config, data_dir=data_dir).db_path
     if not path.is_file():
         raise click.ClickException(
             f"No database at {path}. Start the server once, or pass --data-dir."
         )
     return Ledger.open(path, system_clock)
-
-
-_config = click.option(
-    "--config", type=click.Path(path_type=Path, exists=True), help="Settings file (TOML)."
-)
-_data_dir = click.option(
-    "--data-dir", type=click.Path(path_type=Path), help="Data folder (SSHREALM_DATA_DIR)."
-)
 
 
 @click.group()
@@ -46,8 +31,8 @@ def ledger() -> None:
 
 
 @ledger.command()
-@_config
-@_data_dir
+@config_option
+@data_dir_option
 @click.option("--quick", is_flag=True, help="Skip the full reconciliation against the log.")
 def verify(config: Path | None, data_dir: Path | None, quick: bool) -> None:
     """Check the ledger's invariants; print one line per check; exit 1 if any fails.
@@ -68,8 +53,8 @@ def verify(config: Path | None, data_dir: Path | None, quick: bool) -> None:
 
 
 @ledger.command()
-@_config
-@_data_dir
+@config_option
+@data_dir_option
 @click.option("--csv", "as_csv", is_flag=True, required=True, help="Write CSV (the only format).")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 def export(config: Path | None, data_dir: Path | None, as_csv: bool, file: Path | None) -> None:

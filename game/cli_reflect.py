@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from economy import Ledger
-from game.config import ConfigError, Settings, load_settings
+from game.cli_common import config_option, content_dir_option, data_dir_option, settings_for
+from game.config import Settings
 from game.game import wall_clock_ms
 from game.store import connect
 from reflection import cycle, domingo, schema
@@ -16,21 +17,10 @@ from reflection.rules import GrowthRules, RulesError
 from reflection.rules import load as load_rules_file
 
 
-def _settings(config: Path | None, data_dir: Path | None, content_dir: Path | None) -> Settings:
-    try:
-        return load_settings(config, None, data_dir=data_dir, content_dir=content_dir)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
 @click.command()
-@click.option(
-    "--config", type=click.Path(path_type=Path, exists=True), help="Settings file (TOML)."
-)
-@click.option(
-    "--data-dir", type=click.Path(path_type=Path), help="Data folder (SSHREALM_DATA_DIR)."
-)
-@click.option("--content-dir", type=click.Path(path_type=Path), help="World folder.")
+@config_option
+@data_dir_option
+@content_dir_option
 @click.option(
     "--now", "now_flag", is_flag=True, help="Run one cycle now and print where the reports are."
 )
@@ -50,7 +40,7 @@ def reflect(
 
     Examples: sshrealm reflect --now --data-dir var; sshrealm reflect --check
     """
-    settings = _settings(config, data_dir, content_dir)
+    settings = settings_for(config, data_dir=data_dir, content_dir=content_dir)
     if sum((now_flag, check, reset_tuning)) != 1:
         raise click.UsageError("choose one of --now, --check or --reset-tuning")
     rules_path = settings.content_dir / "growth.yaml"

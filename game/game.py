@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
@@ -16,7 +15,7 @@ import structlog
 
 from bridge.bus import EventBus
 from bridge.events import Event, PlayerJoined, PlayerLeft, UnlockGranted
-from economy import Ledger, Tiers
+from economy import Ledger, Tiers, system_clock
 from game.activity import ActivityLog
 from game.audit import Audit
 from game.commands import (
@@ -85,8 +84,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
 )
 
 
-def wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
+wall_clock_ms = system_clock
+"""The game's real clock: milliseconds since the epoch, the ledger's own clock."""
 
 
 class Game:
