@@ -14,10 +14,10 @@ Results land in ``bench/results/bridge.json``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -31,7 +31,6 @@ from game.app import Server
 from game.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "bridge.json"
 TARGETS = {"say_to_ws_p95_ms": 50.0}
 CLIENT = {"bench": {"capabilities": ["tokens.grant", "state.balances", "message"]}}
 
@@ -185,17 +184,10 @@ def run(quick: bool) -> dict[str, Any]:
         "targets": TARGETS,
         "met": {"say_to_ws_p95_ms": figures["say_to_ws"]["p95_ms"] <= TARGETS["say_to_ws_p95_ms"]},
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes")
-    args = parser.parse_args()
-    print(json.dumps(run(args.quick), indent=2))
+if __name__ == "__main__":  # the same as: python -m bench --only bridge [--quick]
+    from bench.__main__ import main
 
-
-if __name__ == "__main__":
-    main()
+    sys.exit(main(["--only", "bridge", *sys.argv[1:]]))

@@ -14,13 +14,11 @@ Results land in ``bench/results/bus.json``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -33,7 +31,6 @@ from bridge.registry import PluginHost
 from bridge.requests import Request, RequestResult
 from bridge.state import PlayerInfo
 
-RESULTS = Path(__file__).resolve().parent / "results" / "bus.json"
 TARGETS = {"events_per_s": 50_000, "ws_p95_ms": 50.0}  # >=, <=
 # (name, events/s, clients): the target applies to the first three; "stress" finds the edge.
 LOADS = (
@@ -242,17 +239,10 @@ def run(quick: bool) -> dict[str, Any]:
             "ws_p95_ms": worst_p95 <= TARGETS["ws_p95_ms"],
         },
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, one repetition")
-    args = parser.parse_args()
-    print(json.dumps(run(args.quick), indent=2))
+if __name__ == "__main__":  # the same as: python -m bench --only bus [--quick]
+    from bench.__main__ import main
 
-
-if __name__ == "__main__":
-    main()
+    sys.exit(main(["--only", "bus", *sys.argv[1:]]))

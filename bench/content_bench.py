@@ -14,13 +14,12 @@ Run: ``python -m bench --only content`` (``--quick``: 1 timing run, 10 players).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
-import json
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +29,6 @@ import asyncssh
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / "bench" / "scratch" / "content"
-RESULTS = ROOT / "bench" / "results" / "content.json"
 TARGETS = {"load_10k_s": 1.0, "reload_ms": 300.0, "disconnects": 0}
 AREAS, WIDTH, HEIGHT = 10, 40, 25
 
@@ -164,11 +162,10 @@ def run(quick: bool) -> dict[str, Any]:
             "disconnects": reload["disconnects"] == TARGETS["disconnects"],
         },
     }
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    print(json.dumps(run(parser.parse_args().quick), indent=2))
+if __name__ == "__main__":  # the same as: python -m bench --only content [--quick]
+    from bench.__main__ import main
+
+    sys.exit(main(["--only", "content", *sys.argv[1:]]))

@@ -21,21 +21,17 @@ count. The load average is recorded with the results so the figures can be read 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
-import json
-import logging
 import os
 import random
 import shutil
 import statistics
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-
-import structlog
 
 from economy import Reason
 from game.config import load_settings
@@ -48,7 +44,6 @@ from game.world.loader import load_content
 ROOT = Path(__file__).resolve().parent
 WORLD = ROOT.parent / "tests" / "fixtures" / "econ_world"
 SCRATCH = ROOT / "scratch" / "economy"
-RESULTS = ROOT / "results" / "economy.json"
 TMPFS = Path("/dev/shm") / "sshrealm-economy-bench"
 TARGETS = {"priced_command_ledger_p99_ms": 2.0, "priced_command_p99_ms": 5.0}  # <=
 
@@ -199,18 +194,10 @@ def run(quick: bool) -> dict[str, Any]:
             <= TARGETS["priced_command_p99_ms"],
         },
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
-    args = parser.parse_args()
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    print(json.dumps(run(args.quick), indent=2))
+if __name__ == "__main__":  # the same as: python -m bench --only economy [--quick]
+    from bench.__main__ import main
 
-
-if __name__ == "__main__":
-    main()
+    sys.exit(main(["--only", "economy", *sys.argv[1:]]))

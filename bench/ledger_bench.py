@@ -11,11 +11,10 @@ twice, in the row and in the UNIQUE index, so about 2 bytes per character).
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import shutil
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from functools import partial
@@ -26,7 +25,6 @@ from economy import MINT, SINK, Ledger, Leg, Reason, system_clock
 
 ROOT = Path(__file__).resolve().parent
 SCRATCH = ROOT / "scratch" / "ledger"
-RESULTS = ROOT / "results" / "ledger.json"
 
 TARGETS = {
     "batched_full_per_s": 20_000,  # >=, best batch size at synchronous=FULL
@@ -221,17 +219,10 @@ def run(quick: bool) -> dict[str, Any]:
             "verify_quick_ms": big["verify_quick_ms"] <= TARGETS["verify_quick_ms"],
         },
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, one repetition")
-    args = parser.parse_args()
-    print(json.dumps(run(args.quick), indent=2))
+if __name__ == "__main__":  # the same as: python -m bench --only ledger [--quick]
+    from bench.__main__ import main
 
-
-if __name__ == "__main__":
-    main()
+    sys.exit(main(["--only", "ledger", *sys.argv[1:]]))

@@ -15,14 +15,13 @@ batched inserts and reused while its parameters match. Figures:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import json
 import random
 import shutil
 import sqlite3
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,6 @@ from reflection import cycle, domingo
 from reflection.rules import load as load_rules
 
 ROOT = Path(__file__).resolve().parent
-RESULTS = ROOT / "results" / "reflection.json"
 CONTENT = ROOT.parent / "content"
 TARGETS = {"cycle_s": 1.0, "loop_lag_p99_ms": 20.0}
 
@@ -176,12 +174,10 @@ def run(quick: bool) -> dict[str, Any]:
             "loop_lag_p99_ms": (lag["loop_lag_p99_ms"] or 0) <= TARGETS["loop_lag_p99_ms"],
         },
     }
-    if not quick:
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    print(json.dumps(run(parser.parse_args().quick), indent=2))
+if __name__ == "__main__":  # the same as: python -m bench --only reflection [--quick]
+    from bench.__main__ import main
+
+    sys.exit(main(["--only", "reflection", *sys.argv[1:]]))

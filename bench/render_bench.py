@@ -17,17 +17,15 @@ Run ``python -m bench.render_bench [--quick]``; results land in bench/results/re
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
-import json
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 import psutil
@@ -39,7 +37,6 @@ from game.tui.runner import TuiSession
 SIZE = (100, 30)
 TERM = "xterm-direct"  # truecolor
 WINDOW = 0.03  # seconds waited after a frame for follow-up repaints
-RESULTS = Path(__file__).parent / "results" / "render.json"
 LINE = "bob says: the quick brown fox jumps over the lazy dog, twice!"  # 60 characters
 ROOM = RoomView(
     "hall",
@@ -217,18 +214,12 @@ async def _run(quick: bool) -> dict[str, Any]:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    """Run the benchmark, write bench/results/render.json and return the results."""
+    """Run the benchmark and return the results (``python -m bench`` writes the file)."""
     results = asyncio.run(_run(quick))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and apps")
-    print(json.dumps(run(parser.parse_args().quick), indent=2))
+if __name__ == "__main__":  # the same as: python -m bench --only render [--quick]
+    from bench.__main__ import main
 
-
-if __name__ == "__main__":
-    main()
+    sys.exit(main(["--only", "render", *sys.argv[1:]]))
