@@ -7,6 +7,7 @@ duplicate keys (PyYAML silently keeps the last one, a classic authoring trap).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -53,13 +54,17 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
     resolved: dict[str, str]  # plain scalar -> tag, for one file
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        return self._mapping(node, lambda child: self.construct_object(child, deep=True))
+
+    def _mapping(self, node: yaml.MappingNode, value: Callable[[yaml.Node], Any]) -> LocatedDict:
+        """A located dict of ``node``, each key and value made by ``value``; a key given
+        twice is an error (PyYAML would keep the last one)."""
         self.flatten_mapping(node)
         out = LocatedDict()
         out.where = _where(node, self.source_path)
         out.key_where = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            key = str(key)
+            key = str(value(key_node))
             if key in out:
                 raise DuplicateKey(
                     "while reading a mapping",
@@ -67,7 +72,7 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
                     f"duplicate key {key!r}",
                     key_node.start_mark,
                 )
-            out[key] = self.construct_object(value_node, deep=True)
+            out[key] = value(value_node)
             out.key_where[key] = _where(value_node, self.source_path)
         return out
 
@@ -124,22 +129,7 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
             items.where = _where(node, self.source_path)
             return items
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-            self.flatten_mapping(node)
-            out = LocatedDict()
-            out.where = _where(node, self.source_path)
-            out.key_where = {}
-            for key_node, value_node in node.value:
-                key = str(self.build(key_node, stack))
-                if key in out:
-                    raise DuplicateKey(
-                        "while reading a mapping",
-                        node.start_mark,
-                        f"duplicate key {key!r}",
-                        key_node.start_mark,
-                    )
-                out[key] = self.build(value_node, stack)
-                out.key_where[key] = _where(value_node, self.source_path)
-            return out
+            return self._mapping(node, lambda child: self.build(child, stack))
         return self.construct_object(node, deep=True)
 
 
