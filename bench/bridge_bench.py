@@ -47,9 +47,6 @@ def _settings(data_dir: Path) -> Settings:
             }
         },
     }
-    extra: dict[str, Any] = {}
-    if "commands_per_second" in Settings.__dataclass_fields__:
-        extra["commands_per_second"] = 0  # measure the path, not the per-session limit
     return load_settings(
         environ={},
         data_dir=data_dir,
@@ -59,7 +56,7 @@ def _settings(data_dir: Path) -> Settings:
         http_port=-1,
         bridge_port=0,
         bridge=bridge,
-        **extra,
+        commands_per_second=0,  # measure the path, not the per-session limit
     )
 
 
