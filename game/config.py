@@ -61,19 +61,34 @@ class Settings:
     idle_timeout_s: int = 3600
     """Disconnect players idle this long (warned idle_warning_s before); 0 disables."""
     max_sessions: int = 500
-    """Most concurrent SSH sessions."""
+    """Most concurrent logged-in SSH connections (a connection still logging in is not one)."""
+    max_startups: int = 100
+    """Most SSH connections still logging in at once; more are refused before key exchange."""
+    login_timeout_s: int = 30
+    """Seconds a new SSH connection has to finish logging in before it is dropped."""
+    max_channels: int = 4
+    """Most SSH channels (shell or exec) one connection may have open at once."""
+    max_term_cols: int = 500
+    """Widest terminal the server draws for; a wider PTY or resize is clamped to this."""
+    max_term_rows: int = 200
+    """Tallest terminal the server draws for; a taller PTY or resize is clamped to this."""
+    resize_window_ms: int = 100
+    """Terminal resizes are coalesced: only the last one in this many ms is applied."""
+    max_output_kb: int = 1024
+    """Unsent output one connection may queue (a client not reading) before it is dropped."""
     idle_warning_s: int = 60
     """How long before the idle disconnect a player is warned."""
     conn_per_minute: int = 30
     """New SSH connections one address may open per minute (bursts up to this); 0 disables."""
     login_failures: int = 5
-    """Failed logins from one address before it is locked out; 0 disables."""
+    """Failed passwords or link codes from one address before it may try no more (keys still
+    log in); 0 disables."""
     login_lockout_s: int = 300
-    """How long an address stays locked out after too many failed logins."""
+    """How long an address may not try passwords after too many failed logins."""
     commands_per_second: int = 5
-    """Commands one session may run per second on average; 0 disables."""
+    """Commands one account may run per second on average, over all its sessions; 0 disables."""
     command_burst: int = 20
-    """Commands one session may run at once before the per-second limit applies."""
+    """Commands one account may run at once before the per-second limit applies."""
     shutdown_grace_s: int = 3
     """On SIGTERM, seconds between warning players and closing their sessions (< 10)."""
 
