@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 # CSI / OSC / DCS / other ESC sequences (7-bit and 8-bit introducers), then any lone C0/C1
-# control character except none: tabs become spaces before this runs.
+# control character: tabs become spaces before this runs.
 _ESCAPES = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                 # CSI ... final byte
@@ -21,18 +21,42 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+# Invisible format characters (Unicode category Cf, as of Unicode 15): zero-width spaces
+# and joiners, directional marks, embeddings, overrides and isolates, word joiner and
+# invisible operators, byte-order mark, soft hyphen, Arabic letter mark, interlinear
+# annotation, tag characters (which can smuggle hidden ASCII). Plus the Hangul fillers
+# and the combining grapheme joiner, which also show as nothing and are used to fake
+# blank or look-alike text. A test checks this covers every Cf of the running Python.
+_FORMAT = (
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
+)
+# Pictographs a zero-width joiner may stand between in an emoji sequence (family, flags
+# of professions, "heart on fire"): the joiner is kept there and nowhere else.
+_EMOJI = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u25fe"
+    "\u2600-\u27bf\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
+_INVISIBLE = re.compile(f"(?!(?<=[{_EMOJI}\ufe0f])\u200d(?=[{_EMOJI}]))[{_FORMAT}]")
 
 
 def clean(text: str) -> str:
-    """Return ``text`` with escape sequences and control characters removed.
+    """Return ``text`` with escape sequences, control and invisible format characters removed.
 
-    Tabs become single spaces; bidirectional overrides are dropped too, since they can make
-    one player's words display as something else on another player's screen.
+    Tabs become single spaces. Bidirectional marks, embeddings, overrides and isolates are
+    dropped, since they can make one player's words display as something else on another
+    player's screen; so are zero-width and other invisible characters (U+200B, U+2060,
+    U+FEFF, U+00AD, tags...), which can hide text or make two different words look the
+    same. A zero-width joiner between two emoji (as in a family emoji) is kept.
     """
     text = text.replace("\t", " ")
     text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return _INVISIBLE.sub("", text)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

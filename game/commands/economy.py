@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from economy import Reason, UnknownAccount
 from game.commands.base import Context, Result, command
+from game.numbers import BadNumber, whole_number
 from game.reply import Kind, Reply
+from game.text import clean
 from game.wallet import account_of
 
 if TYPE_CHECKING:
@@ -33,11 +35,11 @@ def utc(ms: int) -> str:
 
 
 def parse_amount(word: str) -> int | None:
-    """A positive whole number of tokens, or None (``-3``, ``1.5``, ``1e9``, ``0``)."""
-    if not word.isdigit() or not word.isascii() or len(word) > MAX_AMOUNT_DIGITS:
+    """A positive whole number of tokens, or None (``-3``, ``1.5``, ``1e9``, ``0``, ``٣``)."""
+    try:
+        return whole_number(word, high=10**MAX_AMOUNT_DIGITS - 1, what="amount")
+    except BadNumber:
         return None
-    value = int(word)
-    return value if value > 0 else None
 
 
 def refresh_status(game: Game, name: str) -> None:
@@ -73,6 +75,7 @@ def _describe(reason: Reason, amount: int, counterparty: str, memo: str) -> str:
         text = f"payment {'from' if amount > 0 else 'to'} {other}"
     else:
         text = reason.label
+    memo = clean(memo)  # memos come from players and plugins (bridge grants)
     return f"{text}: {memo}" if memo else text
 
 

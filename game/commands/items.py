@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections import Counter
 
 from game.commands.base import Context, Result, command
+from game.numbers import BadNumber, numeric, whole_number
 from game.reply import Kind, Reply
 from game.world.model import ItemDef
 from game.world.state import match_item
 
+MAX_COUNT = 1_000_000
+
 
 def _count_and_words(args: str) -> tuple[int | None, str]:
-    """``"2 floats"`` -> (2, "floats"); ``"all floats"`` -> (None, "floats")."""
+    """``"2 floats"`` -> (2, "floats"); ``"all floats"`` -> (None, "floats").
+
+    Raises :class:`BadNumber` for a count in other digits (``² floats``) or out of range.
+    """
     first, _, rest = args.partition(" ")
-    if first.isdigit() and rest:
-        return int(first), rest
+    if numeric(first) and rest:
+        return whole_number(first, high=MAX_COUNT, what="count"), rest
     if first == "all" and rest:
         return None, rest
     return 1, args
@@ -28,7 +34,10 @@ def _choose(
     Returns the item, how many, and how to say it ("an iron key", "2 x a glass float"),
     or the sentence that explains why not.
     """
-    count, words = _count_and_words(args)
+    try:
+        count, words = _count_and_words(args)
+    except BadNumber as exc:
+        return Reply.error(f"{exc} Nothing was done.")
     candidates = [ctx.world.content.items[i] for i in pool if i in ctx.world.content.items]
     item = match_item(words, candidates)
     if item is None:

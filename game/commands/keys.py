@@ -6,6 +6,7 @@ import datetime as dt
 
 from game.commands.base import Context, Result, command
 from game.keylink import LINK_TTL_MS, code_hash, new_code
+from game.numbers import BadNumber, whole_number
 from game.reply import Kind, Reply
 
 
@@ -48,9 +49,15 @@ def keys(ctx: Context, args: str) -> Result:
             "and type the code when asked. The code works once; keys link again replaces it.",
         )
     if verb == "revoke":
-        if not rest.strip().isdigit() or not 1 <= int(rest) <= len(rows):
-            return Reply.error(f"Usage: keys revoke <n>, with n from 1 to {len(rows)} (see keys).")
-        fingerprint = rows[int(rest) - 1][0]
+        if not rows:
+            return Reply.error("You have no SSH keys to revoke (see keys).")
+        try:
+            number = whole_number(rest.strip(), high=len(rows), what="key number")
+        except BadNumber as exc:
+            return Reply.error(
+                f"{exc} Usage: keys revoke <n>, with n from 1 to {len(rows)} (see keys)."
+            )
+        fingerprint = rows[number - 1][0]
         account = store.account(name)
         if len(rows) == 1 and (account is None or account.password_hash is None):
             return Reply.error(
@@ -58,5 +65,5 @@ def keys(ctx: Context, args: str) -> Result:
             )
         store.remove_key(name, fingerprint)
         ctx.game.audit.record(name, "key-revoke", name, "player revoked a key", fingerprint)
-        return Reply.info(f"Key {rest} ({_short(fingerprint)}) can no longer log in as you.")
+        return Reply.info(f"Key {number} ({_short(fingerprint)}) can no longer log in as you.")
     return Reply.error("Usage: keys, keys link, or keys revoke <n>.")

@@ -11,6 +11,7 @@ from economy import InsufficientFunds, Reason
 from game.commands.base import Context, Result, command
 from game.commands.economy import tokens
 from game.commands.skills import change_pack, some
+from game.numbers import BadNumber, numeric, whole_number
 from game.reply import Kind, Reply
 from game.world.model import Shop
 from game.world.state import match_item
@@ -32,12 +33,15 @@ def _count_and_words(args: str) -> tuple[int, str] | Reply:
     """``2 trout``, ``trout 2`` or ``trout`` -> (count, words)."""
     words = args.split()
     count = 1
-    if len(words) > 1 and words[0].isdigit():
-        count, words = int(words[0][:6]), words[1:]
-    elif len(words) > 1 and words[-1].isdigit():
-        count, words = int(words[-1][:6]), words[:-1]
-    if not 1 <= count <= MAX_COUNT:
-        return Reply.error(f"You can trade 1 to {MAX_COUNT} at a time.")
+    try:
+        if len(words) > 1 and numeric(words[0]):
+            count, words = whole_number(words[0], high=MAX_COUNT, what="count"), words[1:]
+        elif len(words) > 1 and numeric(words[-1]):
+            count, words = whole_number(words[-1], high=MAX_COUNT, what="count"), words[:-1]
+    except BadNumber as exc:
+        if exc.out_of_range:
+            return Reply.error(f"You can trade 1 to {MAX_COUNT} at a time.")
+        return Reply.error(f"{exc} Nothing was done.")
     return count, " ".join(words)
 
 
