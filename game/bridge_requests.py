@@ -36,6 +36,14 @@ def speaker(principal: str) -> str:
     return principal.rsplit("/", 1)[-1]
 
 
+def attributed(principal: str, text: str) -> str:
+    """Plugin text as players see it: always marked with the plugin that sent it, so a
+    plugin cannot pass its words off as a player's or the server's.
+
+    ``[contest-bot via bridge] Round two starts now.``"""
+    return f"[{speaker(principal)} via bridge] {clean(text)}"
+
+
 def idem_key(principal: str, request_id: str) -> str:
     """A short ledger key for a plugin's retried request: the same principal and
     ``request_id`` give the same key, so a retry is applied once (17 characters)."""
@@ -54,7 +62,7 @@ class GameRequests:
         if isinstance(request, MessagePlayer):
             return self._message(plugin, request)
         if isinstance(request, PostToRoom):
-            return self._post(request)
+            return self._post(plugin, request)
         if isinstance(request, GrantTokens | ChargeTokens):
             return self._tokens(plugin, request)
         if isinstance(request, GrantUnlock):
@@ -72,14 +80,14 @@ class GameRequests:
         session = self.game.sessions.get(name)
         if session is None:
             return RequestResult(False, f"{name} is not online")
-        session.send([Reply(Kind.SYSTEM, f"{speaker(plugin)}: {clean(req.text)}")])
+        session.send([Reply(Kind.SYSTEM, attributed(plugin, req.text))])
         return RequestResult(True, f"delivered to {name}")
 
-    def _post(self, req: PostToRoom) -> RequestResult:
+    def _post(self, plugin: str, req: PostToRoom) -> RequestResult:
         if req.room not in self.game.world.content.rooms:
             return RequestResult(False, f"no room named {req.room}")
         listeners = self.game.world.occupants(req.room)
-        self.game.sessions.to_room(req.room, [Reply(Kind.SYSTEM, clean(req.text))])
+        self.game.sessions.to_room(req.room, [Reply(Kind.SYSTEM, attributed(plugin, req.text))])
         return RequestResult(True, f"posted to {req.room}", data={"players": len(listeners)})
 
     def _tokens(self, plugin: str, req: GrantTokens | ChargeTokens) -> RequestResult:

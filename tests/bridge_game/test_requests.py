@@ -38,7 +38,7 @@ async def test_request_message_reaches_only_that_player(game: Game) -> None:
     result = await GameRequests(game).apply("http/quiz-bot", MessagePlayer("ANA", "Hi\x1b[2J!"))
     assert result.ok
     assert result.outcome == "ok"
-    assert [(r.kind, r.text) for r in ana.replies] == [(Kind.SYSTEM, "quiz-bot: Hi!")]
+    assert [(r.kind, r.text) for r in ana.replies] == [(Kind.SYSTEM, "[quiz-bot via bridge] Hi!")]
     assert bob.replies == []
 
 
@@ -63,7 +63,7 @@ async def test_request_post_reaches_everyone_in_the_room(game: Game) -> None:
     result = await GameRequests(game).apply("bell", PostToRoom("town:square", "A bell rings."))
     assert result.ok
     assert result.data == {"players": 1}
-    assert bob.text == "A bell rings."
+    assert bob.text == "[bell via bridge] A bell rings."
     assert ana.text == ""
 
 
