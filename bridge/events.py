@@ -21,8 +21,12 @@ class Event:
     """Base of every bridge event; never published on its own."""
 
     name: ClassVar[str] = "event"
-    #: True for events that reveal something one player said to another in private.
+    #: True for events that reveal something one player said to another in private: they
+    #: leave the process only for readers granted ``events.private``.
     private: ClassVar[bool] = False
+    #: Fields that leave the process only for readers holding a scope: field -> scope.
+    #: Everything else in an event is public (see bridge/privacy.py).
+    scoped: ClassVar[Mapping[str, str]] = {}
     ts: float
 
 
@@ -112,10 +116,14 @@ class PlayerTold(Event):
 class CommandRun(Event):
     """The engine finished running one command line.
 
+    ``line`` (the whole typed line, with the command's arguments) is private: readers
+    without ``events.private`` get ``null`` there; ``verb`` is public.
+
     Event name: ``command-run``
     """
 
     name: ClassVar[str] = "command-run"
+    scoped: ClassVar[Mapping[str, str]] = {"line": "events.private"}
     player: str
     verb: str
     line: str
@@ -127,10 +135,13 @@ class CommandRun(Event):
 class TokensCharged(Event):
     """Tokens left a player's account (a price, a fee, an admin or plugin charge).
 
+    ``balance`` is ``null`` for readers without ``state.balances``.
+
     Event name: ``tokens-charged``
     """
 
     name: ClassVar[str] = "tokens-charged"
+    scoped: ClassVar[Mapping[str, str]] = {"balance": "state.balances"}
     player: str
     amount: int
     reason: str
@@ -142,10 +153,13 @@ class TokensCharged(Event):
 class TokensCredited(Event):
     """Tokens arrived in a player's account (a reward, a grant, a transfer).
 
+    ``balance`` is ``null`` for readers without ``state.balances``.
+
     Event name: ``tokens-credited``
     """
 
     name: ClassVar[str] = "tokens-credited"
+    scoped: ClassVar[Mapping[str, str]] = {"balance": "state.balances"}
     player: str
     amount: int
     reason: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bridge.builtin.http_api import HttpApiPlugin
@@ -62,11 +63,28 @@ def bridge_config(settings: Settings) -> BridgeConfig:
                 "([bridge] port = N, or SSHREALM_BRIDGE_PORT), so there is only one"
             )
         if isinstance(http, dict):
-            http["settings"] = {**http_settings, "port": settings.bridge_port}
+            http["settings"] = {
+                "store": str(client_store_path(settings)),
+                **http_settings,
+                "port": settings.bridge_port,
+            }
     try:
         return BridgeConfig.from_mapping(raw)
     except BridgeConfigError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def client_store_path(settings: Settings) -> Path:
+    """Where the HTTP API keeps its clients: ``[bridge.plugin.http.settings] store``, or
+    ``bridge_clients.sqlite`` in the data folder. The server and ``sshrealm bridge`` agree."""
+    tables = settings.bridge.get("plugin", {})
+    http = tables.get("http", {}) if isinstance(tables, Mapping) else {}
+    table = http.get("settings", {}) if isinstance(http, Mapping) else {}
+    extra = settings.plugin_settings.get("http", {})
+    store = (table if isinstance(table, Mapping) else {}).get("store") or (
+        extra.get("store") if isinstance(extra, Mapping) else None
+    )
+    return Path(str(store)) if store else settings.data_dir / "bridge_clients.sqlite"
 
 
 def _quest_reader(game: Game) -> QuestReader:

@@ -117,3 +117,7 @@ main.add_command(reflect)
 from game.cli_content import content  # noqa: E402
 
 main.add_command(content)
+
+from game.cli_bridge import bridge  # noqa: E402
+
+main.add_command(bridge)

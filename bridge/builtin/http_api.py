@@ -10,13 +10,13 @@ and audit as in-process plugins, narrowed to what each client was granted.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from aiohttp import WSCloseCode, web
 
-from bridge.builtin.http_clients import ClientRegistry, parse_client_caps
+from bridge.builtin.http_clients import Client, ClientRegistry, parse_client_caps
 from bridge.builtin.http_routes import ApiRoutes, json_errors
 from bridge.plugin import PluginContext
 
@@ -32,10 +32,12 @@ class HttpSettings:
 
     host: str = "127.0.0.1"
     port: int = 7777
-    clients: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    store: str = ":memory:"  # the client store file; the game points it under its data dir
     default_capabilities: frozenset[str] = frozenset()
-    allow_pending: bool = True
+    allow_pending: bool = False
     max_pending: int = 50
+    max_pending_per_address: int = 3
+    pending_ttl: float = 3600.0
     max_streams: int = 32
     stream_queue: int = 1000
     max_body: int = 64 * 1024
@@ -43,37 +45,46 @@ class HttpSettings:
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> HttpSettings:
         """Validate settings; a mistake stops the plugin from starting (and says why)."""
+        if "clients" in raw:
+            raise ValueError(
+                "http settings: clients (pre-approval by name alone) was removed, since any "
+                "local process could take such a name; issue each client a registration "
+                "code with `sshrealm bridge add-client NAME --capabilities ...`"
+            )
         known = set(cls.__dataclass_fields__)
         unknown = sorted(set(raw) - known)
         if unknown:
             raise ValueError(f"http settings: unknown keys {unknown}; known {sorted(known)}")
         values: dict[str, Any] = {}
-        for key in ("port", "max_pending", "max_streams", "stream_queue", "max_body"):
+        for key in (
+            "port",
+            "max_pending",
+            "max_pending_per_address",
+            "max_streams",
+            "stream_queue",
+            "max_body",
+        ):
             if key in raw:
                 value = raw[key]
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise ValueError(f"http settings: {key} must be a non-negative integer")
                 values[key] = value
-        if "host" in raw:
-            if not isinstance(raw["host"], str):
-                raise ValueError("http settings: host must be a string")
-            values["host"] = raw["host"]
+        if "pending_ttl" in raw:
+            ttl = raw["pending_ttl"]
+            if isinstance(ttl, bool) or not isinstance(ttl, int | float) or ttl <= 0:
+                raise ValueError("http settings: pending_ttl must be a positive number")
+            values["pending_ttl"] = float(ttl)
+        for key in ("host", "store"):
+            if key in raw:
+                if not isinstance(raw[key], str) or not raw[key]:
+                    raise ValueError(f"http settings: {key} must be a non-empty string")
+                values[key] = raw[key]
         if "allow_pending" in raw:
             values["allow_pending"] = bool(raw["allow_pending"])
         if "default_capabilities" in raw:
             values["default_capabilities"] = parse_client_caps(
                 "http settings: default_capabilities", raw["default_capabilities"]
             )
-        clients = raw.get("clients", {})
-        if not isinstance(clients, Mapping):
-            raise ValueError("http settings: clients must be a table of client tables")
-        values["clients"] = {
-            str(name): parse_client_caps(
-                f"http settings: clients.{name}.capabilities",
-                table.get("capabilities", []) if isinstance(table, Mapping) else None,
-            )
-            for name, table in clients.items()
-        }
         return cls(**values)
 
 
@@ -97,11 +108,13 @@ class HttpApiPlugin:
     async def start(self, ctx: PluginContext) -> None:
         """Validate settings, build the app and start listening."""
         settings = HttpSettings.from_mapping(ctx.settings)
-        self.clients = ClientRegistry(
-            settings.clients,
+        self.clients = ClientRegistry.open(
+            settings.store,
             default_capabilities=settings.default_capabilities,
             allow_pending=settings.allow_pending,
             max_pending=settings.max_pending,
+            max_pending_per_address=settings.max_pending_per_address,
+            pending_ttl_s=settings.pending_ttl,
         )
         self._routes = ApiRoutes(
             ctx,
@@ -137,11 +150,24 @@ class HttpApiPlugin:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        if self.clients is not None:
+            self.clients.close()
 
     # -- admin console --------------------------------------------------------------------
 
+    def add(self, name: str, capabilities: Collection[str] | None = None) -> str:
+        """Store ``name`` with its grants; returns its one-time registration code. An
+        existing client's token stops working and its streams end (a rotation)."""
+        if self.clients is None:
+            raise RuntimeError("the http plugin is not running")
+        code = self.clients.add(name, capabilities)
+        if self._routes is not None:
+            self._routes.end_streams(name)
+        return code
+
     def approve(self, name: str, capabilities: Collection[str] | None = None) -> bool:
-        """Let ``name`` get a token (default capabilities unless given)."""
+        """Let the pending claimant of ``name`` get a token (default capabilities unless
+        given)."""
         return self.clients.approve(name, capabilities) if self.clients else False
 
     def revoke(self, name: str) -> bool:
@@ -156,6 +182,6 @@ class HttpApiPlugin:
         """Names waiting for ``approve``."""
         return self.clients.pending() if self.clients else []
 
-    def client_list(self) -> list[dict[str, Any]]:
+    def client_list(self) -> list[Client]:
         """Every known client and its grants (no secrets)."""
         return self.clients.clients() if self.clients else []

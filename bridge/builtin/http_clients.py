@@ -1,15 +1,24 @@
-"""Who may use the HTTP API: registration, admin approval and bearer tokens.
+"""Who may use the HTTP API: admin-issued registration codes, approval and bearer tokens.
 
-Registration is trust-on-first-use per client name, with an admin in the loop:
+Every client name lives in a small SQLite file (the plugin's ``store`` setting), so tokens
+survive restarts and the ``sshrealm bridge`` shell commands, the admin console and the
+running plugin all see one list. Only SHA-256 digests of secrets are kept.
 
-* a name pre-approved in settings gets a token at once (``200``);
-* any other name gets ``202`` and a one-time ``claim`` secret; once an admin calls
-  ``approve(name)`` the client repeats ``POST /register`` with its claim and gets a token;
-* a name that already holds a token cannot register again (``409``) until an admin
-  ``revoke``s it, so a second process cannot take over a client's identity.
+How a client gets a token:
 
-Tokens and claims are random (``secrets``) and only their SHA-256 is kept. Tokens live as
-long as the plugin instance: a restart means clients register again.
+* **Issued by an admin** (the normal way): ``sshrealm bridge add-client NAME --capabilities
+  ...`` (or ``@bridge add`` in the console) stores the name with its grants and prints a
+  one-time registration ``code``. The client sends ``POST /register`` with its name and that
+  code and gets its token. ``rotate`` invalidates the token and prints a new code;
+  ``revoke`` forgets the name.
+* **Asked for by the client** (only with ``allow_pending``): an unknown name gets ``202`` and
+  a one-time ``claim``. Once an admin ``approve``s the name, the claimant repeats
+  ``POST /register`` with its claim and gets a token. Pending names expire after
+  ``pending_ttl`` seconds and each address may hold only ``max_pending_per_address`` of
+  them, so an anonymous caller cannot fill the queue for everyone.
+
+A name that holds a token cannot register again (``409``) until an admin rotates or
+revokes it, so a second process cannot take over a client's identity.
 """
 
 from __future__ import annotations
@@ -17,16 +26,36 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable, Collection, Mapping
+import sqlite3
+import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bridge.requests import REQUEST_CAPABILITIES
 
-#: Read scopes that only mean something to HTTP clients.
+#: Read scopes that only mean something to clients outside the process.
 READ_SCOPES = frozenset({"state.balances", "events.private"})
 CLIENT_CAPABILITIES = REQUEST_CAPABILITIES | READ_SCOPES
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{1,31}")
+CODE_TTL_MS = 24 * 3600 * 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS clients (
+    key TEXT PRIMARY KEY,               -- the name in lower case
+    name TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT '',
+    capabilities TEXT NOT NULL DEFAULT '',  -- space-separated
+    approved INTEGER NOT NULL,
+    token_hash TEXT UNIQUE,
+    code_hash TEXT,
+    code_expires_ms INTEGER,
+    claim_hash TEXT,
+    address TEXT NOT NULL DEFAULT '',
+    created_ms INTEGER NOT NULL
+);
+"""
 
 
 class RegistrationError(Exception):
@@ -37,16 +66,16 @@ class RegistrationError(Exception):
         self.status, self.error, self.detail = status, error, detail
 
 
-@dataclass
+@dataclass(frozen=True)
 class Client:
-    """One registered (or pending) client."""
+    """One known client, as stored (never with its secrets)."""
 
     name: str
-    language: str = ""
-    capabilities: frozenset[str] = frozenset()
-    approved: bool = False
-    token_hash: str | None = None
-    claim_hash: str | None = None
+    language: str
+    capabilities: frozenset[str]
+    approved: bool
+    has_token: bool
+    created_ms: int
 
 
 @dataclass(frozen=True)
@@ -64,8 +93,10 @@ def _digest(secret: str) -> str:
 
 
 def parse_client_caps(where: str, caps: object) -> frozenset[str]:
-    """Validate a capability list from settings; unknown names are a config error."""
-    if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
+    """Validate a capability list from settings or a command; unknown names are an error."""
+    if not isinstance(caps, list | tuple | frozenset | set) or not all(
+        isinstance(c, str) for c in caps
+    ):
         raise ValueError(f"{where} must be a list of strings")
     unknown = sorted(set(caps) - CLIENT_CAPABILITIES)
     if unknown:
@@ -73,97 +104,234 @@ def parse_client_caps(where: str, caps: object) -> frozenset[str]:
     return frozenset(caps)
 
 
+def _row_client(row: sqlite3.Row) -> Client:
+    caps = frozenset(str(row["capabilities"]).split())
+    return Client(
+        str(row["name"]),
+        str(row["language"]),
+        caps,
+        bool(row["approved"]),
+        row["token_hash"] is not None,
+        int(row["created_ms"]),
+    )
+
+
+def open_store(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) the client store at ``path`` (``":memory:"`` for tests)."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 5000")
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.executescript(_SCHEMA)
+    return conn
+
+
 class ClientRegistry:
-    """Registered clients of one HTTP plugin instance."""
+    """The clients in one store; used by the plugin, the shell commands and the console."""
 
     def __init__(
         self,
-        preapproved: Mapping[str, Collection[str]],
+        conn: sqlite3.Connection,
         *,
         default_capabilities: Collection[str] = (),
-        allow_pending: bool = True,
+        allow_pending: bool = False,
         max_pending: int = 50,
+        max_pending_per_address: int = 3,
+        pending_ttl_s: float = 3600.0,
+        now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
         secret: Callable[[], str] = lambda: secrets.token_urlsafe(32),
     ) -> None:
-        self._clients: dict[str, Client] = {
-            n.lower(): Client(n, capabilities=frozenset(c), approved=True)
-            for n, c in preapproved.items()
-        }
-        self._by_token: dict[str, Client] = {}
+        self._conn = conn
         self._default = frozenset(default_capabilities)
         self._allow_pending = allow_pending
         self._max_pending = max_pending
+        self._per_address = max_pending_per_address
+        self._pending_ttl_ms = int(pending_ttl_s * 1000)
+        self._now = now_ms
         self._secret = secret
 
-    def register(self, name: str, language: str, claim: str | None) -> Registration:
+    @classmethod
+    def open(cls, path: str | Path, **options: Any) -> ClientRegistry:
+        """A registry over the store file at ``path``."""
+        return cls(open_store(path), **options)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _row(self, name: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._conn.execute(
+            "SELECT * FROM clients WHERE key = ?", (name.lower(),)
+        ).fetchone()
+        return row
+
+    # -- POST /register -------------------------------------------------------------------
+
+    def register(
+        self,
+        name: str,
+        language: str,
+        *,
+        claim: str | None = None,
+        code: str | None = None,
+        address: str = "",
+    ) -> Registration:
         """Register ``name`` (see the module docstring); raises ``RegistrationError``."""
         if not NAME.fullmatch(name):
             raise RegistrationError(400, "invalid-body", f"bad client name {name!r}")
-        client = self._clients.get(name.lower())
-        if client is not None and client.token_hash is not None:
-            raise RegistrationError(409, "already-registered", f"{name!r} holds a token")
-        if client is None:
-            return self._new_pending(name, language)
-        if client.claim_hash is not None and (
-            claim is None or not secrets.compare_digest(_digest(claim), client.claim_hash)
-        ):
+        self._expire_pending()
+        row = self._row(name)
+        if row is not None and row["token_hash"] is not None:
+            raise RegistrationError(
+                409, "already-registered", f"{name!r} holds a token; an admin can rotate it"
+            )
+        if code is not None:
+            return self._redeem_code(row, name, language, code)
+        if row is None:
+            return self._new_pending(name, language, address)
+        if row["claim_hash"] is None:
+            raise RegistrationError(
+                403,
+                "code-required",
+                f"{name!r} was added by an admin: send the registration code you were given",
+            )
+        if claim is None or not secrets.compare_digest(_digest(claim), str(row["claim_hash"])):
             raise RegistrationError(409, "name-pending", f"{name!r} is claimed by another")
-        client.language = language
-        if not client.approved:
-            return Registration("pending", client)
-        token = self._secret()
-        client.token_hash, client.claim_hash = _digest(token), None
-        self._by_token[client.token_hash] = client
-        return Registration("approved", client, token=token)
+        self._conn.execute("UPDATE clients SET language = ? WHERE key = ?", (language, row["key"]))
+        if not row["approved"]:
+            return Registration("pending", self._client(name))
+        return self._token_for(name)
 
-    def _new_pending(self, name: str, language: str) -> Registration:
+    def _redeem_code(
+        self, row: sqlite3.Row | None, name: str, language: str, code: str
+    ) -> Registration:
+        valid = (
+            row is not None
+            and row["code_hash"] is not None
+            and int(row["code_expires_ms"] or 0) > self._now()
+            and secrets.compare_digest(_digest(code), str(row["code_hash"]))
+        )
+        if not valid:
+            raise RegistrationError(
+                403, "bad-code", "unknown, used or expired registration code for this name"
+            )
+        self._conn.execute(
+            "UPDATE clients SET language = ? WHERE key = ?", (language, name.lower())
+        )
+        return self._token_for(name)
+
+    def _token_for(self, name: str) -> Registration:
+        token = self._secret()
+        self._conn.execute(
+            "UPDATE clients SET token_hash = ?, code_hash = NULL, code_expires_ms = NULL,"
+            " claim_hash = NULL WHERE key = ?",
+            (_digest(token), name.lower()),
+        )
+        return Registration("approved", self._client(name), token=token)
+
+    def _expire_pending(self) -> None:
+        self._conn.execute(
+            "DELETE FROM clients WHERE approved = 0 AND created_ms < ?",
+            (self._now() - self._pending_ttl_ms,),
+        )
+
+    def _new_pending(self, name: str, language: str, address: str) -> Registration:
         if not self._allow_pending:
-            raise RegistrationError(403, "registration-closed", f"{name!r} is not pre-approved")
+            raise RegistrationError(
+                403,
+                "registration-closed",
+                f"{name!r} is unknown: ask the server admin for a registration code",
+            )
+        (from_here,) = self._conn.execute(
+            "SELECT count(*) FROM clients WHERE approved = 0 AND address = ?", (address,)
+        ).fetchone()
+        if from_here >= self._per_address:
+            raise RegistrationError(
+                429,
+                "too-many-pending",
+                f"{from_here} names from your address already wait for approval",
+            )
         if len(self.pending()) >= self._max_pending:
             raise RegistrationError(429, "too-many-pending", "ask an admin to approve or revoke")
         claim = self._secret()
-        client = Client(name, language, claim_hash=_digest(claim))
-        self._clients[name.lower()] = client
-        return Registration("pending", client, claim=claim)
+        self._conn.execute(
+            "INSERT INTO clients (key, name, language, approved, claim_hash, address, created_ms)"
+            " VALUES (?, ?, ?, 0, ?, ?, ?)",
+            (name.lower(), name, language, _digest(claim), address, self._now()),
+        )
+        return Registration("pending", self._client(name), claim=claim)
+
+    # -- admin ----------------------------------------------------------------------------
+
+    def add(self, name: str, capabilities: Collection[str] | None = None) -> str:
+        """Admin: store ``name`` with its grants and return a one-time registration code.
+
+        An existing name keeps its grants unless new ones are given; its token stops
+        working (this is also how a token is rotated)."""
+        if not NAME.fullmatch(name):
+            raise ValueError(f"bad client name {name!r}: a letter, then 1-31 of A-Z a-z 0-9 _ . -")
+        row = self._row(name)
+        if capabilities is not None:
+            caps = parse_client_caps("capabilities", list(capabilities))
+        elif row is not None and row["approved"]:
+            caps = frozenset(str(row["capabilities"]).split())
+        else:
+            caps = self._default
+        code = self._secret()
+        self._conn.execute(
+            "INSERT INTO clients (key, name, capabilities, approved, code_hash, code_expires_ms,"
+            " created_ms) VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+            " capabilities = excluded.capabilities, approved = 1, token_hash = NULL,"
+            " code_hash = excluded.code_hash, code_expires_ms = excluded.code_expires_ms,"
+            " claim_hash = NULL",
+            (
+                name.lower(),
+                name,
+                " ".join(sorted(caps)),
+                _digest(code),
+                self._now() + CODE_TTL_MS,
+                self._now(),
+            ),
+        )
+        return code
 
     def approve(self, name: str, capabilities: Collection[str] | None = None) -> bool:
-        """Admin: let ``name`` have a token (also pre-approves a name not yet seen)."""
-        if not NAME.fullmatch(name):
-            return False
+        """Admin: let the pending claimant of ``name`` have a token; ``False`` if no such
+        name waits."""
+        self._expire_pending()
         caps = self._default if capabilities is None else frozenset(capabilities)
-        unknown = caps - CLIENT_CAPABILITIES
-        if unknown:
-            raise ValueError(f"unknown capabilities {sorted(unknown)}")
-        client = self._clients.setdefault(name.lower(), Client(name))
-        client.approved, client.capabilities = True, caps
-        return True
+        parse_client_caps("capabilities", list(caps))
+        done = self._conn.execute(
+            "UPDATE clients SET approved = 1, capabilities = ? WHERE key = ? AND approved = 0",
+            (" ".join(sorted(caps)), name.lower()),
+        )
+        return done.rowcount > 0
 
     def revoke(self, name: str) -> bool:
-        """Admin: forget ``name`` and invalidate its token."""
-        client = self._clients.pop(name.lower(), None)
-        if client is None:
-            return False
-        if client.token_hash is not None:
-            self._by_token.pop(client.token_hash, None)
-        return True
+        """Admin: forget ``name``; its token stops working at once."""
+        return self._conn.execute("DELETE FROM clients WHERE key = ?", (name.lower(),)).rowcount > 0
 
     def pending(self) -> list[str]:
         """Names waiting for approval, for the admin console."""
-        return sorted(c.name for c in self._clients.values() if not c.approved)
+        self._expire_pending()
+        rows = self._conn.execute("SELECT name FROM clients WHERE approved = 0 ORDER BY key")
+        return [str(r["name"]) for r in rows]
 
-    def clients(self) -> list[dict[str, Any]]:
-        """Every known client (never its secrets), for the admin console."""
-        return [
-            {
-                "name": c.name,
-                "language": c.language,
-                "approved": c.approved,
-                "has_token": c.token_hash is not None,
-                "capabilities": sorted(c.capabilities),
-            }
-            for c in sorted(self._clients.values(), key=lambda c: c.name.lower())
-        ]
+    def clients(self) -> list[Client]:
+        """Every known client (never its secrets)."""
+        self._expire_pending()
+        return [_row_client(r) for r in self._conn.execute("SELECT * FROM clients ORDER BY key")]
+
+    def _client(self, name: str) -> Client:
+        row = self._row(name)
+        assert row is not None
+        return _row_client(row)
 
     def authenticate(self, token: str) -> Client | None:
         """The client holding ``token``, or ``None``."""
-        return self._by_token.get(_digest(token))
+        row = self._conn.execute(
+            "SELECT * FROM clients WHERE token_hash = ?", (_digest(token),)
+        ).fetchone()
+        return _row_client(row) if row is not None else None

@@ -16,8 +16,9 @@ from aiohttp import WSCloseCode, web
 
 from bridge.builtin.http_clients import Client, ClientRegistry, RegistrationError
 from bridge.bus import Subscription
-from bridge.events import EVENT_TYPES, Event, event_to_json
+from bridge.events import EVENT_TYPES, Event
 from bridge.plugin import PluginContext
+from bridge.privacy import PRIVACY_SCOPES, may_see, redact_json
 from bridge.state import state_to_dict
 from bridge.wire import WireError, request_from_wire
 
@@ -32,7 +33,9 @@ STATUS_BY_OUTCOME = {
     "error": 502,
     "timeout": 504,
 }
-REGISTER_FIELDS = {"name": True, "language": True, "claim": False}  # field -> required
+REGISTER_FIELDS = {"name": True, "language": True, "claim": False, "code": False}
+MAX_DEPTH = 32  # nesting of arrays and objects in a request body
+RECHECK_S = 5.0  # how often an open stream checks that its token still works
 
 
 def error(
@@ -62,15 +65,40 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def nesting_depth(raw: bytes) -> int:
+    """The deepest nesting of ``[`` and ``{`` in a JSON text, strings skipped; computed
+    before parsing so a hostile body cannot make the parser recurse without bound."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 async def read_json(request: web.Request) -> Any:
     """The parsed body; requires ``Content-Type: application/json`` so that a browser page
     on another origin cannot send it as a CORS "simple request"."""
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="send Content-Type: application/json")
     raw = await request.read()
+    if nesting_depth(raw) > MAX_DEPTH:
+        raise _Failed(error(400, "bad-json", f"nested deeper than {MAX_DEPTH} levels"))
     try:
         return json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise _Failed(error(400, "bad-json", str(exc))) from None
 
 
@@ -91,8 +119,9 @@ class ApiRoutes:
         self.max_streams = max_streams
         self.stream_queue = stream_queue
         self.sockets: dict[web.WebSocketResponse, tuple[str, Subscription[Event]]] = {}
-        # Every stream sends the same events in nearly the same order: encode each once.
-        self._encoded: dict[int, tuple[Event, str]] = {}
+        # Every stream sends the same events in nearly the same order: encode each once per
+        # set of privacy scopes (the redaction differs between them).
+        self._encoded: dict[tuple[int, frozenset[str]], tuple[Event, str]] = {}
 
     def add_to(self, app: web.Application) -> None:
         """Register the routes (``GET /openapi.json`` is added by the plugin)."""
@@ -111,11 +140,14 @@ class ApiRoutes:
 
         return guarded
 
-    def _client(self, request: web.Request, *, query_token: bool = False) -> Client:
+    @staticmethod
+    def _token(request: web.Request) -> str:
         header = request.headers.get("Authorization", "")
         token = header[7:].strip() if header[:7].lower() == "bearer " else ""
-        if not token and query_token:
-            token = request.query.get("token", "")
+        return token or (request.query.get("token", "") if request.path == "/events" else "")
+
+    def _client(self, request: web.Request) -> Client:
+        token = self._token(request)
         challenge = {"WWW-Authenticate": "Bearer"}
         if not token:
             raise _Failed(
@@ -141,7 +173,13 @@ class ApiRoutes:
         if problems:
             return error(400, "invalid-body", problems)
         try:
-            reg = self.clients.register(body["name"], body["language"], body.get("claim"))
+            reg = self.clients.register(
+                body["name"],
+                body["language"],
+                claim=body.get("claim"),
+                code=body.get("code"),
+                address=request.remote or "",
+            )
         except RegistrationError as exc:
             return error(exc.status, exc.error, exc.detail)
         self.ctx.log.info("client-registration", client=reg.client.name, status=reg.status)
@@ -178,7 +216,6 @@ class ApiRoutes:
         return error(status, result.outcome, result.detail, headers)
 
     def _stream_types(self, request: web.Request, client: Client) -> tuple[type[Event], ...]:
-        private_ok = "events.private" in client.capabilities
         wanted = [n for n in request.query.get("types", "").split(",") if n.strip()]
         unknown = sorted(n for n in wanted if n not in EVENT_TYPES)
         if unknown:
@@ -186,15 +223,14 @@ class ApiRoutes:
                 error(400, "unknown-event-type", {"unknown": unknown, "known": sorted(EVENT_TYPES)})
             )
         types = [EVENT_TYPES[n] for n in wanted] or list(EVENT_TYPES.values())
-        if not private_ok:
-            if wanted and any(t.private for t in types):
-                raise _Failed(error(403, "denied", "private events need 'events.private'"))
-            types = [t for t in types if not t.private]
-        return tuple(types)
+        hidden = [t for t in types if not may_see(t, client.capabilities)]
+        if wanted and hidden:
+            raise _Failed(error(403, "denied", "private events need 'events.private'"))
+        return tuple(t for t in types if t not in hidden)
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """``GET /events``: a WebSocket of events as JSON text frames."""
-        client = self._client(request, query_token=True)
+        client = self._client(request)
         types = self._stream_types(request, client)
         ws = web.WebSocketResponse(heartbeat=30)
         if not ws.can_prepare(request).ok:
@@ -207,7 +243,7 @@ class ApiRoutes:
         self.sockets[ws] = (client.name.lower(), sub)
         try:
             await ws.prepare(request)
-            pump = asyncio.create_task(self._pump(ws, sub))
+            pump = asyncio.create_task(self._pump(ws, sub, client, self._token(request)))
         except BaseException:
             sub.close()
             self.sockets.pop(ws, None)
@@ -228,26 +264,39 @@ class ApiRoutes:
             sub.close()  # the pump then closes the socket
         return len(subs)
 
-    def _encode(self, event: Event) -> str:
-        hit = self._encoded.get(id(event))
+    def _encode(self, event: Event, scopes: frozenset[str]) -> str | None:
+        key = (id(event), scopes & PRIVACY_SCOPES)
+        hit = self._encoded.get(key)
         if hit is not None and hit[0] is event:  # the event is kept alive, so ids are unique
             return hit[1]
-        text = event_to_json(event)
-        self._encoded[id(event)] = (event, text)
+        text = redact_json(event, scopes)
+        if text is None:
+            return None
+        self._encoded[key] = (event, text)
         if len(self._encoded) > 256:
             del self._encoded[next(iter(self._encoded))]
         return text
 
-    async def _pump(self, ws: web.WebSocketResponse, sub: Subscription[Event]) -> None:
+    async def _pump(
+        self, ws: web.WebSocketResponse, sub: Subscription[Event], client: Client, token: str
+    ) -> None:
         reported = 0
+        checked = self.ctx.clock()
         try:
             async for event in sub:
+                if self.ctx.clock() - checked >= RECHECK_S:
+                    # Revoked or rotated from the shell (another process): end the stream.
+                    if self.clients.authenticate(token) is None:
+                        break
+                    checked = self.ctx.clock()
                 if sub.dropped != reported:
                     gap = {"count": sub.dropped - reported}
                     reported = sub.dropped
                     notice = {"type": "stream.dropped", "ts": event.ts, "data": gap}
                     await ws.send_str(json.dumps(notice))
-                await ws.send_str(self._encode(event))
+                text = self._encode(event, client.capabilities)
+                if text is not None:
+                    await ws.send_str(text)
         except (ConnectionError, RuntimeError):
             return  # the client went away mid-send
         await ws.close(code=WSCloseCode.GOING_AWAY, message=b"stream ended")

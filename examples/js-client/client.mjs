@@ -1,9 +1,12 @@
 // An sshrealm bridge client in plain JavaScript (Node 20+, no packages).
 //
-//   node examples/js-client/client.mjs http://127.0.0.1:7777 my-bot
+//   SSHREALM_BRIDGE_CODE=<code> node examples/js-client/client.mjs http://127.0.0.1:7777 my-bot
 //
-// registers (or waits for an admin to approve the name), prints the shared state, then
-// prints every event it may see. As a library: import { BridgeClient } from "./client.mjs".
+// registers with the code an admin issued (`sshrealm bridge add-client my-bot ...`), or
+// without one waits for an admin to approve the name (servers with allow_pending), keeps
+// the token in .sshrealm-token-<name> (mode 600) for the next run, prints the shared state,
+// then every event it may see. As a library: import { BridgeClient } from "./client.mjs".
+import { readFile, writeFile } from "node:fs/promises";
 import { connectWebSocket } from "./ws.mjs";
 
 export class BridgeError extends Error {
@@ -35,9 +38,13 @@ export class BridgeClient {
     return { status: res.status, ...answer };
   }
 
-  /** POST /register: returns {status: "approved", token} or {status: "pending", claim}. */
-  async register(name, language = "javascript", claim = undefined) {
-    const answer = await this.#call("POST", "/register", { name, language, ...(claim ? { claim } : {}) });
+  /**
+   * POST /register with the admin's one-time `code` (or a pending `claim`): returns
+   * {status: "approved", token} or {status: "pending", claim}.
+   */
+  async register(name, language = "javascript", { claim, code } = {}) {
+    const body = { name, language, ...(claim ? { claim } : {}), ...(code ? { code } : {}) };
+    const answer = await this.#call("POST", "/register", body);
     if (answer.status === "approved") this.token = answer.token;
     return answer;
   }
@@ -84,16 +91,30 @@ export class BridgeClient {
   }
 }
 
-async function main([baseUrl = "http://127.0.0.1:7777", name = "js-example"]) {
-  const client = new BridgeClient(baseUrl);
-  let answer = await client.register(name);
+async function obtainToken(client, name, tokenFile) {
+  const saved = await readFile(tokenFile, "utf8").catch(() => "");
+  if (saved.trim()) {
+    client.token = saved.trim();
+    console.log(`using the token saved in ${tokenFile}`);
+    return;
+  }
+  const code = process.env.SSHREALM_BRIDGE_CODE;
+  let answer = await client.register(name, "javascript", { code });
   const claim = answer.claim;
   while (answer.status === "pending") {
-    console.log(`waiting for an admin to approve ${name} ...`);
+    console.log(`waiting for an admin to approve ${name} (@bridge approve ${name}) ...`);
     await new Promise((r) => setTimeout(r, 5000));
-    answer = await client.register(name, "javascript", claim);
+    answer = await client.register(name, "javascript", { claim });
   }
+  await writeFile(tokenFile, `${answer.token}\n`, { mode: 0o600 });
+  console.log(`registered; token saved in ${tokenFile}`);
   console.log("capabilities:", answer.capabilities.join(", ") || "(none)");
+}
+
+async function main([baseUrl = "http://127.0.0.1:7777", name = "js-example"]) {
+  const client = new BridgeClient(baseUrl);
+  const tokenFile = process.env.SSHREALM_BRIDGE_TOKEN_FILE ?? `.sshrealm-token-${name}`;
+  await obtainToken(client, name, tokenFile);
   const { players } = await client.universal();
   for (const p of players) console.log(`${p.name}\t${p.online ? "online" : "offline"}\t${p.room ?? "-"}`);
   await client.events([], (event) => console.log(JSON.stringify(event)));

@@ -1,8 +1,10 @@
 // Runs against a live bridge: SSHREALM_BRIDGE_URL=http://127.0.0.1:7777 node --test examples/js-client/
-// The client name (SSHREALM_BRIDGE_CLIENT, default js-example) must be pre-approved in the
-// http plugin settings with tokens.grant and state.balances; SSHREALM_BRIDGE_PLAYER (default
-// ana) must be an existing player. A name gets its token once per server run: to rerun
-// against the same server, pass that token in SSHREALM_BRIDGE_TOKEN.
+// The client name (SSHREALM_BRIDGE_CLIENT, default js-example) must have been added by an
+// admin with tokens.grant and state.balances (`sshrealm bridge add-client js-example
+// --capabilities tokens.grant,state.balances`), and its one-time code passed in
+// SSHREALM_BRIDGE_CODE; SSHREALM_BRIDGE_PLAYER (default ana) must be an existing player.
+// A code gives one token: to rerun against the same server, pass that token in
+// SSHREALM_BRIDGE_TOKEN (or rotate the client for a new code).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BridgeClient, BridgeError } from "./client.mjs";
@@ -15,7 +17,7 @@ const skip = baseUrl ? false : "set SSHREALM_BRIDGE_URL to a running bridge";
 test("register, read, grant, and see the event", { skip, timeout: 10_000 }, async () => {
   const client = new BridgeClient(baseUrl, process.env.SSHREALM_BRIDGE_TOKEN);
   if (!client.token) {
-    const reg = await client.register(name, "javascript");
+    const reg = await client.register(name, "javascript", { code: process.env.SSHREALM_BRIDGE_CODE });
     assert.equal(reg.status, "approved");
     assert.ok(reg.capabilities.includes("tokens.grant"));
   }

@@ -21,7 +21,7 @@ from tests.bridge.schema_check import Schemas
 
 ALL = sorted(REQUEST_CAPABILITIES | {"state.balances", "events.private"})
 FAST = RateLimit(10_000, 10_000)
-CLIENTS = {"ana-bot": {"capabilities": ALL}, "viewer": {"capabilities": []}}
+CLIENTS: dict[str, list[str]] = {"ana-bot": ALL, "viewer": []}
 
 
 @dataclass
@@ -33,10 +33,13 @@ class Api:
     bus: EventBus
     http: aiohttp.ClientSession
     audit: list[AuditRecord]
+    codes: dict[str, str] = field(default_factory=dict)
     schemas: Schemas = field(default_factory=lambda: Schemas(json.loads(openapi_text())))
 
     async def token(self, name: str = "ana-bot") -> str:
-        async with self.http.post("/register", json={"name": name, "language": "py"}) as r:
+        """Register ``name`` with the code the admin issued it (see ``running_api``)."""
+        body = {"name": name, "language": "py", "code": self.codes[name]}
+        async with self.http.post("/register", json=body) as r:
             body = await r.json()
             assert r.status == 200, body
             return str(body["token"])
@@ -71,11 +74,14 @@ async def running_api(
     limit: RateLimit = FAST,
     bus: EventBus | None = None,
     request_timeout: float = 5.0,
+    clients: dict[str, list[str]] | None = None,
     **settings: Any,
 ) -> AsyncIterator[Api]:
+    """The plugin on a free port, with ``clients`` (name -> grants) added by the admin:
+    their registration codes are in ``Api.codes``."""
     bus = bus or EventBus()
     audit: list[AuditRecord] = []
-    plugin_settings = {"port": 0, "clients": CLIENTS, **settings}
+    plugin_settings = {"port": 0, **settings}
     config = BridgeConfig(
         plugins={"http": PluginConfig(caps, limit, plugin_settings)},
         request_timeout=request_timeout,
@@ -92,8 +98,12 @@ async def running_api(
     await host.start()
     plugin = host.plugin("http")
     assert isinstance(plugin, HttpApiPlugin), host.status()
+    codes = {
+        name: plugin.add(name, caps)
+        for name, caps in (CLIENTS if clients is None else clients).items()
+    }
     try:
         async with aiohttp.ClientSession(plugin.url) as http:
-            yield Api(host, plugin, bus, http, audit)
+            yield Api(host, plugin, bus, http, audit, codes)
     finally:
         await host.stop()

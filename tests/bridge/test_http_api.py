@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bridge.gate import RateLimit
 from tests.bridge.fakes import FakeGame
 from tests.bridge.http_harness import running_api
@@ -13,22 +15,52 @@ GRANT = {
 }
 
 
-async def test_preapproved_name_gets_token_once(game: FakeGame) -> None:
+async def test_squatter_cannot_take_an_admin_added_name(game: FakeGame) -> None:
+    """The review's attack: a local process posts the name of a client that may mint
+    tokens. Without the admin's code it gets nothing, and the real client still can."""
+    async with running_api(game, clients={"contest-bot": ["tokens.grant"]}) as api:
+        squat = {"name": "contest-bot", "language": "sh"}
+        status, body, _ = await api.call("POST", "/register", json=squat)
+        assert (status, body["error"]) == (403, "code-required")
+        status, body, _ = await api.call("POST", "/register", json={**squat, "code": "guess"})
+        assert (status, body["error"]) == (403, "bad-code")
+        status, body, _ = await api.call("POST", "/register", json={**squat, "claim": "x"})
+        assert (status, body["error"]) == (403, "code-required")
+        assert api.plugin.pending() == []
+        token = await api.token("contest-bot")
+        assert (await api.call("GET", "/universal", token))[0] == 200
+
+
+async def test_code_gives_one_token_and_rotation_ends_it(game: FakeGame) -> None:
+    async with running_api(game) as api:
+        first = {"name": "ana-bot", "language": "js", "code": api.codes["ana-bot"]}
+        status, body, _ = await api.call("POST", "/register", json=first)
+        assert (status, body["status"]) == (200, "approved")
+        assert "tokens.grant" in body["capabilities"]
+        token = body["token"]
+        status, body, _ = await api.call("POST", "/register", json={**first, "name": "ANA-BOT"})
+        assert (status, body["error"]) == (409, "already-registered")
+        code = api.plugin.add("ana-bot")  # rotate: same grants, old token dead at once
+        assert (await api.call("GET", "/universal", token))[0] == 401
+        status, body, _ = await api.call("POST", "/register", json=first)  # the spent code
+        assert (status, body["error"]) == (403, "bad-code")
+        status, body, _ = await api.call("POST", "/register", json={**first, "code": code})
+        assert status == 200
+        assert "tokens.grant" in body["capabilities"]
+        assert (await api.call("GET", "/universal", body["token"]))[0] == 200
+
+
+async def test_unknown_names_are_refused_unless_pending_is_allowed(game: FakeGame) -> None:
     async with running_api(game) as api:
         status, body, _ = await api.call(
-            "POST", "/register", json={"name": "ana-bot", "language": "js"}
+            "POST", "/register", json={"name": "nobody", "language": "x"}
         )
-        assert status == 200
-        assert body["status"] == "approved"
-        assert "tokens.grant" in body["capabilities"]
-        status, body, _ = await api.call(
-            "POST", "/register", json={"name": "ANA-BOT", "language": "js"}
-        )
-        assert (status, body["error"]) == (409, "already-registered")
+        assert (status, body["error"]) == (403, "registration-closed")
+        assert api.plugin.pending() == []
 
 
 async def test_pending_registration_needs_admin_approval(game: FakeGame) -> None:
-    async with running_api(game, default_capabilities=["post"]) as api:
+    async with running_api(game, allow_pending=True, default_capabilities=["post"]) as api:
         first = {"name": "newbie", "language": "go"}
         status, body, _ = await api.call("POST", "/register", json=first)
         assert (status, body["status"]) == (202, "pending")
@@ -39,6 +71,8 @@ async def test_pending_registration_needs_admin_approval(game: FakeGame) -> None
         status, body, _ = await api.call("POST", "/register", json=first)
         assert (status, body["error"]) == (409, "name-pending")
         assert api.plugin.approve("newbie")
+        status, body, _ = await api.call("POST", "/register", json=first)  # not the claimant
+        assert (status, body["error"]) == (409, "name-pending")
         status, body, _ = await api.call("POST", "/register", json={**first, "claim": claim})
         assert (status, body["capabilities"]) == (200, ["post"])
         assert api.plugin.pending() == []
@@ -48,29 +82,56 @@ async def test_pending_registration_needs_admin_approval(game: FakeGame) -> None
         assert (await api.call("GET", "/universal", token))[0] == 401
 
 
-async def test_admin_can_preapprove_and_limits_apply(game: FakeGame) -> None:
-    async with running_api(game, max_pending=1) as api:
-        assert api.plugin.approve("later", ["message"])
-        status, body, _ = await api.call(
-            "POST", "/register", json={"name": "later", "language": "rb"}
-        )
-        assert (status, body["capabilities"]) == (200, ["message"])
-        assert (await api.call("POST", "/register", json={"name": "one", "language": "x"}))[
-            0
-        ] == 202
-        status, body, _ = await api.call("POST", "/register", json={"name": "two", "language": "x"})
-        assert (status, body["error"]) == (429, "too-many-pending")
-        assert [c["name"] for c in api.plugin.client_list()] == [
+async def test_one_caller_cannot_fill_the_pending_queue(game: FakeGame) -> None:
+    """Today's 50 requests locked everyone out; now one address holds at most a few."""
+    async with running_api(game, allow_pending=True, max_pending_per_address=3) as api:
+        answers = [
+            (await api.call("POST", "/register", json={"name": f"spam{i}", "language": "x"}))[0]
+            for i in range(50)
+        ]
+        assert answers == [202] * 3 + [429] * 47
+        assert api.plugin.pending() == ["spam0", "spam1", "spam2"]
+        assert [c.name for c in api.plugin.client_list()] == [
             "ana-bot",
-            "later",
-            "one",
+            "spam0",
+            "spam1",
+            "spam2",
             "viewer",
         ]
-    async with running_api(game, allow_pending=False) as api:
-        status, body, _ = await api.call(
-            "POST", "/register", json={"name": "nobody", "language": "x"}
-        )
-        assert (status, body["error"]) == (403, "registration-closed")
+        token = await api.token("viewer")  # admin-issued clients are unaffected
+        assert (await api.call("GET", "/universal", token))[0] == 200
+
+
+async def test_tokens_survive_a_restart(game: FakeGame, tmp_path: Path) -> None:
+    store = str(tmp_path / "clients.sqlite")
+    async with running_api(game, store=store) as api:
+        token = await api.token()
+    async with running_api(game, store=store, clients={}) as api:
+        assert (await api.call("GET", "/universal", token))[0] == 200
+        again = {"name": "ana-bot", "language": "js"}
+        status, body, _ = await api.call("POST", "/register", json=again)
+        assert (status, body["error"]) == (409, "already-registered")
+
+
+async def test_deeply_nested_bodies_are_400_not_500(game: FakeGame) -> None:
+    deep = b"[" * 30_000 + b"]" * 30_000
+    headers = {"Content-Type": "application/json"}
+    async with running_api(game) as api:
+        async with api.http.post("/register", data=deep, headers=headers) as r:
+            assert (r.status, (await r.json())["error"]) == (400, "bad-json")
+        async with api.http.post("/bridge", data=deep, headers=headers) as r:
+            assert r.status == 401  # no token: refused before the body is read
+        token = await api.token()
+        async with api.http.post(
+            "/bridge", data=deep, headers={**headers, "Authorization": f"Bearer {token}"}
+        ) as r:
+            assert (r.status, (await r.json())["error"]) == (400, "bad-json")
+        nested = b'{"a":' * 33 + b"1" + b"}" * 33
+        async with api.http.post("/register", data=nested, headers=headers) as r:
+            assert (r.status, (await r.json())["detail"]) == (400, "nested deeper than 32 levels")
+        fine = b'{"name": "deep-bot", "language": "[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{{{{{"}'
+        async with api.http.post("/register", data=fine, headers=headers) as r:
+            assert r.status == 403  # brackets inside strings are not nesting
 
 
 async def test_universal_hides_balances_without_scope(game: FakeGame) -> None:

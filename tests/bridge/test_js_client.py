@@ -52,9 +52,10 @@ def _node_flags() -> list[list[str]]:
 async def test_js_client_passes_against_http_plugin(flags: list[str]) -> None:
     assert NODE is not None
     bus = EventBus()
-    clients = {**CLIENTS, "js-example": {"capabilities": ["tokens.grant", "state.balances"]}}
+    clients = {**CLIENTS, "js-example": ["tokens.grant", "state.balances"]}
     async with running_api(PublishingGame(bus), bus=bus, clients=clients) as api:
         env = {**os.environ, "SSHREALM_BRIDGE_URL": api.plugin.url}
+        env["SSHREALM_BRIDGE_CODE"] = api.codes["js-example"]
         env.pop("SSHREALM_BRIDGE_TOKEN", None)
         proc = await asyncio.create_subprocess_exec(
             NODE,

@@ -20,16 +20,16 @@ from game.config import Settings
 from tests.e2e.conftest import e2e_settings
 
 ALL_SCOPES = sorted(REQUEST_CAPABILITIES | {"state.balances", "events.private"})
-CLIENTS = {
-    "probe": {"capabilities": ALL_SCOPES},
-    "js-example": {"capabilities": ["tokens.grant", "state.balances"]},
+CLIENTS: dict[str, list[str]] = {
+    "probe": ALL_SCOPES,
+    "js-example": ["tokens.grant", "state.balances"],
 }
 
 
 def bridged_settings(
     data_dir: Path, *, plugins: Mapping[str, Any] | None = None, **bridge: Any
 ) -> Settings:
-    """Settings with ``http`` enabled on a free port and the test clients pre-approved."""
+    """Settings with ``http`` enabled on a free port (``Client.open`` issues the codes)."""
     table: dict[str, Any] = {
         "enabled": ["http", *(plugins or {})],
         "plugin": {
@@ -37,7 +37,7 @@ def bridged_settings(
                 "capabilities": sorted(REQUEST_CAPABILITIES),
                 "rate": 1000.0,
                 "burst": 1000,
-                "settings": {"clients": CLIENTS},
+                "settings": {},
             },
             **(plugins or {}),
         },
@@ -75,7 +75,7 @@ def http_plugin(server: Server) -> HttpApiPlugin:
 
 
 class Client:
-    """One HTTP client of the bridge, registered under a pre-approved name."""
+    """One HTTP client of the bridge, added by the admin and registered with its code."""
 
     def __init__(self, http: aiohttp.ClientSession, token: str) -> None:
         self.http = http
@@ -84,8 +84,10 @@ class Client:
     @classmethod
     @asynccontextmanager
     async def open(cls, server: Server, name: str = "probe") -> AsyncIterator[Client]:
+        code = http_plugin(server).add(name, CLIENTS[name])
+        body = {"name": name, "language": "py", "code": code}
         async with aiohttp.ClientSession(http_plugin(server).url) as http:
-            async with http.post("/register", json={"name": name, "language": "py"}) as r:
+            async with http.post("/register", json=body) as r:
                 body = await r.json()
                 assert r.status == 200, body
             yield cls(http, str(body["token"]))

@@ -47,7 +47,7 @@ def test_config_flat_plugins_and_settings_fold_in(tmp_path: Path) -> None:
     config = bridge_config(settings)
     assert config.enabled == ("webhook", "http")
     assert config.plugin("webhook").settings == {"url": "http://a", "timeout": 3}
-    assert config.plugin("http").settings == {"port": 7777}
+    assert config.plugin("http").settings == {"port": 7777, "store": "var/bridge_clients.sqlite"}
     assert config.plugin("http").capabilities == frozenset()
 
 

@@ -12,7 +12,7 @@ import asyncssh
 import pytest
 
 from tests.bridge.test_js_client import _node_flags
-from tests.bridge_game.harness import bridged_server, bridged_settings, http_plugin
+from tests.bridge_game.harness import CLIENTS, bridged_server, bridged_settings, http_plugin
 from tests.e2e.conftest import connect
 
 NODE = shutil.which("node")
@@ -29,6 +29,7 @@ async def test_js_client_passes_against_real_server(tmp_path: Path, flags: list[
             assert (await conn.run("look")).exit_status == 0  # ana exists now
         start = server.game.wallet.balance("ana")
         env = {**os.environ, "SSHREALM_BRIDGE_URL": http_plugin(server).url}
+        env["SSHREALM_BRIDGE_CODE"] = http_plugin(server).add("js-example", CLIENTS["js-example"])
         env.pop("SSHREALM_BRIDGE_TOKEN", None)
         proc = await asyncio.create_subprocess_exec(
             NODE,
