@@ -79,7 +79,11 @@ class Buckets:
 class LoginThrottle:
     """After ``max_failures`` failed logins from an address, refuse it for ``lockout_s``.
 
-    A success clears the count; the lockout ends by itself (the clock decides).
+    Guesses run in parallel (one per connection, each an argon2 check in a thread), so a
+    guess is counted when it starts, not when it fails: :meth:`reserve` before checking,
+    :meth:`settle` after. At most ``max_failures`` guesses from one address are ever checked
+    before the lockout, however many arrive at once. A success clears the count; the lockout
+    ends by itself (the clock decides).
     """
 
     def __init__(self, max_failures: int, lockout_s: int, clock: Clock) -> None:
@@ -87,6 +91,7 @@ class LoginThrottle:
         self.lockout_ms = lockout_s * 1000
         self.clock = clock
         self.failures: dict[str, int] = {}
+        self.in_flight: dict[str, int] = {}
         self.locked_until: dict[str, int] = {}
 
     def locked(self, address: str) -> bool:
@@ -98,6 +103,30 @@ class LoginThrottle:
             self.failures.pop(address, None)
             return False
         return True
+
+    def reserve(self, address: str) -> bool:
+        """Claim one guess for ``address``; False when its guesses are used up (or in use)."""
+        if self.locked(address):
+            return False
+        busy = self.in_flight.get(address, 0)
+        if self.max_failures > 0 and self.failures.get(address, 0) + busy >= self.max_failures:
+            return False
+        if len(self.in_flight) >= MAX_KEYS:
+            self.in_flight = {key: n for key, n in self.in_flight.items() if n > 0}
+        self.in_flight[address] = busy + 1
+        return True
+
+    def settle(self, address: str, ok: bool) -> None:
+        """The guess :meth:`reserve` claimed is decided."""
+        left = self.in_flight.get(address, 0) - 1
+        if left > 0:
+            self.in_flight[address] = left
+        else:
+            self.in_flight.pop(address, None)
+        if ok:
+            self.succeeded(address)
+        else:
+            self.failed(address)
 
     def failed(self, address: str) -> None:
         if len(self.failures) >= MAX_KEYS:
@@ -116,7 +145,11 @@ class LoginThrottle:
 
 
 class CommandLimit:
-    """Engine gate: each session may run ``per_s`` commands a second, bursts of ``burst``."""
+    """Engine gate: each account may run ``per_s`` commands a second, bursts of ``burst``.
+
+    The bucket is the account's, not the connection's: every front end (TUI, line, exec, the
+    bridge) reaches the world through the engine, so ten exec channels share one budget.
+    """
 
     def __init__(self, per_s: int, burst: int, clock: Clock) -> None:
         self.enabled = per_s > 0
@@ -125,9 +158,10 @@ class CommandLimit:
     def gate(self, ctx: Context, spec: CommandSpec, args: str) -> Reply | None:
         if not self.enabled or spec.name == "quit":
             return None
-        if self.buckets.allow(ctx.session.id):
+        key = ctx.player.key
+        if self.buckets.allow(key):
             return None
-        wait = max(1, round(self.buckets.wait_s(ctx.session.id) + 0.49))
+        wait = max(1, round(self.buckets.wait_s(key) + 0.49))
         return Reply.error(
             f"Slow down: you are typing commands faster than the server allows. "
             f"Try again in {wait} second{'s' if wait != 1 else ''}. Nothing was done."

@@ -56,6 +56,23 @@ def test_login_throttle_success_clears_failures(clock: FakeClock) -> None:
     assert not throttle.locked("h")
 
 
+def test_login_throttle_counts_guesses_in_flight(clock: FakeClock) -> None:
+    """Guesses are claimed before they are checked: parallel ones cannot outrun the count."""
+    throttle = LoginThrottle(max_failures=2, lockout_s=60, clock=clock)
+    assert throttle.reserve("h")
+    assert throttle.reserve("h")
+    assert not throttle.reserve("h")  # two are being checked: no third until they settle
+    throttle.settle("h", ok=False)
+    assert not throttle.reserve("h")
+    throttle.settle("h", ok=False)
+    assert throttle.locked("h")
+    assert not throttle.reserve("h")
+    clock.tick(60_000)
+    assert throttle.reserve("h")
+    throttle.settle("h", ok=True)
+    assert throttle.in_flight == {}
+
+
 def test_command_rate_limit_trips_and_recovers(game: Game, clock: FakeClock) -> None:
     game.engine.gates.remove(game.command_limit.gate)
     limit = CommandLimit(per_s=2, burst=3, clock=clock)
@@ -71,7 +88,7 @@ def test_command_rate_limit_trips_and_recovers(game: Game, clock: FakeClock) -> 
     )
     assert screen.text.count("hi") == said  # nothing was executed
     bob, _ = join(game, "bob")
-    assert run(bob, "look").ok  # per session: bob has his own budget
+    assert run(bob, "look").ok  # per account: bob has his own budget
     clock.tick(499)
     assert not run(ana, "look").ok
     clock.tick(1)  # half a second at 2 a second: one command's worth
