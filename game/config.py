@@ -66,7 +66,7 @@ class Settings:
     """Most SSH connections still logging in at once; more are refused before key exchange."""
     login_timeout_s: int = 30
     """Seconds a new SSH connection has to finish logging in before it is dropped."""
-    max_channels: int = 4
+    max_channels: int = 10
     """Most SSH channels (shell or exec) one connection may have open at once."""
     max_term_cols: int = 500
     """Widest terminal the server draws for; a wider PTY or resize is clamped to this."""
