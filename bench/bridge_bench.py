@@ -32,7 +32,7 @@ from game.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"say_to_ws_p95_ms": 50.0}
-CLIENT = {"bench": {"capabilities": ["tokens.grant", "state.balances", "message"]}}
+CLIENT_CAPS = ["tokens.grant", "state.balances", "message"]
 
 
 def _settings(data_dir: Path) -> Settings:
@@ -43,7 +43,7 @@ def _settings(data_dir: Path) -> Settings:
                 "capabilities": ["message", "tokens.grant"],
                 "rate": 10_000.0,
                 "burst": 10_000,
-                "settings": {"clients": CLIENT},
+                "settings": {},
             }
         },
     }
@@ -125,7 +125,9 @@ async def _measure(data_dir: Path, says: int, players: int) -> dict[str, Any]:
                 agent_path=None,
             ) as conn,
         ):
-            async with http.post("/register", json={"name": "bench", "language": "py"}) as r:
+            code = plugin.add("bench", CLIENT_CAPS)
+            body = {"name": "bench", "language": "py", "code": code}
+            async with http.post("/register", json=body) as r:
                 token = (await r.json())["token"]
             auth = {"Authorization": f"Bearer {token}"}
             ssh = _Channel(await conn.create_process(encoding=None))

@@ -185,7 +185,7 @@ async def _loaded(
 
 async def _ws_latency(idle_n: int, seconds: float) -> dict[str, Any]:
     bus = EventBus()
-    settings = {"port": 0, "clients": {"bench": {"capabilities": []}}, "max_streams": 64}
+    settings = {"port": 0, "max_streams": 64}
     config = BridgeConfig(plugins={"http": PluginConfig(settings=settings)})
     game = _Game()
     host = PluginHost(
@@ -201,7 +201,8 @@ async def _ws_latency(idle_n: int, seconds: float) -> dict[str, Any]:
     assert isinstance(plugin, HttpApiPlugin), host.status()
     try:
         async with aiohttp.ClientSession(plugin.url) as http:
-            reg = await http.post("/register", json={"name": "bench", "language": "python"})
+            body = {"name": "bench", "language": "python", "code": plugin.add("bench", [])}
+            reg = await http.post("/register", json=body)
             token = (await reg.json())["token"]
         path = f"/events?types=player-said&token={token}"
         result: dict[str, Any] = {"idle": await _idle(bus, plugin.url, path, idle_n)}
