@@ -62,9 +62,10 @@ def add_client(
 
     Example: sshrealm bridge add-client contest-bot --capabilities tokens.grant,message
     """
+    caps = _caps(capabilities)
     registry = _registry(config, data_dir)
     try:
-        code = registry.add(name, _caps(capabilities))
+        code = registry.add(name, caps)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -113,9 +114,10 @@ def approve(
 ) -> None:
     """Approve a pending client NAME (it asked with POST /register); it then registers
     again with its claim and gets a token."""
+    caps = _caps(capabilities)
     registry = _registry(config, data_dir)
     try:
-        if not registry.approve(name, _caps(capabilities)):
+        if not registry.approve(name, caps):
             raise click.ClickException(f"No pending client named {name!r}.")
     finally:
         registry.close()

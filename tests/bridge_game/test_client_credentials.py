@@ -59,10 +59,20 @@ async def test_shell_issues_rotates_and_revokes(tmp_path: Path) -> None:
         assert "revoked" in shell(tmp_path, "revoke", "contest-bot")
         assert await universal(url, body["token"]) == 401
     bad = CliRunner().invoke(
-        main, ["bridge", "add-client", "x", "--capabilities", "tokens.steal", "--data-dir", "."]
+        main,
+        [
+            "bridge",
+            "add-client",
+            "x",
+            "--capabilities",
+            "tokens.steal",
+            "--data-dir",
+            str(tmp_path / "x"),
+        ],
     )
     assert bad.exit_code != 0
     assert "unknown tokens.steal" in bad.output
+    assert not (tmp_path / "x").exists()  # refused before anything was written
 
 
 async def test_admin_console_manages_clients(
