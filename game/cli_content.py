@@ -31,7 +31,11 @@ def check(directory: Path | None, quiet: bool) -> None:
     Example: sshrealm content check content/
     """
     root = directory or DEFAULT_DIR
-    world, problems = check_content(root)
+    try:
+        world, problems = check_content(root)
+    except Exception as exc:  # a bug in the checker: say so plainly, exit 2
+        click.echo(f"{root}: the content check itself failed: {exc!r}; please report it", err=True)
+        sys.exit(2)
     shown = [p for p in problems if not quiet or p.severity == "error"]
     for problem in sorted(shown, key=lambda p: (p.where.path, p.where.line, p.where.col)):
         click.echo(str(problem))

@@ -5,6 +5,12 @@ Otherwise nobody is disconnected: players standing in rooms that no longer exist
 to their area's start room, new rooms get their items, every screen is refreshed, and
 ``ContentReloaded`` carries the diff. :class:`ContentWatcher` is the opt-in file watcher
 (``reload watch on``): it polls file times and sizes, off the event loop.
+
+Reading and checking the files runs in a worker thread, never on the event loop, so a big
+(or hostile) content tree never stalls the other players; only the swap itself runs on the
+loop, between two commands. One reload runs at a time. A watched reload that fails is
+logged and told to every online builder and admin, not only to whoever turned the
+watcher on.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from game.reply import Kind, Reply
 from game.world.loader import check_content
 from game.world.model import Content
 from game.world.problems import Problem
+from game.world.source import Where
 
 if TYPE_CHECKING:
     from game.game import Game
@@ -42,9 +49,18 @@ class ReloadResult:
     moved: tuple[str, ...] = ()  # players moved out of removed rooms
     duration_ms: float = 0.0
     errors: tuple[Problem, ...] = field(default=())
+    pending: bool = False  # checking in a worker thread; the outcome is told when done
+    note: str = ""  # instead of a diff: why nothing was started
 
     def summary(self) -> str:
         """What an admin reads: the errors, or the diff in one line per kind of change."""
+        if self.note:
+            return self.note
+        if self.pending:
+            return (
+                "Checking the content files in the background; the game goes on meanwhile."
+                " You will see the result here."
+            )
         if not self.ok:
             lines = [f"Reload refused: {len(self.errors)} error(s); the world is unchanged."]
             return "\n".join(lines + [str(p) for p in self.errors])
@@ -78,10 +94,29 @@ def diff(old: Content, new: Content) -> tuple[list[str], list[str], list[str]]:
 
 
 def reload_content(game: Game, by: str, root: Path | None = None) -> ReloadResult:
-    """Validate ``root`` (the configured content folder by default) and swap it in."""
-    started = time.perf_counter()
-    content, problems = check_content(root or game.settings.content_dir, warnings=False)
-    return apply_content(game, content, problems, by, started)
+    """Validate ``root`` (the configured content folder by default) and swap it in.
+
+    On the running server (called from a command, on the event loop) the files are read
+    and checked in a worker thread: this returns at once with a ``pending`` result and
+    ``by`` is told the outcome when it is done (:meth:`ContentWatcher.reload_for`).
+    Without a running loop (scripts, tests) it checks and swaps before returning.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        started = time.perf_counter()
+        content, problems = _check(root or game.settings.content_dir)
+        return apply_content(game, content, problems, by, started)
+    return game.content_watcher.reload_for(by, root)
+
+
+def _check(root: Path) -> tuple[Content | None, list[Problem]]:
+    """:func:`check_content`, with anything unexpected turned into a problem, not raised."""
+    try:
+        return check_content(root, warnings=False)
+    except (Exception, RecursionError, MemoryError) as exc:
+        log.exception("content_check_crashed", root=str(root))
+        return None, [Problem(Where(str(root), 1, 1), f"the content check failed: {exc!r}")]
 
 
 def apply_content(
@@ -146,6 +181,7 @@ class ContentWatcher(Periodic):
         self.enabled = False
         self.notify: str | None = None  # the admin who turned it on hears the results
         self._seen: tuple[tuple[str, int, int], ...] | None = None
+        self.running: asyncio.Task[ReloadResult] | None = None  # one reload at a time
 
     def enable(self, admin: str) -> None:
         self.enabled, self.notify = True, admin
@@ -154,8 +190,28 @@ class ContentWatcher(Periodic):
     def disable(self) -> None:
         self.enabled = False
 
+    def reload_for(self, by: str, root: Path | None = None) -> ReloadResult:
+        """Start a reload in the background for ``by`` (who hears the result); a pending
+        result now, or a refusal if one is already running. Needs a running loop."""
+        if self.running is not None and not self.running.done():
+            return ReloadResult(
+                False,
+                note="A reload is already running; its result comes here. Nothing new started.",
+            )
+        self.running = asyncio.get_running_loop().create_task(self._reload(by, root))
+        return ReloadResult(True, pending=True)
+
+    async def _reload(self, by: str, root: Path | None) -> ReloadResult:
+        started = time.perf_counter()
+        where = root or self.game.settings.content_dir
+        content, problems = await asyncio.to_thread(_check, where)
+        result = apply_content(self.game, content, problems, by, started)
+        kind = Kind.SYSTEM if result.ok else Kind.ERROR
+        self.game.sessions.to_player(by, [Reply(kind, result.summary())])
+        return result
+
     async def check(self) -> ReloadResult | None:
-        if not self.enabled:
+        if not self.enabled or (self.running is not None and not self.running.done()):
             return None
         root = self.game.settings.content_dir
         seen = await asyncio.to_thread(fingerprint, root)
@@ -163,11 +219,26 @@ class ContentWatcher(Periodic):
             return None
         self._seen = seen
         started = time.perf_counter()
-        content, problems = await asyncio.to_thread(check_content, root, warnings=False)
+        content, problems = await asyncio.to_thread(_check, root)
         result = apply_content(self.game, content, problems, "watcher", started)
-        if self.notify:
+        if not result.ok:
+            self._tell_staff(result)
+        elif self.notify:
             self.game.sessions.to_player(self.notify, [Reply(Kind.SYSTEM, result.summary())])
         return result
+
+    def _tell_staff(self, result: ReloadResult) -> None:
+        """A watched reload failed: log it, and tell the watcher's owner and every online
+        builder and admin (a silent failure leaves the world stale with nobody knowing)."""
+        first = str(result.errors[0]) if result.errors else ""
+        log.warning("watched_reload_failed", errors=len(result.errors), first=first)
+        text = "Content watcher: " + result.summary()
+        for session in self.game.sessions:
+            name = session.player.name
+            account = self.game.store.account(name)
+            role = account.role if account is not None else session.player.role
+            if role in ("builder", "admin") or name.lower() == (self.notify or "").lower():
+                session.send([Reply(Kind.ERROR, text)])
 
     async def step(self) -> None:
         await self.check()

@@ -3,6 +3,11 @@
 PyYAML's SafeLoader builds plain dicts and lists; this loader builds :class:`Located`
 dicts and lists that also carry the position of the node and of each key, and it refuses
 duplicate keys (PyYAML silently keeps the last one, a classic authoring trap).
+
+Aliases (``*name``) are expanded into fresh copies, so a file of nested aliases ("billion
+laughs") could grow exponentially: a file may expand aliases into at most
+:data:`ALIAS_BUDGET` values, and nest at most :data:`MAX_DEPTH` levels deep, else it is
+refused with the position of the anchor or the too-deep value.
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ class DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+ALIAS_BUDGET = 10_000
+"""Most values one file may build by repeating anchored values through aliases."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings in one file (real content uses under ten)."""
+
+
 if TYPE_CHECKING:
     _BASE = yaml.SafeLoader
 else:  # libyaml's C parser when present, else the pure-Python one
@@ -52,6 +63,10 @@ def _where(node: yaml.Node, path: str) -> Where:
 class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big worlds
     source_path = "<string>"
     resolved: dict[str, str]  # plain scalar -> tag, for one file
+    built: set[int]  # containers built at least once: meeting one again is an alias
+    sizes: dict[int, int]  # values in a container's expansion, for containers met again
+    expanded = 0  # values built again through aliases, in this file
+    copying = False  # inside the copy of an anchored value (already counted)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
         return self._mapping(node, lambda child: self.construct_object(child, deep=True))
@@ -117,11 +132,49 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
             raise yaml.constructor.ConstructorError(
                 None, None, "an alias refers to itself", node.start_mark
             )
+        if len(stack) >= MAX_DEPTH:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"lists and mappings nested more than {MAX_DEPTH} deep", node.start_mark
+            )
+        copying = False  # building a copy of an anchored value, charged here as a whole
+        if id(node) not in self.built:
+            self.built.add(id(node))
+        elif not self.copying:
+            self._spend(node)
+            self.copying = copying = True
         stack.add(id(node))
         try:
             return self._container(node, stack)
         finally:
             stack.discard(id(node))
+            if copying:
+                self.copying = False
+
+    def _spend(self, node: yaml.Node) -> None:
+        """Count an alias to a container against :data:`ALIAS_BUDGET`, before building it."""
+        self.expanded += self._size(node)
+        if self.expanded > ALIAS_BUDGET:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"aliases repeat the value anchored here into more than {ALIAS_BUDGET:,} values;"
+                " a file may expand aliases only that far (this refuses 'billion laughs'"
+                " files): repeat less, or write the values out",
+                node.start_mark,
+            )
+
+    def _size(self, node: yaml.Node) -> int:
+        """How many values building ``node`` makes (memoised: linear in distinct nodes)."""
+        if not isinstance(node.value, list):
+            return 1
+        known = self.sizes.get(id(node))
+        if known is None:
+            children = (
+                c for pair in node.value for c in (pair if isinstance(pair, tuple) else (pair,))
+            )
+            known = 1 + sum(self._size(child) for child in children)
+            self.sizes[id(node)] = known
+        return known
 
     def _container(self, node: yaml.Node, stack: set[int]) -> Any:
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
@@ -158,6 +211,7 @@ def load_yaml_text(text: str, name: str) -> Any:
     loader = _Loader(text)
     loader.source_path = name
     loader.resolved = {}
+    loader.built, loader.sizes = set(), {}
     try:
         node = loader.get_single_node()
         return None if node is None else loader.build(node)
@@ -174,6 +228,8 @@ def load_yaml_text(text: str, name: str) -> Any:
         raise YamlProblem(where, message) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(Where(name, 1, 1), str(exc)) from exc
+    except RecursionError as exc:  # the pure-Python composer, without libyaml
+        raise YamlProblem(Where(name, 1, 1), "lists and mappings nested too deep") from exc
     finally:
         loader.dispose()
 
