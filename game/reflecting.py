@@ -14,6 +14,7 @@ import asyncio
 import json
 import multiprocessing
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -149,6 +150,7 @@ class Reflection:
 
     async def run_cycle(self, now_ms: int | None = None) -> cycle.Outcome:
         """One cycle: compute and store in a thread, then apply planned actions on the loop."""
+        started = time.perf_counter()
         now = self.game.clock() if now_ms is None else now_ms
         cycle_id = cycle.cycle_id_for(now, self.settings.reflection_interval_s)
         args = (
@@ -174,6 +176,7 @@ class Reflection:
                         ts=self.game.now(), cycle_id=cycle_id, analyst=analyst, path=path
                     )
                 )
+        self.game.metrics.cycles.observe(time.perf_counter() - started)
         log.info(
             "reflection_cycle",
             cycle=cycle_id,

@@ -110,9 +110,6 @@ class Metrics:
             self.left[event.reason] += 1
         elif isinstance(event, ReflectionReportWritten):
             self.reports += 1
-        duration = getattr(event, "duration_ms", None)
-        if "cycle" in event.name and isinstance(duration, int | float):
-            self.cycles.observe(duration / 1000)
 
     def render(self, game: Game) -> str:
         """The /metrics body (Prometheus text exposition format 0.0.4)."""

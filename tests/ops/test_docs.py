@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from game.commands import admin, admin_ops
+from game.commands import admin, admin_ops, bridge_clients
 from game.commands.base import Registry
 from game.config import describe
 from game.ops.metrics import Metrics
@@ -34,7 +34,7 @@ def test_every_setting_is_documented_with_env_var_and_default() -> None:
 
 
 def test_every_admin_command_is_documented() -> None:
-    for spec in Registry.from_modules([admin, admin_ops]).specs:
+    for spec in Registry.from_modules([admin, admin_ops, bridge_clients]).specs:
         assert f"`{spec.name}" in DOC, spec.name
 
 

@@ -69,3 +69,12 @@ async def test_metrics_count_ledger_transfers(ops_server: Server) -> None:
         text = await resp.text()
     assert 'sshrealm_ledger_transfers_total{direction="credit",reason="admin grant"} 1' in text
     assert 'sshrealm_tokens_moved_total{direction="credit"} 40' in text
+
+
+async def test_metrics_count_reflection_cycles(ops_server: Server) -> None:
+    """The review saw the cycle histogram stay at 0 while reports were written."""
+    await ops_server.reflection.run_cycle()
+    async with aiohttp.ClientSession() as http, http.get(url(ops_server, "/metrics")) as resp:
+        text = await resp.text()
+    assert "sshrealm_reflection_cycle_duration_seconds_count 1" in text
+    assert "sshrealm_reflection_reports_total 2" in text
