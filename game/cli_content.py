@@ -9,7 +9,7 @@ import click
 
 from game.world.loader import check_content, load_content
 from game.world.mapping import dot_map, text_map
-from game.world.problems import ContentError
+from game.world.problems import ContentError, report_order
 from game.world.schema import schema_text
 
 DEFAULT_DIR = Path("content")
@@ -36,11 +36,11 @@ def check(directory: Path | None, quiet: bool) -> None:
     except Exception as exc:  # a bug in the checker: say so plainly, exit 2
         click.echo(f"{root}: the content check itself failed: {exc!r}; please report it", err=True)
         sys.exit(2)
-    shown = [p for p in problems if not quiet or p.severity == "error"]
-    for problem in sorted(shown, key=lambda p: (p.where.path, p.where.line, p.where.col)):
+    shown = [p for p in problems if not quiet or p.severity != "warning"]
+    for problem in sorted(shown, key=report_order):
         click.echo(str(problem))
     errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
+    warnings = sum(1 for p in problems if p.severity == "warning")
     if world is None:
         click.echo(f"{errors} error(s), {warnings} warning(s) in {root}.", err=True)
         sys.exit(1)

@@ -29,7 +29,7 @@ from game.periodic import Periodic
 from game.reply import Kind, Reply
 from game.world.loader import check_content
 from game.world.model import Content
-from game.world.problems import Problem
+from game.world.problems import Problem, report_order
 from game.world.source import Where
 
 if TYPE_CHECKING:
@@ -63,7 +63,8 @@ class ReloadResult:
             )
         if not self.ok:
             lines = [f"Reload refused: {len(self.errors)} error(s); the world is unchanged."]
-            return "\n".join(lines + [str(p) for p in self.errors])
+            shown = sorted((p for p in self.problems if p.severity != "warning"), key=report_order)
+            return "\n".join(lines + [str(p) for p in shown])
         lines = [
             f"Reloaded in {self.duration_ms:.0f} ms: {len(self.added)} added, "
             f"{len(self.changed)} changed, {len(self.removed)} removed."

@@ -62,6 +62,10 @@ class _Tables:
         self.where: dict[tuple[str, str], Where] = {}  # (kind, ref) -> first definition
         self.refs: Refs = []
         self.broken: set[str] = set()  # rooms in an extends cycle, already reported
+        # Root causes, so what they cause is counted once instead of reported one by one:
+        self.broken_files: dict[tuple[str, str], Where] = {}  # (kind, area or "*") -> why
+        self.failed: dict[tuple[str, str], Where] = {}  # (kind, ref) written but not built
+        self.placed: dict[str, list[tuple[str, Where]]] = {}  # item -> [(room, where)]
 
 
 def check_content(root: Path, *, warnings: bool = True) -> tuple[Content | None, list[Problem]]:
@@ -99,10 +103,14 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
     for ref, entry in resolved.items():
         if entry.get("template") is True:
             continue
-        room = build_room(reader, entry, ref, t.raw_rooms[ref][0], t.refs)
+        room = build_room(reader, entry, ref, t.raw_rooms[ref][0], t.refs, t.placed)
         if room is not None:
             t.rooms[ref] = room
+        else:
+            t.failed["room", ref] = entry.where
     economy = load_economy(reader, root / "economy.yaml", t.refs)
+    if root / "economy.yaml" in reader.failed:
+        t.broken_files["skill", "*"] = reader.failed[root / "economy.yaml"]
     _check_refs(reader, t, set(economy.skills))
     if not t.areas and not problems:
         reader.error(Where(str(root), 1, 1), "no areas found (need <area>/area.yaml)")
@@ -118,6 +126,7 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
     )
     if warnings and not any(p.severity == "error" for p in problems):
         lint(reader, content, t.where)
+        _warn_placed_twice(reader, t.placed)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return content, problems
@@ -133,6 +142,20 @@ def _start_room(areas: dict[str, Area], rooms: dict[str, Room]) -> str:
     return next(iter(rooms), "")
 
 
+def _warn_placed_twice(reader: Reader, placed: dict[str, list[tuple[str, Where]]]) -> None:
+    """An item placed in several rooms is usually a copy-paste slip (a key, a quest item):
+    each room gets its own copy. Warned once per item, at its second room."""
+    for item, places in placed.items():
+        rooms = list(dict.fromkeys(room for room, _ in places))
+        if len(rooms) > 1:
+            second = next(where for room, where in places if room == rooms[1])
+            reader.warn(
+                second,
+                f"item {item!r} is placed in {len(rooms)} rooms ({', '.join(rooms)}); each gets"
+                " its own copy. Place it once if there should be only one",
+            )
+
+
 def _entries(reader: Reader, path: Path) -> list[LocatedDict]:
     if not path.exists():
         return []
@@ -140,7 +163,8 @@ def _entries(reader: Reader, path: Path) -> list[LocatedDict]:
     if data is None:
         return []
     if not isinstance(data, list):
-        reader.error(where_of(data, fallback=Where(str(path), 1, 1)), "expected a list of entries")
+        shown = Where(str(path.relative_to(reader.root.parent)), 1, 1)
+        reader.file_failed(path, where_of(data, fallback=shown), "expected a list of entries")
         return []
     out = []
     for entry in data:
@@ -155,12 +179,18 @@ def _area_meta(reader: Reader, folder: Path, t: _Tables) -> bool:
     area_id = folder.name
     meta_path = folder / "area.yaml"
     if not meta_path.exists():
-        reader.error(Where(str(folder.relative_to(reader.root.parent)), 1, 1), "missing area.yaml")
-        return False
-    meta = reader.file(meta_path)
+        shown = Where(str(folder.relative_to(reader.root.parent)), 1, 1)
+        reader.file_failed(meta_path, shown, "missing area.yaml")
+    meta = reader.file(meta_path) if meta_path.exists() else None
     if not isinstance(meta, LocatedDict):
         if meta is not None:
-            reader.error(where_of(meta), "area.yaml must be a mapping")
+            reader.file_failed(meta_path, where_of(meta), "area.yaml must be a mapping")
+        cause = reader.failed.get(meta_path)
+        if cause is None:  # an empty area.yaml
+            cause = Where(str(meta_path.relative_to(reader.root.parent)), 1, 1)
+            reader.file_failed(meta_path, cause, "area.yaml is empty; it needs title and start")
+        for kind in ("room", "item", "npc", "quest"):
+            t.broken_files[kind, area_id] = cause
         return False
     reader.unknown_keys(meta, AREA_KEYS, "area")
     flags = reader.names(meta, "flags")
@@ -208,14 +238,23 @@ def _load_area(reader: Reader, folder: Path, t: _Tables) -> None:
         built = build(entry, ref)
         if built is not None:
             table[ref] = built
+        else:
+            t.failed[kind, ref] = entry.where
 
-    for entry in _entries(reader, folder / "items.yaml"):
+    def entries(kind: str) -> list[LocatedDict]:
+        path = folder / f"{kind}s.yaml"
+        found = _entries(reader, path)
+        if path in reader.failed:
+            t.broken_files[kind, area] = reader.failed[path]
+        return found
+
+    for entry in entries("item"):
         add("item", t.items, entry, lambda e, ref: build_item(reader, e, ref))
-    for entry in _entries(reader, folder / "npcs.yaml"):
+    for entry in entries("npc"):
         add("npc", t.npcs, entry, lambda e, ref: build_npc(reader, e, ref, area, t.refs))
-    for entry in _entries(reader, folder / "quests.yaml"):
+    for entry in entries("quest"):
         add("quest", t.quests, entry, lambda e, ref: build_quest(reader, e, ref, area, t.refs))
-    for entry in _entries(reader, folder / "rooms.yaml"):
+    for entry in entries("room"):
         add("room", t.raw_rooms, entry, lambda e, ref: (area, e))
 
 
@@ -228,8 +267,28 @@ def _check_refs(reader: Reader, t: _Tables, skills: set[str]) -> None:
         "quest": t.quests,
         "skill": skills,
     }
+    # A reference into a file (or an entry) that did not load is not reported on its own:
+    # the root cause gets one note counting them ("8 more references ... suppressed").
+    hidden: dict[tuple[Where, str], int] = {}  # (cause, what was referred to) -> count
+    files = set(t.broken_files.values())
     for where, kind, ref in t.refs:
         table = tables[kind]
-        if ref not in table and not (kind == "room" and ref in t.broken):
-            hint = " (that room is a template)" if kind == "room" and ref in rooms else ""
-            reader.error(where, f"unknown {kind} {ref!r}{hint or suggest(ref, table)}")
+        if ref in table or (kind == "room" and ref in t.broken):
+            continue
+        area = ref.split(":", 1)[0] if kind != "skill" else "*"
+        cause = t.broken_files.get((kind, area))
+        if cause is not None:
+            what = f"{kind}s" + (f" in area {area!r}" if area != "*" else "")
+            what += " suppressed: they cannot be checked until this file loads"
+            hidden[cause, what] = hidden.get((cause, what), 0) + 1
+            continue
+        cause = t.failed.get((kind, ref))
+        if cause is not None:
+            what = f"{kind} {ref!r} suppressed: it did not load because of the errors here"
+            hidden[cause, what] = hidden.get((cause, what), 0) + 1
+            continue
+        hint = " (that room is a template)" if kind == "room" and ref in rooms else ""
+        reader.error(where, f"unknown {kind} {ref!r}{hint or suggest(ref, table)}")
+    for (cause, what), count in hidden.items():
+        text = f"{count} more reference{'s' if count != 1 else ''} to {what}"
+        reader.note(cause, text, cause=cause in files)

@@ -18,6 +18,7 @@ class Reader:
     def __init__(self, root: Path, problems: list[Problem]) -> None:
         self.root = root
         self.problems = problems
+        self.failed: dict[Path, Where] = {}  # files that did not load, and why (where)
 
     def error(self, where: Where, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -25,21 +26,32 @@ class Reader:
     def warn(self, where: Where, message: str) -> None:
         self.problems.append(Problem(where, message, "warning"))
 
+    def note(self, where: Where, message: str, *, cause: bool = False) -> None:
+        """Explain the error at ``where``; ``cause`` if that error is a root cause."""
+        self.problems.append(Problem(where, message, "note", cause=cause))
+
+    def file_failed(self, path: Path, where: Where, message: str) -> None:
+        """``path`` cannot be used at all: a root cause, reported before what it causes."""
+        self.problems.append(Problem(where, message, cause=True))
+        self.failed.setdefault(path, where)
+
     def file(self, path: Path) -> Any:
+        shown = str(path.relative_to(self.root.parent))
         try:
-            return load_yaml(path, str(path.relative_to(self.root.parent)))
+            return load_yaml(path, shown)
         except YamlProblem as exc:
-            self.error(exc.where, exc.message)
+            self.file_failed(path, exc.where, exc.message)
             return None
         except UnicodeDecodeError as exc:
             raw, at = bytes(exc.object), exc.start
             line, col = raw.count(b"\n", 0, at) + 1, at - raw.rfind(b"\n", 0, at)
-            where = Where(str(path.relative_to(self.root.parent)), line, col)
-            self.error(where, "not UTF-8 text; save the file as UTF-8")
+            self.file_failed(
+                path, Where(shown, line, col), "not UTF-8 text; save the file as UTF-8"
+            )
             return None
         except OSError as exc:
-            where = Where(str(path.relative_to(self.root.parent)), 1, 1)
-            self.error(where, f"cannot read the file: {exc.strerror or exc}")
+            message = f"cannot read the file: {exc.strerror or exc}"
+            self.file_failed(path, Where(shown, 1, 1), message)
             return None
 
     def field(self, node: LocatedDict, key: str, kind: type, *, required: bool = True) -> Any:

@@ -12,7 +12,7 @@ from game.world.model import DIRECTIONS, Door, Exit, Placement, Room
 from game.world.problems import suggest
 from game.world.reader import Reader, Refs, full_ref
 from game.world.requires import parse_requires
-from game.world.source import LocatedDict, where_of
+from game.world.source import LocatedDict, Where, where_of
 
 ROOM_KEYS = {
     "id",
@@ -90,7 +90,18 @@ def resolve_extends(
     return {r: e for r, e in resolved.items() if r not in broken}, broken
 
 
-def build_room(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Refs) -> Room | None:
+Placed = dict[str, list[tuple[str, Where]]]
+"""Where each item is placed: item ref -> [(room ref, where in the file)]."""
+
+
+def build_room(
+    reader: Reader,
+    entry: LocatedDict,
+    ref: str,
+    area: str,
+    refs: Refs,
+    placed: Placed | None = None,
+) -> Room | None:
     reader.unknown_keys(entry, ROOM_KEYS, "room")
     title = reader.field(entry, "title", str)
     description = reader.field(entry, "description", str)
@@ -104,7 +115,7 @@ def build_room(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Re
         description=description.strip(),
         brief=(reader.field(entry, "brief", str, required=False) or "").strip(),
         exits=_exits(reader, entry, area, refs),
-        items=_placements(reader, entry, "items", area, refs),
+        items=_placements(reader, entry, "items", area, refs, (ref, placed)),
         npcs=_placements(reader, entry, "npcs", area, refs),
         coordinates=_coordinates(reader, entry),
         gather=parse_gather(reader, entry, area, refs),
@@ -117,7 +128,12 @@ def build_room(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Re
 
 
 def _placements(
-    reader: Reader, entry: LocatedDict, key: str, area: str, refs: Refs
+    reader: Reader,
+    entry: LocatedDict,
+    key: str,
+    area: str,
+    refs: Refs,
+    record: tuple[str, Placed | None] = ("", None),
 ) -> tuple[Placement, ...]:
     raw = entry.get(key) or []
     if not isinstance(raw, list):
@@ -142,6 +158,9 @@ def _placements(
             continue
         refs.append((where, kind, placement.ref))
         out.append(placement)
+        room, placed = record
+        if placed is not None:
+            placed.setdefault(placement.ref, []).append((room, where))
     return tuple(out)
 
 
