@@ -25,7 +25,13 @@ ECONOMY_KEYS = {
 
 
 def _price_map(
-    reader: Reader, node: LocatedDict, key: str, area: str | None, refs: Refs, kind: str
+    reader: Reader,
+    node: LocatedDict,
+    key: str,
+    area: str | None,
+    refs: Refs,
+    kind: str,
+    positions: dict[str, Where] | None = None,
 ) -> dict[str, int]:
     raw = node.get(key)
     if raw is None:
@@ -43,6 +49,8 @@ def _price_map(
         if kind:
             refs.append((where, kind, ref))
         out[ref] = value
+        if positions is not None:
+            positions[ref] = where
     return out
 
 
@@ -118,7 +126,14 @@ def load_economy(reader: Reader, path: Path, refs: Refs) -> EconomyRules:
     )
 
 
-def load_shops(reader: Reader, folder: Path, shops: dict[str, Shop], refs: Refs) -> None:
+def load_shops(
+    reader: Reader,
+    folder: Path,
+    shops: dict[str, Shop],
+    refs: Refs,
+    sales: dict[tuple[str, str], Where] | None = None,
+) -> None:
+    """Read ``shops.yaml``; ``sales`` gets where each ``buys`` price was written."""
     path = folder / "shops.yaml"
     if not path.exists():
         return
@@ -145,13 +160,16 @@ def load_shops(reader: Reader, folder: Path, shops: dict[str, Shop], refs: Refs)
         keeper = reader.field(entry, "keeper", str, required=False)
         if keeper:
             refs.append((where_of(entry, "keeper"), "npc", full_ref(area, keeper)))
+        bought: dict[str, Where] = {}
         shops[ref] = Shop(
             id=ref,
             room=full_ref(area, room),
             keeper=full_ref(area, keeper) if keeper else None,
             sells=_price_map(reader, entry, "sells", area, refs, "item"),
-            buys=_price_map(reader, entry, "buys", area, refs, "item"),
+            buys=_price_map(reader, entry, "buys", area, refs, "item", bought),
         )
+        if sales is not None:
+            sales.update(((ref, item), where) for item, where in bought.items())
 
 
 def parse_gather(

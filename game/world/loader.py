@@ -18,6 +18,7 @@ from typing import Any
 
 from game.world.economy_rules import load_economy, load_shops
 from game.world.lint import lint
+from game.world.loops import check_loops
 from game.world.model import Area, Content, ItemDef, NpcDef, QuestDef, Room, Shop
 from game.world.people import build_item, build_npc, build_quest
 from game.world.problems import ContentError, Problem, suggest
@@ -66,6 +67,7 @@ class _Tables:
         self.broken_files: dict[tuple[str, str], Where] = {}  # (kind, area or "*") -> why
         self.failed: dict[tuple[str, str], Where] = {}  # (kind, ref) written but not built
         self.placed: dict[str, list[tuple[str, Where]]] = {}  # item -> [(room, where)]
+        self.sales: dict[tuple[str, str], Where] = {}  # (shop, item) -> its buys price
 
 
 def check_content(root: Path, *, warnings: bool = True) -> tuple[Content | None, list[Problem]]:
@@ -98,7 +100,7 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
     t = _Tables()
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         _load_area(reader, folder, t)
-        load_shops(reader, folder, t.shops, t.refs)
+        load_shops(reader, folder, t.shops, t.refs, t.sales)
     resolved, t.broken = resolve_extends(reader, t.raw_rooms)
     for ref, entry in resolved.items():
         if entry.get("template") is True:
@@ -112,6 +114,8 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
     if root / "economy.yaml" in reader.failed:
         t.broken_files["skill", "*"] = reader.failed[root / "economy.yaml"]
     _check_refs(reader, t, set(economy.skills))
+    verbs = {sid: skill.verb for sid, skill in economy.skills.items()}
+    check_loops(reader, t.shops, economy.recipes, t.sales, verbs)
     if not t.areas and not problems:
         reader.error(Where(str(root), 1, 1), "no areas found (need <area>/area.yaml)")
     content = Content(
