@@ -4,6 +4,12 @@
 * A known name with an unknown key is refused, with a banner that says why.
 * A client without keys gets keyboard-interactive: a new name chooses a password (argon2),
   a known name with a password is asked for it. Hashing runs in a thread, off the loop.
+
+Failed passwords and link codes count against the address (LoginThrottle), claimed before
+the argon2 check so parallel guesses cannot outrun the count. The lockout stops passwords and
+link codes only: a key cannot be guessed, so players behind the same NAT still log in with
+theirs. A connection takes one of ``max_sessions`` slots once it has logged in, and may open
+``max_channels`` channels.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ class GameSSHServer(asyncssh.SSHServer):
         self._banner_sent = False
         self.address = ""
         self.refusal: str | None = None  # why this connection may not log in, if it may not
+        self.slot = False  # holds one of max_sessions (from auth_completed to connection_lost)
+        self.channels = 0  # channels open now
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
@@ -55,11 +63,11 @@ class GameSSHServer(asyncssh.SSHServer):
         self.conn = conn
         peer = conn.get_extra_info("peername")
         self.address = str(peer[0]) if peer else ""
-        self.refusal = self.front.admit(self.address)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.conn is not None:
-            self.front.release()
+        if self.slot:
+            self.slot = False
+            self.front.release_slot()
         self.conn = None
 
     def _banner(self, message: str) -> None:
@@ -68,14 +76,12 @@ class GameSSHServer(asyncssh.SSHServer):
             with contextlib.suppress(OSError):  # auth already over: nothing to tell
                 self.conn.send_auth_banner(message + "\r\n")
 
-    def _hang_up(self, why: str) -> None:
+    def _hang_up(self, why: str, code: int = asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE) -> None:
         """End a refused connection now: clients otherwise retry keyboard-interactive until
-        the login timeout (a minute of free password guesses for a brute-forcer)."""
+        the login timeout (free password guesses for a brute-forcer)."""
         conn = self.conn
         if conn is not None:
-            asyncio.get_running_loop().call_soon(
-                conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, why
-            )
+            asyncio.get_running_loop().call_soon(conn.disconnect, code, why)
 
     def begin_auth(self, username: str) -> bool:
         self.login = parse_login(username)
@@ -132,9 +138,9 @@ class GameSSHServer(asyncssh.SSHServer):
         return True
 
     def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> KbdIntChallenge:
-        if self.refusal is None and self.front.throttle.locked(self.address):
-            # Retries inside one connection count too: stop offering the prompt.
-            self.refusal = self.front.refuse_login(self.login.name, self.address)
+        if self.refusal is None:
+            # Checked at every prompt: retries inside one connection count too.
+            self.refusal = self.front.password_lockout(self.address)
             if self.refusal is not None:
                 self._banner(self.refusal)
         if self.refusal is not None:
@@ -172,28 +178,48 @@ class GameSSHServer(asyncssh.SSHServer):
                 return self._retry("The two passwords did not match.")
             if len(responses[0]) < MIN_PASSWORD:
                 return self._retry(f"Use at least {MIN_PASSWORD} characters.")
-            self.pending_password = await asyncio.to_thread(hasher.hash, responses[0])
+            self.pending_password = await self.front.hashing(hasher.hash, responses[0])
             return True
         account = self.store.account(self.login.name)
         if account is None or account.password_hash is None or len(responses) != 1:
             return False
+        if not self._claim_guess():
+            return False
+        ok = False
         try:
-            return await asyncio.to_thread(hasher.verify, account.password_hash, responses[0])
+            ok = await self.front.hashing(hasher.verify, account.password_hash, responses[0])
         except (VerificationError, InvalidHashError):
             log.info("password_refused", player=self.login.name, address=self.address)
-            self.front.throttle.failed(self.address)
-            return False
+        finally:
+            self.front.throttle.settle(self.address, ok)
+        return ok
+
+    def _claim_guess(self) -> bool:
+        """Reserve one guess against the address's budget before checking it; when none is
+        left (locked out, or the rest are being checked right now) hang up with why."""
+        if self.front.throttle.reserve(self.address):
+            return True
+        why = self.front.password_lockout(self.address)
+        if why is None:
+            self.front.game.metrics.refused["throttled"] += 1
+            why = "Too many logins from your address are being tried at once. Try again soon."
+        self._banner(why)
+        self._hang_up(why)
+        return False
 
     def _link(self, responses: KbdIntResponse) -> bool:
         """Bind the offered key when the player types their pending link code."""
         assert self.link_key is not None
         game, name = self.front.game, self.login.name
+        if not self._claim_guess():
+            return False
         stored = self.store.link_code(name, game.clock())
         if stored is None or len(responses) != 1 or not matches(responses[0], stored):
             log.info("key_link_refused", player=name, address=self.address)
-            self.front.throttle.failed(self.address)
+            self.front.throttle.settle(self.address, ok=False)
             self._hang_up("That link code is wrong or has expired.")  # one guess per connection
             return False
+        self.front.throttle.settle(self.address, ok=True)
         fingerprint, public = self.link_key
         with game.ledger.atomic():  # the key and the spent code, together
             self.store.add_key(name, fingerprint, public, game.clock())
@@ -215,7 +241,13 @@ class GameSSHServer(asyncssh.SSHServer):
         """Create the account now that the client proved it holds the key or chose a password."""
         game = self.front.game
         name = self.login.name
-        self.front.throttle.succeeded(self.address)
+        if not self.front.claim_slot():  # filled up while this one was logging in
+            self._hang_up(
+                "The server is full right now. Try again in a few minutes.",
+                asyncssh.DISC_TOO_MANY_CONNECTIONS,
+            )
+            return
+        self.slot = True
         if self.store.account(name) is None:
             game.ensure_account(name, password_hash=self.pending_password)
             if self.pending_key is not None:
@@ -226,7 +258,22 @@ class GameSSHServer(asyncssh.SSHServer):
     def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
         from game.ssh.channel import GameChannel
 
-        return GameChannel(self.front, self.login, self.address)
+        if not self.slot:
+            raise asyncssh.ChannelOpenError(
+                asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "The server is full right now."
+            )
+        limit = self.front.settings.max_channels
+        if self.channels >= limit:
+            self.front.game.metrics.refused["channels"] += 1
+            raise asyncssh.ChannelOpenError(
+                asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
+                f"At most {limit} sessions may be open on one connection; close one first.",
+            )
+        self.channels += 1
+        return GameChannel(self.front, self.login, self.address, on_closed=self._channel_closed)
+
+    def _channel_closed(self) -> None:
+        self.channels = max(0, self.channels - 1)
 
 
 def make_hasher() -> PasswordHasher:

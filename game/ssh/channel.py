@@ -4,11 +4,17 @@ Routing: an exec request runs one command in line mode and exits (0 ok, 1 error,
 message on stderr). A shell with a PTY and a capable TERM gets the Textual UI, unless the
 login name ends in ``+plain`` or the account chose screen-reader mode. Everything else
 (``ssh -T``, pipes, MUD clients, ``TERM=dumb``) gets line mode.
+
+What one channel may cost is bounded: the terminal size is clamped to ``max_term_cols`` x
+``max_term_rows`` (the player is told once), resizes are coalesced so only the last one in
+``resize_window_ms`` reaches the TUI, and output waiting for a client that does not read is
+capped at ``max_output_kb``: past it the connection is dropped with a reason.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import asyncssh
@@ -30,10 +36,17 @@ WELCOME = "Welcome to sshrealm, {name}. Type help for commands, quit to leave."
 
 
 class GameChannel(asyncssh.SSHServerSession[bytes]):
-    def __init__(self, front: SshFront, login: Login, address: str) -> None:
+    def __init__(
+        self,
+        front: SshFront,
+        login: Login,
+        address: str,
+        on_closed: Callable[[], None] | None = None,
+    ) -> None:
         self.front = front
         self.login = login
         self.address = address
+        self.on_closed = on_closed
         self.chan: asyncssh.SSHServerChannel[bytes] | None = None
         self.term: str | None = None
         self.size = (80, 24)
@@ -42,6 +55,10 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.line: LineFrontEnd | None = None
         self.tui: TuiSession | None = None
         self.pending: list[bytes] = []
+        self.clamp_notice: str | None = None  # told once: the terminal is bigger than we draw
+        self._clamp_told = False
+        self._resize_timer: asyncio.TimerHandle | None = None
+        self._overflowed = False
 
     # -- requests --------------------------------------------------------------------------------
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
@@ -51,8 +68,8 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object
     ) -> bool:
         self.term = term_type or ""
-        if term_size[0] and term_size[1]:
-            self.size = (term_size[0], term_size[1])
+        if term_size[0] > 0 and term_size[1] > 0:
+            self.size = self._clamp(term_size[0], term_size[1])
         return True
 
     def shell_requested(self) -> bool:
@@ -109,6 +126,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.session = session
         line.on_line = session.submit
         session.send(_greeting(session))
+        self._tell_clamp()
         for data in self.pending:
             line.feed(data)
         self.pending.clear()
@@ -122,8 +140,9 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.session = session
         if self.front.tui_factory is None:  # one per server: the sessions share its caches
             self.front.tui_factory = TuiFactory(tick_ms=self.front.settings.tick_ms)
+        writer = _ChannelWriter(self.chan, self.front.output_limit, self._overflow)
         tui = self.front.tui_factory.session(
-            session, _ChannelWriter(self.chan), size=self.size, term=self.term or "xterm"
+            session, writer, size=self.size, term=self.term or "xterm"
         )
         session.front_end = tui
         self.tui = tui
@@ -131,6 +150,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             tui.feed(data)
         self.pending.clear()
         tui.deliver(_greeting(session))
+        self._tell_clamp()
         task = asyncio.get_running_loop().create_task(self._run_tui(tui))
         self.front.tasks.add(task)
         task.add_done_callback(self.front.tasks.discard)
@@ -162,21 +182,71 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         return False
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        self.size = (width, height)
+        """Coalesced: a burst of resizes costs one relayout, at the size the burst ended on."""
+        if width <= 0 or height <= 0:
+            return  # not a size: keep the one we have
+        self.size = self._clamp(width, height)
+        if self.session is not None:
+            self._tell_clamp()
+        if self.tui is not None and self._resize_timer is None:
+            window = max(0, self.front.settings.resize_window_ms) / 1000
+            self._resize_timer = self.front.call_later(window, self._apply_resize)
+
+    def _apply_resize(self) -> None:
+        self._resize_timer = None
         if self.tui is not None:
-            self.tui.resize(width, height)
+            self.tui.resize(*self.size)
+
+    def _clamp(self, cols: int, rows: int) -> tuple[int, int]:
+        settings = self.front.settings
+        most = (max(1, settings.max_term_cols), max(1, settings.max_term_rows))
+        size = (min(cols, most[0]), min(rows, most[1]))
+        if size != (cols, rows) and self.clamp_notice is None:
+            self.clamp_notice = (
+                f"Your terminal is {cols}x{rows}; sshrealm draws at most {most[0]}x{most[1]} "
+                "of it, in the top left corner."
+            )
+        return size
+
+    def _tell_clamp(self) -> None:
+        if self.clamp_notice is not None and not self._clamp_told and self.session is not None:
+            self._clamp_told = True
+            self.session.send([Reply.info(self.clamp_notice)])
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._resize_timer is not None:
+            self._resize_timer.cancel()
+            self._resize_timer = None
         if self.session is not None:
             self.front.game.disconnect(self.session)
         if self.tui is not None:
             self.tui.close("Connection closed.")
         self.chan = None
+        if self.on_closed is not None:
+            self.on_closed()
+            self.on_closed = None
 
     # -- helpers ---------------------------------------------------------------------------------
     def _write(self, data: bytes) -> None:
-        if self.chan is not None and not self.chan.is_closing():
-            self.chan.write(data)
+        chan = self.chan
+        if chan is None or chan.is_closing() or self._overflowed:
+            return
+        if chan.get_write_buffer_size() > self.front.output_limit:
+            self._overflow()
+            return
+        chan.write(data)
+
+    def _overflow(self) -> None:
+        """The client has stopped reading and its output passed the cap: drop the connection
+        (the reason travels as an SSH disconnect message, which no channel window holds)."""
+        if self._overflowed or self.chan is None:
+            return
+        self._overflowed = True
+        kb = self.front.output_limit // 1024
+        log.warning("output_overflow", player=self.login.name, limit_kb=kb)
+        why = f"Disconnected: your client stopped reading the game's output ({kb} KB waiting)."
+        conn = self.chan.get_connection()
+        asyncio.get_running_loop().call_soon(conn.disconnect, asyncssh.DISC_CONNECTION_LOST, why)
 
     def _end(self, status: int) -> None:
         if self.session is not None:
@@ -191,14 +261,26 @@ def _greeting(session: Session) -> list[Reply]:
 
 
 class _ChannelWriter:
-    """The two calls the TUI driver needs from a channel, and nothing else of asyncssh."""
+    """The calls the TUI driver needs from a channel, and nothing else of asyncssh.
 
-    def __init__(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+    The driver drops frames once the queue passes its high-water mark; anything that still
+    pushes the queue past ``limit`` bytes calls ``overflow`` instead of queueing more.
+    """
+
+    def __init__(
+        self, chan: asyncssh.SSHServerChannel[bytes], limit: int, overflow: Callable[[], None]
+    ) -> None:
         self._chan = chan
+        self._limit = limit
+        self._overflow = overflow
 
     def write(self, data: bytes) -> None:
-        if not self._chan.is_closing():
-            self._chan.write(data)
+        if self._chan.is_closing():
+            return
+        if self._chan.get_write_buffer_size() > self._limit:
+            self._overflow()
+            return
+        self._chan.write(data)
 
     def close(self) -> None:
         if not self._chan.is_closing():

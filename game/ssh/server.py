@@ -1,13 +1,26 @@
-"""The SSH listener: host key, options, and the sessions it has running."""
+"""The SSH listener: host key, algorithms, options, and the sessions it has running.
+
+Connection accounting, from the first TCP byte on:
+
+* before key exchange (game/ssh/accept.py): the per-address connection rate and the cap on
+  connections still logging in (``max_startups``) refuse a socket with one text line;
+* during login (auth.py): bans, shutdown, a full server and the password lockout refuse with
+  an SSH banner; ``login_timeout_s`` bounds the whole login;
+* once logged in: the connection holds one of ``max_sessions`` slots until it closes, and may
+  open at most ``max_channels`` channels at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 
 import asyncssh
 
 from game.limits import Buckets, LoginThrottle
+from game.ssh.accept import Acceptor, bind
 from game.ssh.auth import GameSSHServer, make_hasher
 from game.ssh.keys import load_or_create_host_key
 
@@ -16,79 +29,175 @@ if TYPE_CHECKING:
     from game.game import Game
     from game.tui.runner import TuiFactory
 
+# Only modern algorithms (ssh-audit reports none of these as failing). Kept working: OpenSSH
+# 7.4+ (curve25519, chacha20/AES-GCM, ETM MACs) and PuTTY 0.68+ (curve25519, group16/18).
+KEX_ALGS = (
+    "mlkem768x25519-sha256",  # post-quantum hybrid: OpenSSH 9.9+
+    "curve25519-sha256",
+    "curve25519-sha256@libssh.org",
+    "diffie-hellman-group18-sha512",
+    "diffie-hellman-group16-sha512",
+)
+ENCRYPTION_ALGS = (
+    "chacha20-poly1305@openssh.com",
+    "aes256-gcm@openssh.com",
+    "aes128-gcm@openssh.com",
+    "aes256-ctr",
+    "aes192-ctr",
+    "aes128-ctr",
+)
+MAC_ALGS = (  # encrypt-then-MAC only, no SHA-1, no 64-bit tags
+    "hmac-sha2-256-etm@openssh.com",
+    "hmac-sha2-512-etm@openssh.com",
+    "umac-128-etm@openssh.com",
+)
+SIGNATURE_ALGS = (  # advertised in server-sig-algs: no ssh-rsa (SHA-1), no DSA
+    "ssh-ed25519",
+    "sk-ssh-ed25519@openssh.com",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+    "rsa-sha2-512",
+    "rsa-sha2-256",
+)
+
+HASH_THREADS = 4
+"""Password hashes (argon2: ~64 MiB and tens of ms each) run on this many threads, their own:
+a flood of guesses from many addresses queues here, never in the loop's default executor that
+new connections use, and never takes more than this many cores or this much memory."""
+
+T = TypeVar("T")
+
+Later = Callable[[float, Callable[[], None]], asyncio.TimerHandle]
+"""Schedule a callback after a delay in seconds (``loop.call_later``; tests fire it by hand)."""
+
 
 class SshFront:
-    """Owns the asyncssh acceptor. ``port`` is the bound port (useful with port 0)."""
+    """Owns the acceptor. ``port`` is the bound port (useful with port 0)."""
 
     def __init__(self, game: Game, settings: Settings) -> None:
         self.game = game
         self.settings = settings
         self.hasher = make_hasher()
-        self.acceptor: asyncssh.SSHAcceptor | None = None
+        self.hash_pool = ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="sshrealm-argon2")
+        self.acceptor: Acceptor | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         self.tui_factory: TuiFactory | None = None  # made by the first TUI session (channel.py)
         # Protection (game/limits.py): the clock is the game's, so tests drive it by hand.
         self.accepting = True  # False once shutdown begins: new logins are refused
-        self.connections = 0
+        self.startups = 0  # connections admitted and still logging in
+        self.sessions = 0  # connections logged in (each holds one of max_sessions)
         per_min = settings.conn_per_minute
         self.conn_buckets = Buckets(per_min, per_min / 60, game.clock) if per_min > 0 else None
         self.throttle = LoginThrottle(settings.login_failures, settings.login_lockout_s, game.clock)
+        self.later: Later | None = None  # None: the running loop's call_later
+        self.output_limit = max(1, settings.max_output_kb) * 1024
 
     @property
     def port(self) -> int:
         assert self.acceptor is not None
-        return int(self.acceptor.get_port())
+        return self.acceptor.get_port()
 
-    async def start(self) -> None:
+    def host_fingerprint(self) -> str:
+        """The host key's SHA256 fingerprint, as ``ssh -v`` and PuTTY show it."""
+        return str(load_or_create_host_key(self.settings.host_key_path).get_fingerprint())
+
+    def options(self) -> asyncssh.SSHServerConnectionOptions:
         key = load_or_create_host_key(self.settings.host_key_path)
-        self.acceptor = await asyncssh.create_server(
-            lambda: GameSSHServer(self),
-            self.settings.ssh_host,
-            self.settings.ssh_port,
+        return asyncssh.SSHServerConnectionOptions(
+            server_factory=lambda: GameSSHServer(self),
             server_host_keys=[key],
             line_editor=False,
             encoding=None,
-            login_timeout=60,
+            login_timeout=max(1, self.settings.login_timeout_s),
             keepalive_interval=60,
+            kex_algs=list(KEX_ALGS),
+            encryption_algs=list(ENCRYPTION_ALGS),
+            mac_algs=list(MAC_ALGS),
+            signature_algs=list(SIGNATURE_ALGS),
         )
 
+    async def start(self) -> None:
+        sock = bind(self.settings.ssh_host, self.settings.ssh_port)
+        self.acceptor = Acceptor(sock, self.options(), self.admit, self._logged_in_or_gone)
+        self.acceptor.start()
+
+    async def hashing(self, work: Callable[..., T], *args: object) -> T:
+        """Run a password hash or check on the hashing threads."""
+        return await asyncio.get_running_loop().run_in_executor(self.hash_pool, work, *args)
+
+    def call_later(self, delay_s: float, callback: Callable[[], None]) -> asyncio.TimerHandle:
+        if self.later is not None:
+            return self.later(delay_s, callback)
+        return asyncio.get_running_loop().call_later(delay_s, callback)
+
+    # -- before key exchange ---------------------------------------------------------------------
     def admit(self, address: str) -> str | None:
-        """Count a new TCP connection; return why it may not log in, or None."""
-        self.connections += 1
+        """A new TCP connection from ``address``: why it is refused before key exchange, or
+        None (it then holds a login slot until it has logged in or gone)."""
         why, text = None, None
-        if not self.accepting:
-            why, text = "shutdown", "The server is shutting down. Try again in a minute."
-        elif self.conn_buckets is not None and not self.conn_buckets.allow(address):
+        if self.conn_buckets is not None and not self.conn_buckets.allow(address):
             why = "rate"
             text = "Too many connections from your address. Wait a minute and try again."
-        elif self.connections > self.settings.max_sessions:
+        elif self.startups >= self.settings.max_startups:
+            why = "startups"
+            text = "Too many people are logging in right now. Try again in a few seconds."
+        if why is not None:
+            self.game.metrics.refused[why] += 1
+            return text
+        self.startups += 1
+        return None
+
+    def _logged_in_or_gone(self) -> None:
+        self.startups = max(0, self.startups - 1)
+
+    # -- logged in -------------------------------------------------------------------------------
+    def full(self) -> bool:
+        return self.sessions >= self.settings.max_sessions
+
+    def claim_slot(self) -> bool:
+        """One logged-in connection more; False (and nothing claimed) when full."""
+        if self.full():
+            self.game.metrics.refused["full"] += 1
+            return False
+        self.sessions += 1
+        return True
+
+    def release_slot(self) -> None:
+        self.sessions = max(0, self.sessions - 1)
+
+    # -- during login ----------------------------------------------------------------------------
+    def refuse_login(self, name: str, address: str) -> str | None:
+        """Why ``name`` from ``address`` may not log in by any method (shutdown, ban, a full
+        server), or None. The password lockout is not here: it stops passwords, not keys."""
+        why, text = None, None
+        bans = self.game.moderation
+        ban = bans.banned("account", name) or bans.banned("address", address)
+        if not self.accepting:
+            why, text = "shutdown", "The server is shutting down. Try again in a minute."
+        elif ban is not None:
+            why, text = "banned", f"You are banned from sshrealm. Reason: {ban.reason}"
+        elif self.full():
             why, text = "full", "The server is full right now. Try again in a few minutes."
         if why is not None:
             self.game.metrics.refused[why] += 1
         return text
 
-    def release(self) -> None:
-        self.connections = max(0, self.connections - 1)
-
-    def refuse_login(self, name: str, address: str) -> str | None:
-        """Why ``name`` from ``address`` may not log in (lockout, ban), or None."""
-        if self.throttle.locked(address):
-            self.game.metrics.refused["throttled"] += 1
-            wait = self.throttle.seconds_left(address)
-            return f"Too many failed logins from your address. Try again in {wait} seconds."
-        bans = self.game.moderation
-        ban = bans.banned("account", name) or bans.banned("address", address)
-        if ban is not None:
-            self.game.metrics.refused["banned"] += 1
-            return f"You are banned from sshrealm. Reason: {ban.reason}"
-        return None
+    def password_lockout(self, address: str) -> str | None:
+        """Why ``address`` may not try a password (or link code) now, or None."""
+        if not self.throttle.locked(address):
+            return None
+        self.game.metrics.refused["throttled"] += 1
+        wait = self.throttle.seconds_left(address)
+        return f"Too many failed logins from your address. Try again in {wait} seconds."
 
     async def stop(self) -> None:
         if self.acceptor is not None:
-            self.acceptor.close()
-            await self.acceptor.wait_closed()
+            await self.acceptor.close()
             self.acceptor = None
         for task in list(self.tasks):
             task.cancel()
         if self.tasks:
             await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.hash_pool.shutdown(wait=False, cancel_futures=True)
