@@ -125,8 +125,11 @@ async def reload_with_players(players: int) -> dict[str, Any]:
             rooms = content / "town" / "rooms.yaml"
             rooms.write_text(rooms.read_text().replace("dry stone", "dry marble"))
             durations = []
-            for _ in range(5):
-                result = reload_content(server.game, "bench")
+            watcher = server.game.content_watcher
+            for _ in range(5):  # the in-game path: checked in a worker thread, then swapped
+                assert reload_content(server.game, "bench").pending
+                assert watcher.running is not None
+                result = await watcher.running
                 assert result.ok, result.summary()
                 durations.append(result.duration_ms)
             for reader in readers:

@@ -183,6 +183,7 @@ class ContentWatcher(Periodic):
         self.notify: str | None = None  # the admin who turned it on hears the results
         self._seen: tuple[tuple[str, int, int], ...] | None = None
         self.running: asyncio.Task[ReloadResult] | None = None  # one reload at a time
+        self._polling = False  # the watcher is reading the files
 
     def enable(self, admin: str) -> None:
         self.enabled, self.notify = True, admin
@@ -194,13 +195,18 @@ class ContentWatcher(Periodic):
     def reload_for(self, by: str, root: Path | None = None) -> ReloadResult:
         """Start a reload in the background for ``by`` (who hears the result); a pending
         result now, or a refusal if one is already running. Needs a running loop."""
-        if self.running is not None and not self.running.done():
+        if self.busy:
             return ReloadResult(
                 False,
                 note="A reload is already running; its result comes here. Nothing new started.",
             )
         self.running = asyncio.get_running_loop().create_task(self._reload(by, root))
         return ReloadResult(True, pending=True)
+
+    @property
+    def busy(self) -> bool:
+        """A reload (asked for, or by the watcher) is being checked right now."""
+        return self._polling or (self.running is not None and not self.running.done())
 
     async def _reload(self, by: str, root: Path | None) -> ReloadResult:
         started = time.perf_counter()
@@ -212,15 +218,19 @@ class ContentWatcher(Periodic):
         return result
 
     async def check(self) -> ReloadResult | None:
-        if not self.enabled or (self.running is not None and not self.running.done()):
+        if not self.enabled or self.busy:
             return None
         root = self.game.settings.content_dir
-        seen = await asyncio.to_thread(fingerprint, root)
-        if seen == self._seen:
-            return None
-        self._seen = seen
-        started = time.perf_counter()
-        content, problems = await asyncio.to_thread(_check, root)
+        self._polling = True
+        try:
+            seen = await asyncio.to_thread(fingerprint, root)
+            if seen == self._seen:
+                return None
+            self._seen = seen
+            started = time.perf_counter()
+            content, problems = await asyncio.to_thread(_check, root)
+        finally:
+            self._polling = False
         result = apply_content(self.game, content, problems, "watcher", started)
         if not result.ok:
             self._tell_staff(result)
