@@ -12,17 +12,24 @@ import re
 from economy import InsufficientFunds, Reason
 from game.commands.base import Context, Result, command
 from game.moderation import BAN_KINDS
+from game.numbers import BadNumber, numeric, whole_number
 from game.reply import Reply
 
 DAY_MS = 86_400_000
 _UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}
-_DURATION = re.compile(r"^(\d{1,6})([smhdw])$")
+_DURATION = re.compile(r"^([0-9]{1,6})([smhdw])$")  # \d would match every Unicode digit
 
 
 def parse_duration(word: str) -> int | None:
-    """``30m``, ``2h``, ``7d`` -> milliseconds; anything else -> None."""
+    """``30m``, ``2h``, ``7d`` -> milliseconds; a word that is no duration -> None (it
+    starts the reason). A duration in other digits (``٣h``) raises :class:`BadNumber`
+    rather than quietly becoming a mute or ban without end."""
     match = _DURATION.match(word.lower())
-    return int(match.group(1)) * _UNITS[match.group(2)] if match else None
+    if match:
+        return int(match.group(1)) * _UNITS[match.group(2)]
+    if len(word) > 1 and word[-1].lower() in _UNITS and numeric(word[:-1]):
+        raise BadNumber(f"{word!r} is not a duration here: type it with the digits 0-9, like 30m.")
+    return None
 
 
 def account_name(ctx: Context, name: str) -> str | None:
@@ -97,7 +104,10 @@ def at_mute(ctx: Context, args: str) -> Result:
     target = account_name(ctx, words[0])
     if target is None:
         return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
-    span = parse_duration(words[1])
+    try:
+        span = parse_duration(words[1])
+    except BadNumber as exc:
+        return Reply.error(f"{exc} Nothing was done.")
     reason = " ".join(words[2:] if span is not None else words[1:])
     if not reason:
         return Reply.error("A reason is required. Usage: @mute <name> [duration] <reason>")
@@ -156,7 +166,10 @@ def at_ban(ctx: Context, args: str) -> Result:
         value = found
         if value.lower() == ctx.player.key:
             return Reply.error("You cannot ban yourself. Nothing was done.")
-    span = parse_duration(words[2])
+    try:
+        span = parse_duration(words[2])
+    except BadNumber as exc:
+        return Reply.error(f"{exc} Nothing was done.")
     reason = " ".join(words[3:] if span is not None else words[2:])
     if not reason:
         return Reply.error("A reason is required. Usage: @ban <kind> <value> [duration] <reason>")
@@ -206,9 +219,11 @@ def _tokens(ctx: Context, args: str, verb: str) -> tuple[str, int, str] | Reply:
     target = account_name(ctx, words[0])
     if target is None:
         return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
-    if not words[1].isdigit() or not 0 < int(words[1]) <= 1_000_000_000:
-        return Reply.error(f"The amount must be a whole number from 1 up. {usage}")
-    return target, int(words[1]), " ".join(words[2:])
+    try:
+        amount = whole_number(words[1], what="amount")
+    except BadNumber as exc:
+        return Reply.error(f"{exc} {usage}")
+    return target, amount, " ".join(words[2:])
 
 
 @command("@grant", role="admin", category="admin")

@@ -13,6 +13,7 @@ from typing import Any
 from game.commands.admin import account_name
 from game.commands.base import ROLES, Context, Result, command
 from game.commands.economy import set_tier
+from game.numbers import BadNumber, numeric, whole_number
 from game.ops import reports
 from game.ops.metrics import process_usage
 from game.reply import Kind, Reply
@@ -108,8 +109,11 @@ def at_audit(ctx: Context, args: str) -> Result:
     """
     words = args.split()
     count = 20
-    if words and words[-1].isdigit():
-        count = max(1, min(200, int(words.pop())))
+    if words and numeric(words[-1]):
+        try:
+            count = whole_number(words.pop(), low=1, high=200, what="count")
+        except BadNumber as exc:
+            return Reply.error(str(exc))
     who = words[0] if words else None
     rows = ctx.game.audit.recent(count, who=who)
     if not rows:
@@ -171,9 +175,11 @@ def at_tier(ctx: Context, args: str) -> Result:
     tier = words[1].lower()
     days: int | None = None
     if tier == "premium":
-        if len(words) < 4 or not words[2].isdigit() or not 0 < int(words[2]) <= 3650:
+        try:
+            days = whole_number(words[2] if len(words) >= 4 else "", high=3650, what="days")
+        except BadNumber:
             return Reply.error("Give the days as a whole number from 1 to 3650. " + usage)
-        days, reason = int(words[2]), " ".join(words[3:])
+        reason = " ".join(words[3:])
         said = f"premium for {days} day{'s' if days != 1 else ''}"
     else:
         reason, said = " ".join(words[2:]), "free"

@@ -101,7 +101,7 @@ def test_revoke_more_than_balance_changes_nothing(game: Game) -> None:
     [
         ("@grant bob", "Usage: @grant <name> <amount> <reason>"),
         ("@grant bob 10", "Usage: @grant"),
-        ("@grant bob -3 x", "The amount must be a whole number"),
+        ("@grant bob -3 x", "type the amount as a whole number"),
         ("@grant nobody 3 x", "There is no account named 'nobody'"),
         ("@tier bob gold x", "Usage: @tier"),
         ("@tier bob premium x y", "Give the days as a whole number"),

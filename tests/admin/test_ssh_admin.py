@@ -89,3 +89,31 @@ def test_grant_role_unknown_account(tmp_path: object) -> None:
         main, ["admin", "grant-role", "x", "wizard", "--data-dir", str(data)]
     )
     assert result.exit_code == 2
+
+
+async def test_admin_numbers_are_ascii_digits_only(
+    server: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    """Security review, item 9: admin commands used isdigit()/\\d, so ``²`` crashed them and
+    ``٣h`` muted for three hours (or, once refused as a duration, for ever)."""
+    async with await connect(server.ssh_port, "eve", keys["eve"]) as conn:
+        await conn.run("look")
+        server.game.store.set_role("eve", "admin")
+        server.game.ensure_account("bob")
+        before = server.game.wallet.balance("bob")
+        for line, said in (
+            ("@grant bob ² gift", "'²' is not a number here: type the amount with the digits"),
+            ("@grant bob ٣ gift", "'٣' is not a number here"),
+            ("@audit eve ²", "'²' is not a number here: type the count"),
+            ("@tier bob premium ² promo", "Give the days as a whole number from 1 to 3650."),
+            ("@mute bob ٣h spam", "'٣h' is not a duration here: type it with the digits 0-9"),
+            ("@ban account bob ²d spam", "'²d' is not a duration here"),
+        ):
+            result = await conn.run(line)
+            assert result.exit_status == 1, line
+            assert said in str(result.stderr), (line, result.stderr)
+            assert "Traceback" not in str(result.stdout) + str(result.stderr)
+    assert server.game.wallet.balance("bob") == before
+    assert not server.game.moderation.muted("bob")
+    assert server.game.moderation.banned("account", "bob") is None
+    assert server.game.wallet.tier("bob") == "free"
