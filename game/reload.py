@@ -214,6 +214,7 @@ class ContentWatcher(Periodic):
         content, problems = await asyncio.to_thread(_check, where)
         result = apply_content(self.game, content, problems, by, started)
         kind = Kind.SYSTEM if result.ok else Kind.ERROR
+        self.game.audit.record(by, "reload", "content", "", result.summary().split("\n", 1)[0])
         self.game.sessions.to_player(by, [Reply(kind, result.summary())])
         return result
 

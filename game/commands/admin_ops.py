@@ -69,7 +69,8 @@ def at_reload(ctx: Context, args: str) -> Result:
     result: Any = module.reload_content(ctx.game, ctx.player.name)
     text = _result_text(result)
     ok = bool(getattr(result, "ok", True))
-    ctx.game.audit.record(ctx.player.name, "reload", "content", "", text.split("\n", 1)[0])
+    if not getattr(result, "pending", False):  # a background reload audits its outcome
+        ctx.game.audit.record(ctx.player.name, "reload", "content", "", text.split("\n", 1)[0])
     return Reply.info(text) if ok else Reply.error(text)
 
 

@@ -69,3 +69,9 @@ async def test_reload_over_ssh_refuses_broken_content_then_applies_good(
         await rb.until("Town Square")
         assert server.game.world.content is not before
         assert {s.player.name for s in server.game.sessions} == {"ana", "bob"}
+        outcomes = server.conn.execute(
+            "SELECT actor, action, detail FROM audit_log WHERE action = 'reload' ORDER BY id"
+        ).fetchall()
+        assert [(a, b) for a, b, _ in outcomes] == [("ana", "reload"), ("ana", "reload")]
+        assert outcomes[0][2].startswith("Reload refused")  # the outcome, not "checking..."
+        assert outcomes[1][2].startswith("Reloaded in")
