@@ -70,7 +70,10 @@ class ActivityLog:
         elif isinstance(event, QuestCompleted):
             self._write(event.ts, event.player.lower(), "quest-completed", "achieve", 0, True, 0.0)
         elif isinstance(event, PlayerJoined) and event.front_end != "exec":
-            self._write(event.ts, event.player.lower(), "login", "other", 0, True, 0.0)
+            # "login-tui" lets growth rules tell full-screen players from line-mode ones
+            # (verb.login-tui): the visual form is no gift to someone who never sees it.
+            verb = "login-tui" if event.front_end == "tui" else "login"
+            self._write(event.ts, event.player.lower(), verb, "other", 0, True, 0.0)
 
     def _write(
         self, ts: float, player: str, verb: str, category: str, tokens: int, ok: bool, cost: float

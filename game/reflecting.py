@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from bridge.events import ReflectionReportWritten
+from game.periodic import Periodic
 from game.world.problems import ContentError, Problem
 from game.world.source import Where
 from reflection import cycle, domingo, schema
@@ -105,6 +106,20 @@ NARRATE_CAP = 200
 """Most suggestions sent to a narrator per cycle (the rest keep their template wording)."""
 
 
+class PlannedActions(Periodic):
+    """Applies actions planned outside the server (``sshrealm reflect --now`` writes them
+    to the database) within seconds, rather than at the next start or cycle."""
+
+    interval_s = 5.0
+
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
+    async def step(self) -> None:
+        apply_planned(self.game)
+
+
 class Reflection:
     """Server component: ``start`` wires the scheduler, ``stop`` waits for a running cycle."""
 
@@ -118,6 +133,7 @@ class Reflection:
         self.settings = game.settings
         self.rules = load_rules(self.settings.content_dir)
         self.scheduler = CycleScheduler(self.run_cycle, self.settings.reflection_interval_s)
+        self.planned = PlannedActions(game)
 
     @property
     def policy(self) -> domingo.Policy:
@@ -129,6 +145,7 @@ class Reflection:
     async def start(self) -> None:
         apply_planned(self.game)  # actions planned by `sshrealm reflect --now` meanwhile
         self.scheduler.start()
+        await self.planned.start()
 
     async def warm(self) -> None:
         """Start the worker process and its imports now rather than in the first cycle
@@ -143,6 +160,7 @@ class Reflection:
         return self._pool
 
     async def stop(self) -> None:
+        await self.planned.stop()
         await self.scheduler.stop()
         if self._pool is not None:
             pool, self._pool = self._pool, None

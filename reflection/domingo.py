@@ -47,7 +47,7 @@ class Change:
 class DomingoReport:
     cycle_id: str
     now_ms: int
-    supply: dict[str, float]
+    supply: dict[str, float | None]
     faucets: list[dict[str, float | str]]
     sinks: list[dict[str, float | str]]
     velocity: dict[str, float]
@@ -165,11 +165,13 @@ def _capacity(s: Snapshot) -> dict[str, float | str]:
 
 
 def analyse(s: Snapshot, policy: Policy, now_ms: int) -> DomingoReport:
-    supply = sum(s.balances) + s.escrow
+    supply = -(s.mint + s.sink)  # minted less burned: players' balances plus escrow
     faucet_24h, sink_24h = _sum(s.flows_24h, is_faucet), _sum(s.flows_24h, is_sink)
     net = faucet_24h - sink_24h
-    base = supply - net
-    inflation = round(net / base, 4) if base > 0 else 0.0
+    base = supply - net  # the supply 24 h ago
+    day_old = s.economy_since is not None and s.economy_since <= now_ms - 86_400_000
+    # Growth against a supply that did not exist 24 h ago is no rate: say "n/a", not 284%.
+    inflation: float | None = round(net / base, 4) if day_old and base > 0 else None
     week = [d for d in s.daily if d[0] > now_ms // 86_400_000 - 7]
     p2p = _sum(s.flows_24h, is_p2p)
     n = len(s.balances)
@@ -187,12 +189,12 @@ def analyse(s: Snapshot, policy: Policy, now_ms: int) -> DomingoReport:
         )
     ratio = round(sink_24h / faucet_24h, 3) if faucet_24h else 0.0
     recs: list[str] = []
-    if inflation > INFLATION_HIGH and ratio < 0.8:
+    if inflation is not None and inflation > INFLATION_HIGH and ratio < 0.8:
         recs.append(
             f"inflation {inflation:.2%} in 24h with sinks at {ratio:.2f} of faucets "
             f"({sink_24h} burned, {faucet_24h} minted): raise a sink price or lower the top faucet"
         )
-    if inflation < -INFLATION_HIGH:
+    if inflation is not None and inflation < -INFLATION_HIGH:
         recs.append(
             f"deflation {inflation:.2%} in 24h ({sink_24h} burned, {faucet_24h} minted): "
             "rewards are too small for what things cost"
@@ -208,7 +210,7 @@ def analyse(s: Snapshot, policy: Policy, now_ms: int) -> DomingoReport:
         recs.insert(0, "ledger invariant failed: stop rewards and run `sshrealm ledger verify`")
     tuning: list[Change] = []
     tunable = [f for f in faucets if int(f["code"]) in policy.tunable and float(f["tokens_24h"])]
-    if policy.tuning and tunable and abs(inflation) > INFLATION_HIGH:
+    if policy.tuning and tunable and inflation is not None and abs(inflation) > INFLATION_HIGH:
         top_faucet = tunable[0]  # the largest reward faucet in the last 24 h
         code = int(top_faucet["code"])
         old = s.multipliers.get(code, 1.0)

@@ -53,7 +53,8 @@ def cal_markdown(r: CalReport) -> str:
     lines += ["", *_table(["churn risk", "players"], [[k, v] for k, v in r.churn.items()])]
     lines += ["", f"## Unlocks this cycle ({len(r.unlocks)})", ""]
     lines += [f"- {u.player}: {u.grant} — {u.reason}" for u in r.unlocks[:MD_INSIGHTS]]
-    lines += ["", f"## Players (first {MD_INSIGHTS} of {len(r.insights)})", ""]
+    shown = f"; the first {MD_INSIGHTS} shown" if len(r.insights) > MD_INSIGHTS else ""
+    lines += ["", f"## Players who played since the last report ({len(r.insights)}{shown})", ""]
     for i in r.insights[:MD_INSIGHTS]:
         mix = ", ".join(f"{k} {v:.0%}" for k, v in i.shares.items())
         lines.append(f"### {i.player}: {i.style} ({mix}); churn {i.churn}")
@@ -64,6 +65,10 @@ def cal_markdown(r: CalReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _rate(value: float | None) -> str:
+    return "n/a (the economy is younger than 24 hours)" if value is None else f"{value:.2%}"
+
+
 def domingo_markdown(r: DomingoReport) -> str:
     s = r.supply
     lines = [f"# Domingo — economy report, cycle {r.cycle_id}", ""]
@@ -71,7 +76,7 @@ def domingo_markdown(r: DomingoReport) -> str:
         f"- Supply {s['supply']:g} (minted {s['minted']:g}, burned {s['burned']:g},"
         f" escrow {s['escrow']:g})",
         f"- 24h: minted {s['faucet_24h']:g}, burned {s['sink_24h']:g}, net {s['net_24h']:g}, "
-        f"inflation {s['inflation_24h']:.2%}, sinks/faucets {s['sink_faucet_ratio']:.2f}",
+        f"inflation {_rate(s['inflation_24h'])}, sinks/faucets {s['sink_faucet_ratio']:.2f}",
         f"- Velocity {r.velocity['velocity_24h']:.4f}; p2p share {r.velocity['p2p_share']:.1%}",
         f"- Gini {r.distribution['gini']}; top 1% hold {r.distribution['top1_share']}, "
         f"top 10% hold {r.distribution['top10_share']}; p50 {r.distribution['p50']}",

@@ -50,6 +50,10 @@ class Snapshot:
     mint: int = 0
     sink: int = 0
     escrow: int = 0
+    """System balances as of ``now_ms`` (transfers stamped later are taken back out), so
+    they agree with the 24 h flows, which end at ``now_ms`` too."""
+    economy_since: int | None = None
+    """When the first transfer happened (None: no transfer yet)."""
     flows_24h: Flows = field(default_factory=dict)
     flows_prev_24h: Flows = field(default_factory=dict)
     flows_all: Flows = field(default_factory=dict)
@@ -69,6 +73,22 @@ def _flows(conn: sqlite3.Connection, lo: int, hi: int) -> dict[int, tuple[int, i
         (lo, hi),
     )
     return {int(c): (int(n), int(t)) for c, n, t in rows}
+
+
+def _as_of(conn: sqlite3.Connection, balances: Mapping[str, int], now: int) -> dict[str, int]:
+    """The system accounts' balances at ``now``: today's minus what moved after ``now``
+    (a cycle reads a moment after its ``now``, and a replay long after)."""
+    out = dict(balances)
+    for name, sign, side in (
+        (n, s, d) for n in balances for s, d in ((1, "debit"), (-1, "credit"))
+    ):
+        (moved,) = conn.execute(
+            f"SELECT coalesce(SUM(t.amount), 0) FROM transfers t"
+            f" JOIN accounts a ON a.id = t.{side}_account_id WHERE a.name = ? AND t.ts > ?",
+            (name, now),
+        ).fetchone()
+        out[name] += sign * int(moved)
+    return out
 
 
 def read(conn: sqlite3.Connection, now_ms: int, cycle_id: str) -> Snapshot:
@@ -108,9 +128,17 @@ def _ledger_checks(
 def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
     today = now // DAY_MS
     one = conn.execute
-    system = dict(
-        one("SELECT name, balance FROM accounts WHERE name IN (?,?,?)", (MINT, SINK, ESCROW))
+    system = _as_of(
+        conn,
+        {
+            str(n): int(b)
+            for n, b in one(
+                "SELECT name, balance FROM accounts WHERE name IN (?,?,?)", (MINT, SINK, ESCROW)
+            )
+        },
+        now,
     )
+    (first_transfer,) = one("SELECT MIN(ts) FROM transfers").fetchone()
     balance_of = {
         str(n): int(b)
         for n, b in one("SELECT substr(name, 8), balance FROM accounts WHERE kind='player'")
@@ -157,6 +185,7 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
         mint=int(system.get(MINT, 0)),
         sink=int(system.get(SINK, 0)),
         escrow=int(system.get(ESCROW, 0)),
+        economy_since=int(first_transfer) if first_transfer is not None else None,
         flows_24h=_flows(conn, now - DAY_MS, now),
         flows_prev_24h=_flows(conn, now - 2 * DAY_MS, now - DAY_MS),
         flows_all={

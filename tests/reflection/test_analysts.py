@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from reflection import cal, domingo
 from reflection.facts import PlayerFacts
+from reflection.report import domingo_markdown
 from reflection.rules import parse
 from reflection.schema import DAY_MS
 from reflection.snapshot import Snapshot
@@ -72,6 +75,9 @@ def _inflating(mult: dict[int, float] | None = None) -> Snapshot:
         "c1",
         balances=(0, 10, 90, 900),
         escrow=0,
+        mint=-1020,  # a consistent ledger: 1020 minted, 20 burned, 1000 held
+        sink=20,
+        economy_since=NOW - 3 * DAY_MS,
         flows_24h={101: (50, 800), 201: (10, 20)},
         multipliers=mult or {},
     )
@@ -98,6 +104,16 @@ def test_domingo_distribution_and_dominant_faucet() -> None:
     assert any("daily bonus" in a for a in r.anomalies)
 
 
+def test_domingo_says_na_for_inflation_of_an_economy_younger_than_a_day() -> None:
+    """Issue 13: a first report said "24h: minted 150, inflation 284%", the next "0.00%"."""
+    young = dataclasses.replace(_inflating(), economy_since=NOW - 3_600_000)
+    r = domingo.analyse(young, domingo.Policy(tuning=True), NOW)
+    assert r.supply["inflation_24h"] is None
+    assert r.tuning == []
+    assert not any("inflation" in x for x in r.recommendations)
+    assert "inflation n/a (the economy is younger than 24 hours)" in domingo_markdown(r)
+
+
 def test_domingo_earnings_anomaly_against_cohort() -> None:
     earners = (*tuple((f"p{i}", 1, 10) for i in range(30)), ("bot", 1, 5000))
     r = domingo.analyse(Snapshot(NOW, "c1", earners_7d=earners), domingo.Policy(), NOW)
@@ -115,6 +131,13 @@ def test_domingo_capacity_trend() -> None:
 
 
 def test_domingo_tuning_leaves_prices_and_grants_alone() -> None:
-    sales = Snapshot(NOW, "c1", balances=(10, 990), flows_24h={104: (50, 700), 102: (5, 50)})
+    sales = Snapshot(
+        NOW,
+        "c1",
+        balances=(10, 990),
+        mint=-1000,
+        economy_since=NOW - 3 * DAY_MS,
+        flows_24h={104: (50, 700), 102: (5, 50)},
+    )
     r = domingo.analyse(sales, domingo.Policy(tuning=True), NOW)
     assert [c.code for c in r.tuning] == [102]  # shop sales (104) are larger but a price

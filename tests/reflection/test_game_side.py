@@ -29,9 +29,15 @@ def test_activity_logs_each_command_with_room_category_and_tokens(
     ]
 
 
-def _busy(game: Game, clock: FakeClock, name: str) -> None:
+def _busy(game: Game, clock: FakeClock, name: str, *, tui: bool = True) -> None:
+    """45 exploring actions over 7 rooms, after a login in the full-screen UI (or not)."""
     rooms = [f"town:{r}" for r in ("square", "hall", "harbour", "market", "gate", "track", "loft")]
     game.ensure_account(name)
+    if tui:
+        game.conn.execute(
+            "INSERT INTO activity(ts, player, verb, room, category) VALUES (?,?,?,?,?)",
+            (clock(), name.lower(), "login-tui", "town:square", "other"),
+        )
     for i in range(45):
         clock.tick(1000)
         game.conn.execute(
@@ -63,6 +69,33 @@ async def test_component_grants_unlock_once_and_tells_the_player(
     text = run(session, "growth").text
     assert "Play style: explorer" in text
     assert "Unlocked: form:visual" in text
+
+
+async def test_line_mode_players_are_not_given_the_visual_form(
+    game: Game, clock: FakeClock
+) -> None:
+    """Issue 13: Cal gave form:visual to players who only ever used line mode."""
+    _busy(game, clock, "Ana", tui=False)
+    outcome = await Reflection(game).run_cycle()
+    assert outcome.planned == 0
+    assert not game.unlocks.has("Ana", "form:visual")
+
+
+async def test_unlocks_planned_by_the_shell_apply_without_a_restart(
+    game: Game, clock: FakeClock
+) -> None:
+    """Issue 13: `sshrealm reflect --now` planned an unlock the running server applied only
+    at its next start. The component's periodic step applies it."""
+    _session, screen = join(game, "Ana")
+    _busy(game, clock, "Ana")
+    game.conn.execute(
+        "INSERT INTO refl_actions(cycle_id, kind, target, detail)"
+        " VALUES ('c1', 'unlock', 'Ana form:visual', 'a reason')"
+    )
+    refl = Reflection(game)
+    await refl.planned.step()
+    assert game.unlocks.has("Ana", "form:visual")
+    assert "Unlocked: form:visual" in screen.text
 
 
 def test_growth_before_any_cycle_and_bad_arguments(game: Game) -> None:
