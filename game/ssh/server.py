@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     from game.tui.runner import TuiFactory
 
 # Only modern algorithms (ssh-audit reports none of these as failing). Kept working: OpenSSH
-# 7.4+ (curve25519, chacha20/AES-GCM, ETM MACs) and PuTTY 0.68+ (curve25519, group16/18).
+# 7.4+ (curve25519, chacha20/AES-GCM, ETM MACs) and PuTTY 0.68+ (curve25519). One finite-field
+# group stays for older libraries; not 8192-bit group18, whose exchange a client could pick to
+# make each connection cost the server tens of ms of CPU.
 KEX_ALGS = (
     "mlkem768x25519-sha256",  # post-quantum hybrid: OpenSSH 9.9+
     "curve25519-sha256",
     "curve25519-sha256@libssh.org",
-    "diffie-hellman-group18-sha512",
     "diffie-hellman-group16-sha512",
 )
 ENCRYPTION_ALGS = (
