@@ -113,6 +113,9 @@ class SshFront:
             encoding=None,
             login_timeout=max(1, self.settings.login_timeout_s),
             keepalive_interval=60,
+            agent_forwarding=False,  # nothing here would use a player's agent
+            x11_forwarding=False,
+            rdns_lookup=False,  # no DNS query per connection
             kex_algs=list(KEX_ALGS),
             encryption_algs=list(ENCRYPTION_ALGS),
             mac_algs=list(MAC_ALGS),
