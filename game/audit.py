@@ -12,23 +12,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_log (
-    id      INTEGER PRIMARY KEY,
-    ts_ms   INTEGER NOT NULL,
-    actor   TEXT NOT NULL,
-    action  TEXT NOT NULL,
-    target  TEXT NOT NULL DEFAULT '',
-    reason  TEXT NOT NULL DEFAULT '',
-    detail  TEXT NOT NULL DEFAULT ''
-) STRICT;
-CREATE INDEX IF NOT EXISTS audit_log_target ON audit_log(target COLLATE NOCASE);
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class AuditRow:
@@ -60,7 +43,6 @@ class Audit:
     def __init__(self, conn: sqlite3.Connection, clock: Callable[[], int]) -> None:
         self.conn = conn
         self.clock = clock
-        conn.executescript(SCHEMA)
 
     def record(
         self, actor: str, action: str, target: str = "", reason: str = "", detail: str = ""

@@ -121,3 +121,7 @@ main.add_command(content)
 from game.cli_bridge import bridge  # noqa: E402
 
 main.add_command(bridge)
+
+from game.cli_db import db  # noqa: E402
+
+main.add_command(db)

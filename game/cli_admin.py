@@ -46,7 +46,7 @@ def grant_role(name: str, role: str, config: Path | None, data_dir: Path | None)
             raise click.ClickException(
                 f"No account named {name!r}. The player must log in once to create it."
             )
-        audit = Audit(conn, system_clock)  # creates its table: before BEGIN (executescript commits)
+        audit = Audit(conn, system_clock)
         conn.execute("BEGIN IMMEDIATE")
         store.set_role(account.name, role)
         audit.record(f"shell:{getpass.getuser()}", "role", account.name, "", role)

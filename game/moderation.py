@@ -20,25 +20,6 @@ if TYPE_CHECKING:
 
 BAN_KINDS = ("account", "key", "address")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS bans (
-    kind     TEXT NOT NULL CHECK (kind IN ('account','key','address')),
-    value    TEXT NOT NULL COLLATE NOCASE,
-    reason   TEXT NOT NULL,
-    by       TEXT NOT NULL,
-    ts_ms    INTEGER NOT NULL,
-    until_ms INTEGER,
-    PRIMARY KEY (kind, value)
-) STRICT;
-CREATE TABLE IF NOT EXISTS mutes (
-    account  TEXT PRIMARY KEY COLLATE NOCASE,
-    reason   TEXT NOT NULL,
-    by       TEXT NOT NULL,
-    ts_ms    INTEGER NOT NULL,
-    until_ms INTEGER
-) STRICT;
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class Ban:
@@ -53,7 +34,6 @@ class Moderation:
     def __init__(self, conn: sqlite3.Connection, clock: Callable[[], int]) -> None:
         self.conn = conn
         self.clock = clock
-        conn.executescript(SCHEMA)
 
     # -- bans --------------------------------------------------------------------------------
     def ban(self, kind: str, value: str, reason: str, by: str, until_ms: int | None) -> None:

@@ -46,12 +46,6 @@ class Forms:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS player_forms ("
-            " player TEXT PRIMARY KEY COLLATE NOCASE,"
-            " form TEXT NOT NULL CHECK (form IN ('text', 'visual')),"
-            " changed_ms INTEGER NOT NULL)"
-        )
         self._cache: dict[str, str] = {}
 
     def get(self, name: str) -> str:

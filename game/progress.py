@@ -13,23 +13,6 @@ from dataclasses import dataclass
 
 from game.world.model import EconomyRules
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS player_skills (
-    player TEXT NOT NULL COLLATE NOCASE,
-    skill  TEXT NOT NULL,
-    xp     INTEGER NOT NULL DEFAULT 0 CHECK (xp >= 0),
-    PRIMARY KEY (player, skill)
-) STRICT;
-CREATE TABLE IF NOT EXISTS player_unlocks (
-    player     TEXT NOT NULL COLLATE NOCASE,
-    unlock     TEXT NOT NULL,
-    reason     TEXT NOT NULL,
-    source     TEXT NOT NULL,
-    granted_ms INTEGER NOT NULL,
-    PRIMARY KEY (player, unlock)
-) STRICT;
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class SkillGain:
@@ -43,7 +26,6 @@ class Skills:
     def __init__(self, conn: sqlite3.Connection, rules: Callable[[], EconomyRules]) -> None:
         self.conn = conn
         self.rules = rules
-        conn.executescript(SCHEMA)
 
     def xp(self, player: str, skill: str) -> int:
         row = self.conn.execute(
@@ -78,7 +60,6 @@ class Unlocks:
     def __init__(self, conn: sqlite3.Connection, clock: Callable[[], int]) -> None:
         self.conn = conn
         self.clock = clock
-        conn.executescript(SCHEMA)
 
     def has(self, player: str, unlock: str) -> bool:
         row = self.conn.execute(

@@ -21,25 +21,12 @@ from game.world.model import Goal, QuestDef
 if TYPE_CHECKING:
     from game.game import Game
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS quest_state (
-    player     TEXT NOT NULL COLLATE NOCASE,
-    quest      TEXT NOT NULL,
-    status     TEXT NOT NULL CHECK (status IN ('active', 'done')),
-    progress   TEXT NOT NULL DEFAULT '{}',
-    started_ms INTEGER NOT NULL,
-    done_ms    INTEGER,
-    PRIMARY KEY (player, quest)
-) STRICT;
-"""
-
 
 class QuestBook:
     """Every player's quests. Listens to game events; commands call start/talked."""
 
     def __init__(self, game: Game) -> None:
         self.game = game
-        game.conn.executescript(SCHEMA)
         game.listeners.append(self.on_event)
 
     # -- reading ---------------------------------------------------------------------------

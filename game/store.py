@@ -12,57 +12,20 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS players (
-    name          TEXT PRIMARY KEY COLLATE NOCASE,
-    display       TEXT NOT NULL,
-    role          TEXT NOT NULL DEFAULT 'player' CHECK (role IN ('player','builder','admin')),
-    created_ms    INTEGER NOT NULL,
-    password_hash TEXT,
-    screenreader  INTEGER NOT NULL DEFAULT 0,
-    room          TEXT,
-    last_login_ms INTEGER
-) STRICT;
-CREATE TABLE IF NOT EXISTS player_keys (
-    fingerprint TEXT PRIMARY KEY,
-    account     TEXT NOT NULL REFERENCES players(name),
-    public_key  TEXT NOT NULL,
-    added_ms    INTEGER NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS player_keys_account ON player_keys(account);
-CREATE TABLE IF NOT EXISTS inventory (
-    account TEXT NOT NULL REFERENCES players(name),
-    item    TEXT NOT NULL,
-    count   INTEGER NOT NULL CHECK (count > 0),
-    PRIMARY KEY (account, item)
-) STRICT;
-CREATE TABLE IF NOT EXISTS room_items (
-    room  TEXT NOT NULL,
-    item  TEXT NOT NULL,
-    count INTEGER NOT NULL CHECK (count > 0),
-    PRIMARY KEY (room, item)
-) STRICT;
-CREATE TABLE IF NOT EXISTS key_links (
-    account    TEXT PRIMARY KEY REFERENCES players(name),
-    code_hash  TEXT NOT NULL,
-    expires_ms INTEGER NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS world_meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) STRICT;
-"""
+from game.migrations import migrate
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open the game database the way every writer must: WAL, FKs on, autocommit."""
+    """Open the game database the way every writer must: WAL, FKs on, autocommit, and
+    the schema brought up to date (game/migrations: a backup first when anything is
+    pending on an existing database)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=5000")
-    conn.executescript(SCHEMA)
+    migrate(conn, path.parent / "backups")
     return conn
 
 

@@ -1,0 +1,99 @@
+"""The one ordered history of the database schema: economy, game and reflection tables.
+
+Every schema change is a migration here, applied in order by sqlite-utils' ``Migrations``
+(each in a transaction with its record in ``_sqlite_migrations``). The server applies what
+is pending when it opens the database, after copying the file to ``backups/`` beside it;
+``sshrealm db status`` and ``sshrealm db migrate`` do the same from the shell.
+
+``0001_baseline`` is the schema of the last release before migrations, frozen as SQL. The
+economy and reflection packages keep their own idempotent bootstraps for use on their own
+(they import nothing of the game); a test holds them equal to this history, so the two
+never drift apart.
+
+To change the schema, add a function below decorated with ``@MIGRATIONS(name="000N_...")``
+that alters the tables through the ``sqlite_utils.Database`` it is given, and a test on
+``tests/fixtures/release_db`` that the upgrade keeps every balance, item and quest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("sshrealm")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a SQL script into whole statements (a trigger body holds semicolons)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement: {buffer[:60]!r}")
+    return out
+
+
+@MIGRATIONS(name="0001_baseline")
+def baseline(db: Database) -> None:
+    """The release's schema (cb14a39): a no-op on its databases, everything on a new one."""
+    script = resources.files(__package__).joinpath("0001_baseline.sql").read_text("utf-8")
+    for statement in _statements(script):
+        db.execute(statement)
+
+
+@dataclass(frozen=True)
+class Status:
+    """What ``sshrealm db status`` prints."""
+
+    applied: tuple[tuple[str, str], ...]  # (name, applied at)
+    pending: tuple[str, ...]
+
+
+def status(conn: sqlite3.Connection) -> Status:
+    """Which migrations this database has, and which it still needs (reads only)."""
+    db = Database(conn)
+    applied = tuple((m.name, m.applied_at) for m in MIGRATIONS.applied(db))
+    return Status(applied, tuple(m.name for m in MIGRATIONS.pending(db)))
+
+
+def backup(conn: sqlite3.Connection, folder: Path, label: str) -> Path:
+    """Copy the live database to ``folder`` with SQLite's online backup; returns the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    target = folder / f"sshrealm-{stamp}-before-{label}.db"
+    copy = sqlite3.connect(target)
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+    return target
+
+
+def migrate(conn: sqlite3.Connection, backups: Path | None) -> tuple[list[str], Path | None]:
+    """Apply every pending migration; returns their names and the backup made first.
+
+    A database with tables gets a backup in ``backups`` first (None: no backup, for tests
+    and fresh files); a new, empty database needs none. A migration that fails is rolled
+    back whole and raises: the server then refuses to start on a half-known schema.
+    """
+    db = Database(conn)
+    pending = [m.name for m in MIGRATIONS.pending(db)]
+    if not pending:
+        return [], None
+    has_tables = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
+    ).fetchone()
+    saved = backup(conn, backups, pending[0]) if backups is not None and has_tables else None
+    MIGRATIONS.apply(db)
+    return pending, saved
