@@ -74,21 +74,22 @@ class Later:
     """``loop.call_later`` for the SSH front, fired by the test instead of the clock."""
 
     def __init__(self) -> None:
-        self.pending: list[asyncio.TimerHandle] = []
+        self.pending: list[tuple[asyncio.TimerHandle, Callable[[], None]]] = []
         self.delays: list[float] = []
 
     def __call__(self, delay_s: float, callback: Callable[[], None]) -> asyncio.TimerHandle:
-        handle = asyncio.get_running_loop().call_later(3600, callback)  # never by itself
-        self.pending.append(handle)
+        handle = asyncio.get_running_loop().call_later(3600, lambda: None)  # only cancel() used
+        self.pending.append((handle, callback))
         self.delays.append(delay_s)
         return handle
 
     def fire(self) -> int:
+        """Run every callback that was not cancelled; how many ran."""
         fired = 0
-        for handle in self.pending:
+        for handle, callback in self.pending:
             if not handle.cancelled():
-                handle._run()
                 handle.cancel()
+                callback()
                 fired += 1
         self.pending.clear()
         return fired
