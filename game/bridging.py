@@ -88,12 +88,8 @@ def client_store_path(settings: Settings) -> Path:
 
 
 def _quest_reader(game: Game) -> QuestReader:
-    """Finished quest ids from the game's quest book (``game.quests.finished``), looked up
-    by duck type so the bridge never breaks while quests are absent or changing."""
-    finished = getattr(getattr(game, "quests", None), "finished", None)
-    if not callable(finished):
-        return lambda player: ()
-    return lambda player: tuple(str(getattr(q, "id", q)) for q in finished(player))
+    """Finished quest ids from the game's quest book."""
+    return lambda player: tuple(q.id for q in game.quests.finished(player))
 
 
 class GameState:

@@ -9,6 +9,7 @@ file uses the same names, optionally grouped in tables (``[ssh] port = 2222`` is
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -44,9 +45,11 @@ class Settings:
     plugins: tuple[str, ...] = ()
     """Allow-list of plugin names (entry points in group sshrealm.plugins) to load."""
     plugin_settings: Mapping[str, Any] = field(default_factory=dict)
-    """Per-plugin settings tables ([plugin_settings.NAME] in TOML)."""
+    """Per-plugin settings tables ([plugin_settings.NAME] in TOML; a JSON object in the
+    environment)."""
     bridge: Mapping[str, Any] = field(default_factory=dict)
-    """The [bridge] table: allow-list, grants, limits (docs/plugins.md); port = bridge_port."""
+    """The [bridge] table: allow-list, grants, limits (docs/plugins.md); port = bridge_port.
+    In the environment, a JSON object."""
     max_line: int = 1000
     """Longest command line accepted, in characters."""
     tick_ms: int = 40
@@ -119,8 +122,10 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
                 return tuple(v.strip() for v in value.split(",") if v.strip())
             return tuple(str(v) for v in value)
         if "Mapping" in str(kind):
+            if isinstance(value, str):  # an environment variable holds the table as JSON
+                value = json.loads(value)
             if not isinstance(value, Mapping):
-                raise TypeError
+                raise TypeError("a table, or a JSON object in the environment")
             return dict(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(
@@ -171,10 +176,15 @@ def load_settings(
                     raise ConfigError(f"{path}: unknown setting {name!r}")
                 values[name] = _coerce(name, types[name], value)
         _lift_bridge_port(values)
-    for name, kind in types.items():
-        env = environ.get(ENV_PREFIX + name.upper())
-        if env is not None and "Mapping" not in str(kind):
-            values[name] = _coerce(name, kind, env)
+    from_env = {
+        name: _coerce(name, kind, environ[ENV_PREFIX + name.upper()])
+        for name, kind in types.items()
+        if ENV_PREFIX + name.upper() in environ
+    }
+    if "bridge" in from_env:  # SSHREALM_BRIDGE='{"enabled": ["http"]}' replaces the table
+        values["bridge"] = from_env.pop("bridge")
+        _lift_bridge_port(values)
+    values.update(from_env)
     for name, value in overrides.items():
         if value is not None:
             values[name] = _coerce(name, types[name], value)

@@ -81,3 +81,23 @@ def test_config_serve_refuses_a_bad_bridge_table(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "unknown ['tokens.steal']" in result.output
     assert "Traceback" not in result.output
+
+
+def test_config_bridge_table_from_the_environment(tmp_path: Path) -> None:
+    """SSHREALM_BRIDGE was documented and ignored; it holds the [bridge] table as JSON."""
+    settings = settings_from(
+        tmp_path,
+        '[bridge]\nenabled = ["greeter"]\nport = 7001\n',
+        SSHREALM_BRIDGE='{"enabled": ["http"], "port": 7002, "request_timeout": 2}',
+    )
+    assert bridge_config(settings).enabled == ("http",)
+    assert bridge_config(settings).request_timeout == 2.0
+    assert settings.bridge_port == 7002
+    explicit = settings_from(
+        tmp_path, "", SSHREALM_BRIDGE='{"port": 7003}', SSHREALM_BRIDGE_PORT="7004"
+    )
+    assert explicit.bridge_port == 7004  # the port's own variable wins, as documented
+    with pytest.raises(ConfigError, match="setting 'bridge'"):
+        settings_from(tmp_path, "", SSHREALM_BRIDGE="[1, 2]")
+    with pytest.raises(ConfigError, match="setting 'bridge'"):
+        settings_from(tmp_path, "", SSHREALM_BRIDGE="{not json")
