@@ -8,6 +8,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import asyncssh
 import pytest
@@ -22,6 +23,7 @@ from game.cli import main
 from game.migrations import MIGRATIONS, baseline, migrate, status
 from reflection import schema as reflection_schema
 from tests.e2e.conftest import connect, e2e_settings
+from tests.fixtures.release_db.make import facts as release_facts
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "release_db"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text())
@@ -35,18 +37,10 @@ def released(tmp_path: Path) -> Path:
     return data
 
 
-def facts(path: Path) -> dict[str, object]:
+def facts(path: Path) -> dict[str, Any]:
     conn = sqlite3.connect(path)
     try:
-        return {
-            "balances": dict(conn.execute("SELECT name, balance FROM accounts ORDER BY name")),
-            "inventory": [list(r) for r in conn.execute("SELECT * FROM inventory ORDER BY 1, 2")],
-            "quests": [list(r) for r in conn.execute("SELECT * FROM quest_state ORDER BY 1, 2")],
-            "transfers": conn.execute("SELECT COUNT(*) FROM transfers").fetchone()[0],
-            "reports": conn.execute("SELECT COUNT(*) FROM refl_reports").fetchone()[0],
-            "premium": [list(r) for r in conn.execute("SELECT account, premium_until FROM tiers")],
-            "keys": [list(r) for r in conn.execute("SELECT * FROM player_keys ORDER BY 1")],
-        }
+        return release_facts(conn)
     finally:
         conn.close()
 
