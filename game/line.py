@@ -4,6 +4,10 @@ Output is ``\\r\\n``-terminated lines, one fact per line, and never an escape se
 engine already stripped them from player text; this module adds none). When the client's
 terminal is a dumb PTY in raw mode, this module echoes typed characters and handles
 backspace itself, because nothing else will.
+
+Typed lines run one per event-loop turn (:class:`~game.steps.Steps`): a batch sent at once
+gets every reply and every deferred line (rewards, quest endings) in the order things
+happened, and an end of input (EOF) or ``quit`` in the batch comes after all of it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import codecs
 from collections.abc import Callable, Sequence
 
 from game.reply import Reply, RoomView, StatusView
+from game.steps import Steps
 
 Write = Callable[[bytes], None]
 
@@ -31,7 +36,9 @@ class LineFrontEnd:
         self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
         self._after_cr = False
         self.on_line: Callable[[str], None] | None = None
+        self.on_end: Callable[[], None] | None = None  # the input ended (EOF)
         self.closed = False
+        self.steps = Steps()
 
     # -- FrontEnd ------------------------------------------------------------------------------
     def deliver(self, replies: Sequence[Reply]) -> None:
@@ -58,7 +65,19 @@ class LineFrontEnd:
             return
         self.deliver([Reply.info(reason)])
         self.closed = True
+        self.steps.cancel()
         self._end()
+
+    def finish(self) -> None:
+        """The client sent EOF: a half-typed line counts, then ``on_end`` runs once every
+        line before it has run and shown its output."""
+        if self.partial:
+            self.feed(b"\n")
+        self.steps.add(self._ended)
+
+    def _ended(self) -> None:
+        if not self.closed and self.on_end is not None:
+            self.on_end()
 
     # -- input ---------------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -96,7 +115,10 @@ class LineFrontEnd:
         line = "".join(self.partial)
         self.partial.clear()
         self._echo("\r\n")
-        if self.on_line is not None:
+        self.steps.add(lambda: self._run(line))
+
+    def _run(self, line: str) -> None:
+        if not self.closed and self.on_line is not None:
             self.on_line(line)
 
 

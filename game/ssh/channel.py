@@ -55,6 +55,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.line: LineFrontEnd | None = None
         self.tui: TuiSession | None = None
         self.pending: list[bytes] = []
+        self._eof_early = False  # EOF came before the session started
         self.clamp_notice: str | None = None  # told once: the terminal is bigger than we draw
         self._clamp_told = False
         self._resize_timer: asyncio.TimerHandle | None = None
@@ -125,11 +126,14 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         session = self.front.game.connect(self.login.name, line, kind="line", address=self.address)
         self.session = session
         line.on_line = session.submit
+        line.on_end = lambda: session.close("Goodbye.")
         session.send(_greeting(session))
         self._tell_clamp()
         for data in self.pending:
             line.feed(data)
         self.pending.clear()
+        if self._eof_early:
+            line.finish()
 
     def _start_tui(self) -> None:
         from game.tui.runner import TuiFactory
@@ -175,10 +179,16 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             self.pending.append(data)
 
     def eof_received(self) -> bool:
-        if self.line is not None and self.line.partial:
-            self.line.feed(b"\n")
+        """Line mode finishes the lines already sent (and their output) before it says
+        goodbye, so the channel stays half open until then; the TUI ends at once."""
+        if self.line is not None and not self.line.closed:
+            self.line.finish()
+            return True
         if self.session is not None and not self.session.closed:
             self.session.close("Goodbye.")
+        elif self.session is None and self.command is None:
+            self._eof_early = True  # the lines before it still run, once line mode starts
+            return True
         return False
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
@@ -214,6 +224,8 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             self.session.send([Reply.info(self.clamp_notice)])
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self.line is not None:
+            self.line.steps.cancel()
         if self._resize_timer is not None:
             self._resize_timer.cancel()
             self._resize_timer = None

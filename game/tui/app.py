@@ -35,6 +35,7 @@ from textual.widgets import Input, Static
 from game.commands.admin_ops import OPEN_ADMIN
 from game.port import PlayerPort
 from game.reply import Kind, Reply, RoomView, StatusView
+from game.steps import Steps
 from game.text import clean
 from game.tui.chatlog import ChatLog
 from game.tui.compat import patch_colour_rendering
@@ -155,6 +156,9 @@ class GameApp(App[None]):
         # The engine runs in the context we were created in, not in this app's: tasks it
         # spawns must not inherit (and pin) this app as Textual's active app.
         self._engine_context = contextvars.copy_context()
+        # One command per loop turn: what a command defers (a reward after its room) is
+        # shown before the next command of a paste runs (game/steps.py).
+        self._steps = Steps()
         self._pending_lines: list[list[LogLine]] = []  # one chunk per Output message
         self._pending_room: RoomView | None = None
         self._pending_status: StatusView | None = None
@@ -192,6 +196,7 @@ class GameApp(App[None]):
             self.terminal_link.mark_ready()
 
     def on_unmount(self) -> None:
+        self._steps.cancel()
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
@@ -284,6 +289,9 @@ class GameApp(App[None]):
             self._to_engine(self.port.submit, line)
 
     def _to_engine(self, call: Callable[[str], None], line: str) -> None:
+        self._steps.add(lambda: self._run_engine(call, line))
+
+    def _run_engine(self, call: Callable[[str], None], line: str) -> None:
         try:
             self._engine_context.copy().run(call, line)
         except Exception:
