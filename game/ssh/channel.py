@@ -24,6 +24,7 @@ from structlog.contextvars import bind_contextvars
 from game.line import ExecFrontEnd, LineFrontEnd, render
 from game.reply import Reply
 from game.ssh.names import Login
+from game.text import clean
 
 if TYPE_CHECKING:
     from game.session import Session
@@ -108,10 +109,12 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         session = self.front.game.connect(
             self.login.name, screen, kind="exec", address=self.address
         )
+        room = session.player.room
         try:
             session.submit(command)
         finally:
             self.front.game.disconnect(session)
+        _show_elsewhere(session, room, command)
         text = render(screen.replies).encode()
         if screen.ok:
             self._write(text)
@@ -265,6 +268,22 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             self.front.game.disconnect(self.session)
         if self.chan is not None and not self.chan.is_closing():
             self.chan.exit(status)
+
+
+def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
+    """An exec command acted on a body an open session also shows: that session shows the
+    new room (panel and a room line) when the body moved, and a fresh status bar."""
+    game = exec_session.game
+    other = game.sessions.get(exec_session.player.name)
+    if other is None or other.closed:
+        return
+    player = other.player
+    if player.room != room:
+        view = game.world.view(player.room, player)
+        told = Reply.info(f"From another connection: {clean(command)}")
+        other.send([told, Reply.room(view)])
+        other.front_end.set_room(view)
+    other.refresh_status()
 
 
 def _greeting(session: Session) -> list[Reply]:
