@@ -71,3 +71,64 @@ def join_words(words: list[str]) -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+ARTICLES = ("a", "an", "the", "some")
+NUMBER_WORDS = (
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve",
+)  # fmt: skip
+_IRREGULAR = {
+    "child": "children", "foot": "feet", "goose": "geese", "man": "men", "mouse": "mice",
+    "tooth": "teeth", "woman": "women", "person": "people", "loaf": "loaves", "leaf": "leaves",
+    "knife": "knives", "wife": "wives", "life": "lives", "half": "halves", "shelf": "shelves",
+    "wolf": "wolves", "thief": "thieves", "calf": "calves", "elf": "elves", "sheaf": "sheaves",
+    "fish": "fish", "trout": "trout", "salmon": "salmon", "sheep": "sheep", "deer": "deer",
+    "cod": "cod", "moose": "moose", "series": "series", "species": "species",
+}  # fmt: skip
+
+
+def plural_word(word: str) -> str:
+    """English plural of one noun: ``herring`` -> ``herrings``, ``loaf`` -> ``loaves``."""
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        many = _IRREGULAR[lower]
+        return word[0] + many[1:] if word[:1].isupper() else many
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def bare(name: str) -> str:
+    """A name without its leading article: ``a silver herring`` -> ``silver herring``."""
+    first, _, rest = name.partition(" ")
+    return rest if first.lower() in ARTICLES and rest else name
+
+
+def plural_name(name: str, plural: str = "") -> str:
+    """The plural of a display name, without article: ``a loaf of bread`` -> ``loaves of
+    bread``, ``a silver herring`` -> ``silver herrings``. ``plural`` (from content) wins."""
+    if plural:
+        return plural
+    words = bare(name).split(" ")
+    head = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+    words[head] = plural_word(words[head])
+    return " ".join(words)
+
+
+def counted(n: int, name: str, plural: str = "") -> str:
+    """Natural English for ``n`` of a thing: ``a glass float``, ``two silver herrings``,
+    ``15 silver herrings``, ``no silver herrings``. ``name`` is the display name with its
+    article (``a silver herring``); ``plural`` an author's irregular plural, if any."""
+    if n == 1:
+        return name
+    number = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+    return f"{number} {plural_name(name, plural)}"
+
+
+def the(name: str) -> str:
+    """``a silver herring`` -> ``the silver herring``; proper names stay as they are."""
+    first, _, rest = name.partition(" ")
+    return f"the {rest}" if first.lower() in ("a", "an", "some") and rest else name

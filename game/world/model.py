@@ -88,6 +88,7 @@ class ItemDef:
     description: str
     value: int = 0
     portable: bool = True
+    plural: str = ""  # the name's plural without article, when English rules get it wrong
 
 
 @dataclass(frozen=True, slots=True)

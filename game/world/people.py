@@ -31,7 +31,7 @@ def keywords(reader: Reader, entry: LocatedDict, name: str) -> tuple[str, ...]:
 
 def build_item(reader: Reader, entry: LocatedDict, ref: str) -> ItemDef | None:
     reader.unknown_keys(
-        entry, {"id", "name", "keywords", "description", "value", "portable"}, "item"
+        entry, {"id", "name", "keywords", "description", "value", "portable", "plural"}, "item"
     )
     name = reader.field(entry, "name", str)
     if name is None:
@@ -44,6 +44,7 @@ def build_item(reader: Reader, entry: LocatedDict, ref: str) -> ItemDef | None:
         description=(reader.field(entry, "description", str, required=False) or "").strip(),
         value=reader.field(entry, "value", int, required=False) or 0,
         portable=True if portable is None else portable,
+        plural=(reader.field(entry, "plural", str, required=False) or "").strip(),
     )
 
 

@@ -116,6 +116,11 @@ def build_schema() -> dict[str, Any]:
             "description": {"type": "string"},
             "value": TOKENS,
             "portable": {"type": "boolean"},
+            "plural": {
+                "type": "string",
+                "description": "The name's plural without its article, when English rules"
+                " get it wrong (speckled trout).",
+            },
         },
         ("id", "name"),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from game.reply import RoomView
 from game.store import Store
+from game.text import counted
 from game.world.model import Content, Exit, ItemDef, NpcDef, Room
 
 
@@ -28,24 +29,6 @@ class Player:
     @property
     def key(self) -> str:
         return self.name.lower()
-
-
-def match_item(words: str, candidates: Iterable[ItemDef]) -> ItemDef | None:
-    """Find the item a player means: exact name, a keyword, or a word prefix of one."""
-    wanted = words.lower().strip()
-    for article in ("the ", "a ", "an "):
-        if wanted.startswith(article):
-            wanted = wanted[len(article) :]
-    pool = list(candidates)
-    for item in pool:
-        if wanted in (item.name.lower(), item.id.split(":", 1)[-1]) or wanted in item.keywords:
-            return item
-    for item in pool:
-        if any(k.startswith(wanted) for k in item.keywords) or all(
-            any(k.startswith(w) for k in item.keywords) for w in wanted.split()
-        ):
-            return item
-    return None
 
 
 class World:
@@ -181,14 +164,17 @@ class World:
         dst[item] += count
 
     # -- views -------------------------------------------------------------------------------
+    def some(self, item_id: str, count: int) -> str:
+        """``a silver herring``, ``two silver herrings``, ``12 loaves of bread``."""
+        item = self.content.items.get(item_id)
+        if item is None:
+            return counted(count, item_id.split(":", 1)[-1])
+        return counted(count, item.name, item.plural)
+
     def describe_items(self, counter: Counter[str]) -> tuple[str, ...]:
-        out = []
-        for item_id, n in counter.items():
-            item = self.content.items.get(item_id)
-            if item is None or n <= 0:
-                continue
-            out.append(item.name if n == 1 else f"{n} x {item.name}")
-        return tuple(out)
+        return tuple(
+            self.some(i, n) for i, n in counter.items() if i in self.content.items and n > 0
+        )
 
     def view(self, room_id: str, viewer: Player | None = None) -> RoomView:
         room = self.room(room_id)

@@ -41,7 +41,7 @@ def test_no_shop_here(econ: Game) -> None:
 def test_buy_charges_and_gives_the_item(econ: Game) -> None:
     ana = at_camp(econ, "ana", 20)
     reply = one(ana, "buy 3 berries")
-    assert reply.text == "You buy 3 x a handful of berries for 6 tokens. You have 24 left."
+    assert reply.text == "You buy three handfuls of berries for 6 tokens. You have 24 left."
     assert ana.player.inventory["vale:berries"] == 3
     assert econ.store.inventory("ana")["vale:berries"] == 3
     entry = econ.ledger.history("player:ana", 1)[0]
@@ -91,7 +91,7 @@ def test_sell_takes_the_item_and_credits(econ: Game) -> None:
     play(ana, "forage")
     play(ana, "north")
     reply = one(ana, "sell berries 2")
-    assert reply.text == "You sell 2 x a handful of berries for 2 tokens. You have 12 now."
+    assert reply.text == "You sell two handfuls of berries for 2 tokens. You have 12 now."
     assert "vale:berries" not in ana.player.inventory
     assert "vale:berries" not in econ.store.inventory("ana")
     entry = econ.ledger.history("player:ana", 1)[0]
