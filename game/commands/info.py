@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
+from game import matching
 from game.commands.base import Context, Result, command, may_use
+from game.commands.naming import people_here, phrase, pick
+from game.matching import Named
 from game.reply import Kind, Reply
 from game.text import join_words
-from game.world.state import match_item
-
-
-def _find_npc(ctx: Context, words: str) -> str | None:
-    wanted = words.lower().removeprefix("the ").strip()
-    for npc in ctx.world.npcs_in(ctx.player.room):  # wanderers included, where they are now
-        if wanted in npc.keywords or wanted == npc.name.lower():
-            lines = [npc.name[0].upper() + npc.name[1:] + ".", npc.description]
-            return "\n".join(lines)
-    return None
+from game.world.model import ItemDef, NpcDef
 
 
 def describe_thing(ctx: Context, words: str) -> Reply:
-    world = ctx.world
-    here = ctx.player.room
-    item = match_item(words, world.items_carried(ctx.player) + world.items_here(here))
-    if item is not None:
-        return Reply.info(f"{item.name[0].upper() + item.name[1:]}.\n{item.description.strip()}")
-    npc = _find_npc(ctx, words)
-    if npc is not None:
-        return Reply.info(npc)
-    other = world.find_online(words)
-    if other is not None and other.room == here and other is not ctx.player:
-        return Reply.info(f"{other.name} is here, looking around.")
-    if words.lower() in ("me", "self", ctx.player.name.lower()):
-        return Reply.info(f"You are {ctx.player.name}.")
-    return Reply.error(f"You see no {words!r} here.")
+    """What the player sees of the item, character or player ``words`` name."""
+    world, me = ctx.world, ctx.player
+    words = words.removeprefix("at ").strip()
+    if words.lower() in ("me", "self", "myself", me.name.lower()):
+        return Reply.info(f"You are {me.name}.")
+    said = phrase(words, high=99, counts=False)
+    if isinstance(said, Reply):
+        return said
+    pile = Counter(me.inventory)
+    pile.update({i: n for i, n in world.floor.get(me.room, Counter()).items() if i not in pile})
+    pool: list[Named[Any]] = [*matching.items(world.content, pile), *people_here(ctx)]
+    found = pick(said, pool, "You see no {what} here.")
+    if isinstance(found, Reply):
+        return found
+    thing = found.thing
+    if isinstance(thing, ItemDef):
+        return Reply.info(f"{thing.name[0].upper() + thing.name[1:]}.\n{thing.description.strip()}")
+    if isinstance(thing, NpcDef):
+        return Reply.info(f"{thing.name[0].upper() + thing.name[1:]}.\n{thing.description}")
+    return Reply.info(f"{found.name} is here, looking around.")
 
 
 @command("look", "l", category="info")

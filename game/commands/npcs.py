@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 from game.commands.base import Context, Result, command
+from game.commands.naming import pick_npc
 from game.reply import Reply
 from game.text import join_words
 from game.world.model import NpcDef, Topic
 from game.world.requires import unmet
-
-
-def find_npc(ctx: Context, words: str) -> NpcDef | None:
-    """The NPC in the player's room that ``words`` names (name, keyword or prefix)."""
-    wanted = words.lower().strip()
-    for article in ("the ", "a ", "an "):
-        wanted = wanted.removeprefix(article)
-    here = ctx.world.npcs_in(ctx.player.room)
-    for npc in here:
-        if wanted == npc.name.lower() or wanted in npc.keywords:
-            return npc
-    for npc in here:
-        if wanted and any(k.startswith(wanted) for k in npc.keywords):
-            return npc
-    return None
 
 
 def _open_topics(ctx: Context, npc: NpcDef) -> dict[str, Topic]:
@@ -38,10 +24,12 @@ def _title(npc: NpcDef) -> str:
     return npc.name[0].upper() + npc.name[1:]
 
 
-def _nobody(ctx: Context, words: str) -> Reply:
+def find_npc(ctx: Context, words: str) -> NpcDef | Reply:
+    """The NPC in the player's room that ``words`` name (any words of its name, a keyword,
+    a prefix), or the sentence that says who is here."""
     here = [n.name for n in ctx.world.npcs_in(ctx.player.room)]
     listed = f" Here: {join_words(here)}." if here else " There is nobody here to talk to."
-    return Reply.error(f"You see no {words!r} here to talk to.{listed}")
+    return pick_npc(ctx, words, "You see no {what} here to talk to." + listed)
 
 
 @command("talk", "greet", category="people")
@@ -54,9 +42,9 @@ def talk(ctx: Context, args: str) -> Result:
     """
     if not args:
         return Reply.error("Talk to whom? Try: talk crier")
-    npc = find_npc(ctx, args)
-    if npc is None:
-        return _nobody(ctx, args)
+    npc = find_npc(ctx, args.removeprefix("to ").removeprefix("with "))
+    if isinstance(npc, Reply):
+        return npc
     lines = [f'{_title(npc)} says, "{npc.greeting}"' if npc.greeting else f"{_title(npc)} nods."]
     lines.extend(ctx.game.quests.talked(ctx.player.name, npc.id))
     topics = sorted(_open_topics(ctx, npc))
@@ -64,7 +52,7 @@ def talk(ctx: Context, args: str) -> Result:
         first = npc.keywords[0] if npc.keywords else npc.name
         lines.append(f"You can ask about {_either(topics)}.")
         lines.append(f"Try: ask {first} about {topics[0]}")
-    return Reply.info("\n".join(lines))
+    return [Reply.info("\n".join(lines)), *ctx.game.quests.settle(ctx.player.name)]
 
 
 @command("ask", category="people")
@@ -78,8 +66,8 @@ def ask(ctx: Context, args: str) -> Result:
     if not sep or not who.strip() or not what.strip():
         return Reply.error("Ask whom about what? Try: ask crier about town")
     npc = find_npc(ctx, who)
-    if npc is None:
-        return _nobody(ctx, who.strip())
+    if isinstance(npc, Reply):
+        return npc
     topics = _open_topics(ctx, npc)
     wanted = what.strip().lower().removeprefix("the ").strip()
     topic = topics.get(wanted) or next(

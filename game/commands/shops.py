@@ -8,13 +8,15 @@ one ``ledger.atomic()`` block: tokens and items never move without each other.
 from __future__ import annotations
 
 from economy import InsufficientFunds, Reason
+from game import matching
 from game.commands.base import Context, Result, command
 from game.commands.economy import tokens
-from game.commands.skills import change_pack, some
-from game.numbers import BadNumber, numeric, whole_number
+from game.commands.naming import pick_item
+from game.commands.skills import change_pack
+from game.matching import Phrase
+from game.numbers import BadNumber
 from game.reply import Kind, Reply
 from game.world.model import Shop
-from game.world.state import match_item
 
 MAX_COUNT = 100
 """Most items in one buy or sell: enough for any real use, bounded for a typo like 1000."""
@@ -27,22 +29,6 @@ def _shop_here(ctx: Context) -> tuple[Shop, str] | Reply:
     npc = ctx.world.content.npcs.get(shop.keeper) if shop.keeper else None
     keeper = npc.name[0].upper() + npc.name[1:] if npc else "The shopkeeper"
     return shop, keeper
-
-
-def _count_and_words(args: str) -> tuple[int, str] | Reply:
-    """``2 trout``, ``trout 2`` or ``trout`` -> (count, words)."""
-    words = args.split()
-    count = 1
-    try:
-        if len(words) > 1 and numeric(words[0]):
-            count, words = whole_number(words[0], high=MAX_COUNT, what="count"), words[1:]
-        elif len(words) > 1 and numeric(words[-1]):
-            count, words = whole_number(words[-1], high=MAX_COUNT, what="count"), words[:-1]
-    except BadNumber as exc:
-        if exc.out_of_range:
-            return Reply.error(f"You can trade 1 to {MAX_COUNT} at a time.")
-        return Reply.error(f"{exc} Nothing was done.")
-    return count, " ".join(words)
 
 
 @command("list", "wares", category="shops")
@@ -59,29 +45,33 @@ def list_(ctx: Context, args: str) -> Result:
     lines = []
     if shop.sells:
         lines.append(f"{keeper} sells:")
-        lines += [f"{some(ctx.game, i, 1)}: {tokens(p)}" for i, p in shop.sells.items()]
+        lines += [f"{ctx.world.some(i, 1)}: {tokens(p)}" for i, p in shop.sells.items()]
     if shop.buys:
         lines.append(f"{keeper} buys:")
-        lines += [f"{some(ctx.game, i, 1)}: {tokens(p)} each" for i, p in shop.buys.items()]
+        lines += [f"{ctx.world.some(i, 1)}: {tokens(p)} each" for i, p in shop.buys.items()]
     if not lines:
         return Reply.info(f"{keeper} has nothing to trade today.")
     lines.append("Type buy <item> or sell <item>, with a number for more than one.")
     return Reply.info("\n".join(lines))
 
 
-def _order(ctx: Context, args: str, what_prompt: str) -> tuple[Shop, str, int, str] | Reply:
+def _order(ctx: Context, args: str, what_prompt: str) -> tuple[Shop, str, Phrase] | Reply:
     """The shop here, its keeper's name, and ``[count] <item>`` from the player's words."""
     found = _shop_here(ctx)
     if isinstance(found, Reply):
         return found
     shop, keeper = found
-    parsed = _count_and_words(args)
-    if isinstance(parsed, Reply):
-        return parsed
-    count, words = parsed
-    if not words:
+    if not args.strip():
         return Reply.error(what_prompt)
-    return shop, keeper, count, words
+    try:
+        said = matching.parse(args, high=MAX_COUNT, trailing_count=True)
+    except BadNumber as exc:
+        if exc.out_of_range:
+            return Reply.error(f"You can trade 1 to {MAX_COUNT} at a time.")
+        return Reply.error(f"{exc} Nothing was done.")
+    if not said.words:
+        return Reply.error(what_prompt)
+    return shop, keeper, said
 
 
 @command("buy", category="shops")
@@ -96,14 +86,18 @@ def buy(ctx: Context, args: str) -> Result:
     order = _order(ctx, args, "Buy what? Type list to see the wares.")
     if isinstance(order, Reply):
         return order
-    shop, keeper, count, words = order
+    shop, keeper, said = order
     game, player = ctx.game, ctx.player
-    wares = [game.world.content.items[i] for i in shop.sells if i in game.world.content.items]
-    item = match_item(words, wares)
-    if item is None:
-        return Reply.error(f"{keeper} doesn't sell {words!r}. Type list to see the wares.")
+    if said.count is None:
+        return Reply.error(f"Buy how many? Type a number, 1 to {MAX_COUNT}. Nothing was bought.")
+    found = pick_item(
+        ctx, said, list(shop.sells), f"{keeper} doesn't sell {{what}}. Type list to see the wares."
+    )
+    if isinstance(found, Reply):
+        return found
+    item, count = found.thing, said.count
     total = shop.sells[item.id] * count
-    what = some(game, item.id, count)
+    what = game.world.some(item.id, count)
     try:
         with game.ledger.atomic():
             if total > 0:
@@ -127,22 +121,24 @@ def sell(ctx: Context, args: str) -> Result:
       sell <item>
       sell <item> <count>
       sell <count> <item>
+      sell all <items>
     """
     order = _order(ctx, args, "Sell what? Type list to see what the shop buys.")
     if isinstance(order, Reply):
         return order
-    shop, keeper, count, words = order
+    shop, keeper, said = order
     game, player = ctx.game, ctx.player
-    item = match_item(words, game.world.items_carried(player))
-    if item is None:
-        return Reply.error(f"You don't have {words!r}.")
+    found = pick_item(ctx, said, player.inventory, "You don't have {what}.")
+    if isinstance(found, Reply):
+        return found
+    item, have = found.thing, player.inventory[found.thing.id]
     if item.id not in shop.buys:
         return Reply.error(f"{keeper} doesn't buy {item.name}. Type list to see what it buys.")
-    have = player.inventory[item.id]
+    count = min(have, MAX_COUNT) if said.count is None else said.count
     if have < count:
-        return Reply.error(f"You only have {some(game, item.id, have)}. Nothing was sold.")
+        return Reply.error(f"You only have {game.world.some(item.id, have)}. Nothing was sold.")
     total = shop.buys[item.id] * count
-    what = some(game, item.id, count)
+    what = game.world.some(item.id, count)
     with game.ledger.atomic():
         if total > 0:
             key = game.wallet.new_key("s")

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from game.commands.base import Context, Result, command
+from game.commands.naming import phrase, pick_item
 from game.reply import Kind, Reply
 from game.text import join_words
 from game.world.model import GatherSpot, ItemDef, Recipe, SkillDef
-from game.world.state import Player, match_item
+from game.world.state import Player
 
 if TYPE_CHECKING:
     from game.game import Game
@@ -36,13 +37,6 @@ def change_pack(game: Game, player: Player, deltas: Mapping[str, int]) -> None:
         player.inventory[item] += delta
         if player.inventory[item] <= 0:
             del player.inventory[item]
-
-
-def some(game: Game, item: str, count: int) -> str:
-    """``a raw trout`` or ``3 x a raw trout``."""
-    found = game.world.content.items.get(item)
-    name = found.name if found else item.split(":", 1)[-1]
-    return name if count == 1 else f"{count} x {name}"
 
 
 def skill_by_verb(game: Game, verb: str) -> SkillDef | None:
@@ -70,10 +64,10 @@ def gather(ctx: Context, args: str, verb: str) -> Result:
         return Reply.error(f"There is nothing to {verb} here.")
     level = game.skills.level(player.name, skill.id)
     if args:
-        wanted = match_item(args, [i for s in spots if (i := _item(game, s)) is not None])
-        spots = [s for s in spots if wanted is not None and s.item == wanted.id]
-        if not spots:
-            return Reply.error(f"You can't {verb} {args!r} here.")
+        wanted = _named(ctx, args, [s.item for s in spots], f"You can't {verb} {{what}} here.")
+        if isinstance(wanted, Reply):
+            return wanted
+        spots = [s for s in spots if s.item == wanted.id]
     usable = [s for s in spots if s.level <= level]
     if not usable:
         need = min(s.level for s in spots)
@@ -99,6 +93,15 @@ def gather(ctx: Context, args: str, verb: str) -> Result:
         change_pack(game, player, {item.id: 1})
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} gets {item.name}."), exclude=[player])
     return replies
+
+
+def _named(ctx: Context, args: str, pool: list[str], nothing: str) -> ItemDef | Reply:
+    """The item of ``pool`` the player's words name (no count: one at a time)."""
+    said = phrase(args, high=1, counts=False)
+    if isinstance(said, Reply):
+        return said
+    found = pick_item(ctx, said, dict.fromkeys(pool, 1), nothing)
+    return found if isinstance(found, Reply) else found.thing
 
 
 def _item(game: Game, spot: GatherSpot) -> ItemDef | None:
@@ -146,9 +149,9 @@ def craft(ctx: Context, args: str, verb: str) -> Result:
     if not args:
         names = join_words([i.name for i in outputs]) if outputs else "nothing yet"
         return Reply.error(f"{verb.capitalize()} what? You know how to {verb}: {names}.")
-    item = match_item(args, outputs)
-    if item is None:
-        return Reply.error(f"You don't know how to {verb} {args!r}.")
+    item = _named(ctx, args, [o.id for o in outputs], f"You don't know how to {verb} {{what}}.")
+    if isinstance(item, Reply):
+        return item
     recipe = recipes[item.id]
     refusal = _cannot_craft(ctx, recipe, skill, verb, item)
     if refusal is not None:
@@ -180,7 +183,7 @@ def _cannot_craft(
             f"you are level {level}."
         )
     missing = [
-        f"{some(game, ingredient, count)} (you have {player.inventory[ingredient]})"
+        f"{game.world.some(ingredient, count)} (you have {player.inventory[ingredient]})"
         for ingredient, count in recipe.inputs.items()
         if player.inventory[ingredient] < count
     ]
