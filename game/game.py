@@ -6,6 +6,7 @@ authentication with a front end, and gets a :class:`~game.session.Session` back.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -213,13 +214,32 @@ class Game:
     def now(self) -> float:
         return float(self.clock())
 
-    def grant_unlock(self, player: str, unlock: str, reason: str, source: str) -> bool:
-        """Grant an unlock once, tell the player in game, and publish UnlockGranted."""
+    def grant_unlock(
+        self, player: str, unlock: str, reason: str, source: str, *, later: bool = False
+    ) -> bool:
+        """Grant an unlock once, tell the player in game (after the current step when
+        ``later``, as a quest's reward after its "Quest complete"), publish UnlockGranted."""
         if not self.unlocks.grant(player, unlock, reason, source):
             return False
-        self.sessions.to_player(player, [Reply(Kind.SYSTEM, f"Unlocked: {unlock}. {reason}")])
+        told = [Reply(Kind.SYSTEM, f"Unlocked: {unlock}. {reason}")]
+        if later:
+            self.tell_after(player, told)
+        else:
+            self.sessions.to_player(player, told)
         self.publish(UnlockGranted(ts=self.now(), player=player, unlock=unlock, reason=reason))
         return True
+
+    def tell_after(self, name: str, replies: list[Reply]) -> None:
+        """Tell a player after the current step: after the reply of the command that caused
+        it (a first-visit reward after the room, "Quest complete" after "You hand over"),
+        and after the greeting on connect (a TUI front end is attached only once connect
+        returns). Without a running loop (tests, tools), at once."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.sessions.to_player(name, replies)
+            return
+        loop.call_soon(self.sessions.to_player, name, replies)
 
     def refresh_room(self, room: str) -> None:
         self.sessions.refresh_room(room, lambda p: self.world.view(p.room, p))

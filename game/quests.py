@@ -78,24 +78,59 @@ class QuestBook:
         return True
 
     def talked(self, player: str, npc: str) -> list[str]:
-        """Talking to ``npc``: talk goals are met, and items it waits for are handed over."""
+        """Talking to ``npc``: talk goals are met, and items it waits for are handed over
+        (all a goal still needs, if the player carries that many)."""
         notes: list[str] = []
         body = self.game.world.find_online(player)
         for quest, progress in self.active(player):
             for i, goal in enumerate(quest.goals):
-                if progress.get(str(i), 0) >= goal.count:
-                    continue
                 if goal.kind == "talk" and goal.target == npc:
-                    progress[str(i)] = 1
-                elif goal.kind == "deliver" and goal.to == npc and body is not None:
-                    if body.inventory[goal.target] < goal.count:
-                        continue
-                    self.game.world.consume(body, goal.target, goal.count)
-                    item = self.game.world.content.items[goal.target]
-                    notes.append(f"You hand over {goal.count} x {item.name}.")
                     progress[str(i)] = goal.count
             self._save(player, quest.id, progress)
+        for item, need in self.wanted(player, npc).items():
+            if body is not None and body.inventory[item] >= need:
+                notes += self.hand_over(player, npc, item, need)
         return notes
+
+    def wanted(self, player: str, npc: str) -> dict[str, int]:
+        """What ``npc`` still waits for from ``player``: item -> how many, over all quests."""
+        out: dict[str, int] = {}
+        for quest, progress in self.active(player):
+            for i, goal in enumerate(quest.goals):
+                left = goal.count - progress.get(str(i), 0)
+                if goal.kind == "deliver" and goal.to == npc and left > 0:
+                    out[goal.target] = out.get(goal.target, 0) + left
+        return out
+
+    def hand_over(self, player: str, npc: str, item: str, count: int) -> list[str]:
+        """Give ``npc`` up to ``count`` of ``item`` toward the quests that ask for it (the
+        items leave the world); deliveries add up. Returns the sentence saying so."""
+        body = self.game.world.find_online(player)
+        if body is None:
+            return []
+        given = 0
+        for quest, progress in self.active(player):
+            for i, goal in enumerate(quest.goals):
+                left = goal.count - progress.get(str(i), 0)
+                if goal.kind != "deliver" or goal.to != npc or goal.target != item or left <= 0:
+                    continue
+                n = min(left, count - given, body.inventory[item])
+                if n <= 0:
+                    continue
+                self.game.world.consume(body, item, n)
+                progress[str(i)] = progress.get(str(i), 0) + n
+                given += n
+                self._save(player, quest.id, progress)
+        if not given:
+            return []
+        content = self.game.world.content
+        who = content.npcs[npc].name if npc in content.npcs else npc
+        return [f"You hand over {self.game.world.some(item, given)} to {who}."]
+
+    def settle(self, player: str) -> list[Reply]:
+        """Complete the quests whose goals are now met and return what to tell the player,
+        for a command that met them to say after its own lines."""
+        return [r for quest, got in self.active(player) for r in self._try(player, quest, got)]
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, PlayerMoved):
@@ -108,13 +143,22 @@ class QuestBook:
             self.check(event.player)
 
     def check(self, player: str) -> list[QuestDef]:
-        """Complete every active quest whose goals are all met; return those completed."""
+        """Complete every active quest whose goals are all met; return those completed.
+        The player hears of it after the reply of the command that met the goals."""
         completed = []
         for quest, progress in self.active(player):
-            if all(self.goal_met(player, g, progress, i) for i, g in enumerate(quest.goals)):
-                self._complete(player, quest)
+            if self._try(player, quest, progress, later=True):
                 completed.append(quest)
         return completed
+
+    def _try(
+        self, player: str, quest: QuestDef, progress: dict[str, int], *, later: bool = False
+    ) -> list[Reply]:
+        """Complete ``quest`` if its goals are met: the replies that say so (already on
+        their way to the player, after the current step, when ``later``)."""
+        if all(self.goal_met(player, g, progress, i) for i, g in enumerate(quest.goals)):
+            return self._complete(player, quest, later)
+        return []
 
     def _bump(self, player: str, matches: Callable[[Goal], bool]) -> None:
         for quest, progress in self.active(player):
@@ -132,7 +176,7 @@ class QuestBook:
             (json.dumps(progress, sort_keys=True), player, quest),
         )
 
-    def _complete(self, player: str, quest: QuestDef) -> None:
+    def _complete(self, player: str, quest: QuestDef, later: bool) -> list[Reply]:
         game, reward = self.game, quest.reward
         paid: dict[str, int] = {}
         with game.ledger.atomic():
@@ -142,7 +186,7 @@ class QuestBook:
                 (game.clock(), player, quest.id),
             )
             if cur.rowcount == 0:
-                return
+                return []
             tokens = game.rewards.scaled(Reason.QUEST_REWARD, reward.tokens)
             if tokens > 0:
                 key = f"q:{player.lower()}:{quest.id}"
@@ -162,10 +206,14 @@ class QuestBook:
         if quest.completion:
             lines.append(quest.completion)
         lines.append(f"Reward: {describe_reward(game, quest)}.")
-        game.sessions.to_player(player, [Reply(Kind.SYSTEM, "\n".join(lines))])
+        told = [Reply(Kind.SYSTEM, "\n".join(lines))]
+        if later:
+            game.tell_after(player, told)  # before the unlock's line, which also waits
         if reward.unlock:
-            game.grant_unlock(player, reward.unlock, f"Finished {quest.title}.", "quest")
+            why = f"Finished {quest.title}."
+            game.grant_unlock(player, reward.unlock, why, "quest", later=True)
         game.publish(QuestCompleted(ts=game.now(), player=player, quest=quest.id, rewards=paid))
+        return told
 
 
 def describe_reward(game: Game, quest: QuestDef) -> str:
@@ -176,9 +224,7 @@ def describe_reward(game: Game, quest: QuestDef) -> str:
         spec = game.world.content.economy.skills.get(skill)
         parts.append(f"{xp} {spec.label if spec else skill} XP")
     for item, count in reward.items.items():
-        spec_item = game.world.content.items.get(item)
-        name = spec_item.name if spec_item else item
-        parts.append(name if count == 1 else f"{count} x {name}")
+        parts.append(game.world.some(item, count))
     if reward.unlock:
         parts.append(f"the unlock {reward.unlock}")
     return ", ".join(parts) if parts else "nothing but thanks"
@@ -186,7 +232,6 @@ def describe_reward(game: Game, quest: QuestDef) -> str:
 
 def describe_goal(game: Game, goal: Goal) -> str:
     content = game.world.content
-    times = "" if goal.count == 1 else f" {goal.count} x"
     if goal.kind == "visit":
         room = content.rooms.get(goal.target)
         return f"Visit {room.title if room else goal.target}"
@@ -197,9 +242,8 @@ def describe_goal(game: Game, goal: Goal) -> str:
         skill = content.economy.skills.get(goal.target)
         verb = skill.verb if skill else goal.target
         return f"{verb.capitalize()} {goal.count} time{'s' if goal.count != 1 else ''}"
-    item = content.items.get(goal.target)
-    name = item.name if item else goal.target
+    name = game.world.some(goal.target, goal.count)
     if goal.kind == "collect":
-        return f"Carry{times} {name}"
+        return f"Carry {name}"
     npc = content.npcs.get(goal.to or "")
-    return f"Give{times} {name} to {npc.name if npc else goal.to}"
+    return f"Give {name} to {npc.name if npc else goal.to}"

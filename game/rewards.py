@@ -10,7 +10,6 @@ pay twice. Amounts come from content: ``economy.daily_bonus``, and ``Room.reward
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 import structlog
@@ -39,6 +38,9 @@ class Rewards:
     def on_event(self, event: Event) -> None:
         if isinstance(event, PlayerJoined):
             self.daily(event.player)
+            body = self.game.world.find_online(event.player)
+            if body is not None:  # a new player's first room counts as visited at once
+                self.first_visit(event.player, body.room)
         elif isinstance(event, PlayerMoved):
             self.first_visit(event.player, event.to_room)
 
@@ -83,12 +85,5 @@ class Rewards:
         return row.fetchone() is not None
 
     def _tell(self, name: str, text: str) -> None:
-        """Tell the player after the current step: after the room a move shows, and after
-        the greeting on connect (a TUI front end is attached only once connect returns)."""
-        replies = [Reply(Kind.ECONOMY, text)]
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self.game.sessions.to_player(name, replies)
-            return
-        loop.call_soon(self.game.sessions.to_player, name, replies)
+        """Tell the player after the current step (after the room a move shows)."""
+        self.game.tell_after(name, [Reply(Kind.ECONOMY, text)])

@@ -43,9 +43,12 @@ def test_first_visit_pays_room_reward_or_default_once(econ: Game) -> None:
     ana, screen = player(econ, "ana")
     play(ana, "east")  # the pond has reward: 7
     assert "First visit to Trout Pond: +7 tokens for exploring." in screen.text
-    play(ana, "west")  # back to the start room: first visit by moving, default 2
+    play(ana, "west")  # back to the start room (reward: 0)
+    play(ana, "north")  # the camp: the default, 2
+    play(ana, "south")
     play(ana, "east")
     play(ana, "west")
+    play(ana, "north")
     assert econ.wallet.balance("ana") == 10 + 7 + 2
     reasons = [e.reason for e in econ.ledger.history("player:ana")]
     assert reasons.count(Reason.EXPLORATION) == 2
