@@ -95,6 +95,7 @@ class GameApp(App[None]):
         Binding("ctrl+q", "quit_hint", show=False, priority=True),
         Binding("pageup", "page(-1)", show=False, priority=True),
         Binding("pagedown", "page(1)", show=False, priority=True),
+        Binding("end", "log_end", show=False, priority=True),  # only while scrolled back
         Binding("f2", "growth", show=False),  # Cal's growth panel (the `growth` command)
         Binding("f9", "admin_console", show=False),  # admin console; the engine checks the role
         # Visual form: arrows walk while the command line is empty (else they edit/recall).
@@ -311,6 +312,13 @@ class GameApp(App[None]):
 
     def action_page(self, direction: int) -> None:
         self.chat_log.page(direction)
+
+    def action_log_end(self) -> None:
+        """End jumps the log back to the newest line while scrolled back; otherwise it is
+        the prompt's own End (cursor to the end of the line)."""
+        if self.chat_log.following:
+            raise SkipAction()
+        self.chat_log.scroll_end_and_follow()
 
     def action_growth(self) -> None:
         self._to_engine(self.port.submit, "growth")

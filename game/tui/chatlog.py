@@ -10,6 +10,12 @@ on screen for about 2 ms, and about 0.5 ms per line when lines arrive batched:
 * the virtual size is set with ``set_reactive`` (no ``layout=True`` refresh, no reflow);
 * there is no scrollbar (``overflow-y: hidden`` in the .tcss); Page Up/Down still scroll.
 
+The log *follows* (keeps the newest line in view) until the player scrolls back; a size
+change (the floor plan appearing above it, a resize) keeps it following. While scrolled
+back, the bottom row says how many lines arrived below ("▼ 3 new lines — PageDown/End"),
+and scrolling to the end follows again. The marker is one prebuilt strip, swapped in only
+while scrolled back: following costs one attribute test per frame.
+
 Restrictions that make the bypass valid: no border or padding on this widget, and it must be
 re-rendered (done here) when its width or its component styles change.
 """
@@ -31,7 +37,12 @@ from textual.strip import Strip
 from game.tui.linecache import LineCache, look_key
 from game.tui.output import ROLES, LogLine
 
-ROLE_NAMES = (*ROLES.values(), "room-title")
+ROLE_NAMES = (*ROLES.values(), "room-title", "marker")
+
+
+def marker_text(unseen: int) -> str:
+    lines = "line" if unseen == 1 else "lines"
+    return f"▼ {unseen} new {lines} — PageDown/End"
 
 
 class ChatLog(ScrollView, can_focus=False):
@@ -55,6 +66,9 @@ class ChatLog(ScrollView, can_focus=False):
         self._look_filters: tuple[LineFilter, ...] | None = None  # the filters _look is for
         self._styles_dirty = False
         self._blank: Strip | None = None
+        self.following = True  # the newest line stays in view
+        self.unseen = 0  # lines that arrived below while scrolled back
+        self._marker: Strip | None = None  # the "new lines below" row, while scrolled back
 
     # -- public ---------------------------------------------------------------------------
 
@@ -63,7 +77,10 @@ class ChatLog(ScrollView, can_focus=False):
         new = list(lines)
         if not new:
             return
-        at_end = self.scroll_y >= self.max_scroll_y
+        at_end = self.following
+        if not at_end:
+            self.unseen += len(new)
+            self._marker = None  # rebuilt with the new count at the next paint
         start = len(self._strips)
         for entry in new:
             self._entries.append(entry)
@@ -96,6 +113,20 @@ class ChatLog(ScrollView, can_focus=False):
             self._set_virtual_height()
         target = min(max(0.0, y + count), self.max_scroll_y)
         self.scroll_to(y=target, animate=False, force=True)
+        self._follow(target >= self.max_scroll_y)
+
+    def scroll_end_and_follow(self) -> None:
+        """Back to the newest line (End), following again."""
+        self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
+        self._follow(True)
+
+    def _follow(self, following: bool) -> None:
+        if following == self.following:
+            return
+        self.following = following
+        self.unseen = 0
+        self._marker = None
+        self.refresh()
 
     def plain_lines(self) -> list[str]:
         """The logical lines held, as plain text (what tests and screen readers care about)."""
@@ -215,7 +246,22 @@ class ChatLog(ScrollView, can_focus=False):
             index = top + y
             strip = strips[index] if 0 <= index < count else blank
             lines.append(strip if full else strip.crop(crop.x, crop.right))
+        if not self.following and self.unseen:  # scrolled back: the bottom row says so
+            last = self.size.height - 1
+            if crop.y <= last < crop.bottom:
+                marker = self._marker_strip()
+                lines[last - crop.y] = marker if full else marker.crop(crop.x, crop.right)
         return lines
+
+    def _marker_strip(self) -> Strip:
+        if self._marker is None or self._marker.cell_length != self._width:
+            base, roles = self._styles()
+            text = Text(marker_text(self.unseen), style=roles.get("marker", Style()))
+            text.truncate(self._width)
+            segments = list(text.render(self.app.console))
+            strip = Strip(Segment.apply_style(segments, base))
+            self._marker = strip.extend_cell_length(self._width, base).crop(0, self._width)
+        return self._marker
 
     def _refresh_scroll(self) -> None:
         # Textual answers a scroll with a reflow of the whole screen (Compositor.reflow_visible:
@@ -236,9 +282,10 @@ class ChatLog(ScrollView, can_focus=False):
         elif self._first and len(self._strips) < event.size.height:
             self._render_older(event.size.height * 3)  # taller window, rows to fill it
             self._set_virtual_height()
-        else:
-            return
+        elif not (self.following and self.scroll_y < self.max_scroll_y):
+            return  # a taller or shorter log: keep following if it was (the plan came)
         self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
+        self._follow(True)
         self.refresh()
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
