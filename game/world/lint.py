@@ -36,6 +36,21 @@ def reachable(content: Content) -> set[str]:
     return seen
 
 
+def same_place(content: Content) -> dict[str, str]:
+    """Rooms whose area and coordinates an earlier room already has: room -> that room."""
+    first: dict[tuple[str, tuple[int, int, int]], str] = {}
+    out = {}
+    for ref, room in content.rooms.items():
+        if room.coordinates is None:
+            continue
+        spot = (room.area, room.coordinates)
+        if spot in first:
+            out[ref] = first[spot]
+        else:
+            first[spot] = ref
+    return out
+
+
 def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) -> None:
     def at(kind: str, ref: str) -> Where:
         return where.get((kind, ref), Where(ref, 1, 1))
@@ -59,6 +74,13 @@ def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) 
                     f"exit {ex.direction!r} of {ref!r} is one-way: {ex.to!r} has no exit back"
                     " (add one, or mark the exit one_way: true)",
                 )
+    for ref, first in sorted(same_place(content).items()):
+        room = content.rooms[ref]
+        reader.warn(
+            at("room", ref),
+            f"room {ref!r} has the same coordinates {list(room.coordinates or ())} as"
+            f" {first!r} (at {at('room', first)}); content map can draw only one of them",
+        )
     for ref, item in content.items.items():
         if has_art(item.description):
             reader.warn(at("item", ref), f"item {ref!r}: {_ART_ADVICE}")

@@ -29,7 +29,13 @@ def area_rooms(content: Content, area: str) -> list[Room]:
 def text_map(content: Content, area: str) -> str:
     rooms = area_rooms(content, area)
     number = {room.id: i for i, room in enumerate(rooms, 1)}
-    placed = {r.coordinates: r for r in rooms if r.coordinates is not None}
+    placed: dict[tuple[int, int, int], Room] = {}
+    hidden: list[Room] = []  # a room where another already stands: listed, not drawn
+    for r in rooms:
+        if r.coordinates in placed:
+            hidden.append(r)
+        elif r.coordinates is not None:
+            placed[r.coordinates] = r
     out = [f"Map of {content.areas[area].title} ({area}), {len(rooms)} rooms"]
     levels = sorted({c[2] for c in placed})
     for z in levels:
@@ -62,6 +68,15 @@ def text_map(content: Content, area: str) -> str:
         where = "" if room.coordinates is None else f" at {list(room.coordinates)}"
         brief = f": {room.brief}" if room.brief else ""
         out.append(f"{number[room.id]:>3}. {room.title} ({room.id}){where}{brief}")
+    if hidden:
+        out.append("")
+        out.append("Rooms not drawn: another room has the same coordinates (see content check):")
+        out.extend(
+            f"  {number[r.id]}. {r.id} at {list(r.coordinates or ())}, drawn there:"
+            f" {placed[r.coordinates].id}"
+            for r in hidden
+            if r.coordinates is not None
+        )
     odd = [
         f"{room.id} {ex.direction} -> {ex.to}"
         for room in rooms

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -46,12 +45,38 @@ class ContentError(Exception):
         super().__init__(f"{count} error(s) in content:\n" + "\n".join(map(str, errors)))
 
 
+def distance(a: str, b: str) -> int:
+    """Edit distance with adjacent swaps (``bakrey`` is one step from ``bakery``)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            best = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, prev2[j - 2] + 1)
+            row.append(best)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` or an empty string."""
-    pool = list(choices)
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    if not close:
-        bare = {c.split(":", 1)[-1]: c for c in pool}
-        hit = difflib.get_close_matches(word.split(":", 1)[-1], list(bare), n=1, cutoff=0.6)
-        close = [bare[hit[0]]] if hit else []
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'x'?)`` or an empty string.
+
+    Ranked by edit distance on the name after the area (``bakrey`` -> ``town:bakery``,
+    not ``town:square``) and on the whole reference; ties go to the closer whole reference,
+    then alphabetical order. Only near misses count: at most a third of the word's letters.
+    """
+    bare = word.split(":", 1)[-1]
+
+    def rank(choice: str) -> tuple[int, int, str]:
+        return (
+            min(distance(bare, choice.split(":", 1)[-1]), distance(word, choice)),
+            distance(word, choice),
+            choice,
+        )
+
+    ranked = sorted(set(choices), key=rank)
+    if not ranked or rank(ranked[0])[0] > max(1, len(bare) // 3):
+        return ""
+    return f" (did you mean {ranked[0]!r}?)"
