@@ -114,11 +114,18 @@ class Wallet:
 
     def charge_command(self, name: str, command: str, price: int) -> Reply:
         """Charge a command's price and count it against the quota (inside its transaction)."""
-        if self.quota_left(name) is not None:  # count first, so the status bar shows it
+        left = self.quota_left(name)
+        if left is not None:  # count first, so the status bar shows it
             self.tiers.use_quota(name.lower())
         self.charge(name, price, Reason.COMMAND_PRICE, self.new_key("c"), command)
+        text = f"Charged {price} token{'s' if price != 1 else ''} for {command}"
+        if left is None:
+            return Reply(Kind.ECONOMY, f"{text}.")
+        quota = self.game.world.content.economy.free_daily_quota
+        used = quota - left + 1
         return Reply(
-            Kind.ECONOMY, f"Charged {price} token{'s' if price != 1 else ''} for {command}."
+            Kind.ECONOMY,
+            f"{text} ({used} of your {quota} daily priced actions used; type help priced).",
         )
 
     def changed(self, name: str, transfer: Transfer, delta: int, said: str = "") -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -40,7 +41,30 @@ class CommandSpec:
 
     @property
     def summary(self) -> str:
-        return self.help.split("\n", 1)[0]
+        """The help's first paragraph as one line: whole sentences up to :data:`SUMMARY`
+        characters, or the first sentence cut after a whole word with "…"."""
+        return summarize(self.help.split("\n\n", 1)[0])
+
+
+SUMMARY = 100
+"""Longest help summary in the command list, in characters."""
+
+
+def summarize(paragraph: str, limit: int = SUMMARY) -> str:
+    text = " ".join(paragraph.split())
+    if len(text) <= limit:
+        return text
+    sentences = re.split(r"(?<=[.?!])\s+", text)
+    kept = ""
+    for sentence in sentences:
+        joined = f"{kept} {sentence}".strip()
+        if len(joined) > limit:
+            break
+        kept = joined
+    if kept:
+        return kept
+    words = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return words.rstrip(",;:") + "…"
 
 
 def command(

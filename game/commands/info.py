@@ -10,7 +10,7 @@ from game.commands.base import Context, Result, command, may_use
 from game.commands.naming import people_here, phrase, pick
 from game.matching import Named
 from game.reply import Kind, Reply
-from game.text import join_words
+from game.text import join_words, plural
 from game.world.model import ItemDef, NpcDef
 
 
@@ -94,6 +94,25 @@ def who(ctx: Context, args: str) -> Result:
     return Reply.info("\n".join(lines))
 
 
+PRICED_TOPICS = ("priced", "prices", "price", "quota", "priced actions")
+
+
+def priced_help(ctx: Context) -> Reply:
+    """The "Priced actions" topic: which commands cost tokens, from content, and the quota."""
+    rules = ctx.world.content.economy
+    prices = sorted((name, price) for name, price in rules.prices.items() if price > 0)
+    lines = ["Priced actions:"]
+    if not prices:
+        lines.append("No command costs tokens in this world.")
+    lines += [f"{name}: {plural(price, 'token')} each time" for name, price in prices]
+    lines.append(
+        f"Free players may take {rules.free_daily_quota} priced actions a day (the status bar"
+        " counts down what is left); premium players have no limit (type premium)."
+    )
+    lines.append("A priced action that fails costs nothing. Shop prices (list) are separate.")
+    return Reply(Kind.HELP, "\n".join(lines))
+
+
 @command("help", "?", "commands", category="info")
 def help_(ctx: Context, args: str) -> Result:
     """Show the list of commands, or the help for one command.
@@ -101,8 +120,12 @@ def help_(ctx: Context, args: str) -> Result:
     Usage:
       help
       help <command>
+      help priced      (which actions cost tokens, and the daily quota)
     """
     registry = ctx.game.registry
+    prices = ctx.world.content.economy.prices
+    if args.strip().lower() in PRICED_TOPICS:
+        return priced_help(ctx)
     if args:
         spec = registry.find(args.split()[0])
         if spec is None or not may_use(ctx.player.role, spec.role):
@@ -110,11 +133,16 @@ def help_(ctx: Context, args: str) -> Result:
             hint = f" Did you mean: {', '.join(hints)}?" if hints else ""
             return Reply.error(f"No help for {args!r}.{hint}")
         aliases = f"\nAliases: {', '.join(spec.aliases)}" if spec.aliases else ""
-        return Reply(Kind.HELP, spec.help + aliases)
+        price = prices.get(spec.name, 0)
+        cost = f"\nPriced action: {plural(price, 'token')} (help priced)." if price > 0 else ""
+        return Reply(Kind.HELP, spec.help + aliases + cost)
     lines = ["Commands (type help <command> for details):"]
     for spec in registry.visible(ctx.player.role):
-        lines.append(f"{spec.name}: {spec.summary}")
+        price = prices.get(spec.name, 0)
+        cost = f" Priced: {plural(price, 'token')}." if price > 0 else ""
+        lines.append(f"{spec.name}: {spec.summary}{cost}")
     lines.append("Move with go <exit>, or just the exit name: n, s, e, w, ne, nw, se, sw, u, d.")
+    lines.append("Priced actions cost tokens and count against a daily quota: type help priced.")
     return Reply(Kind.HELP, "\n".join(lines))
 
 

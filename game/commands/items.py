@@ -145,8 +145,9 @@ def _here(here: list[Someone]) -> str:
 
 @command("give", "hand", category="items")
 def give(ctx: Context, args: str) -> Result:
-    """Give something you carry to someone in the same room: a player, or a character a
-    quest asks you to bring things to.
+    """Give something you carry to a player or a character in the same room.
+
+    A character takes what one of your quests asks you to bring it, as talking to it would.
 
     Usage:
       give <item> to <name>

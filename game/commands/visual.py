@@ -7,8 +7,11 @@ the room ("Ana walks to the fountain."), never one per square.
 
 from __future__ import annotations
 
+from game import matching
 from game.commands import movement
 from game.commands.base import Context, Result, command
+from game.matching import Named
+from game.numbers import BadNumber
 from game.positions import FORMS, STEPS, Spot
 from game.reply import Kind, Reply
 from game.text import plural
@@ -138,19 +141,21 @@ def _target(ctx: Context, words: str) -> tuple[str, list[Spot]] | None:
     door = layout.doors().get(door_word)
     if door is not None:
         return f"the {door_word} door", [door]
-    for avatar in positions.snapshot(room_id).avatars:
-        if avatar.name.lower() == ctx.player.name.lower():
-            continue
-        if wanted == avatar.name.lower() or wanted in _npc_words(ctx, avatar.name):
-            return avatar.name, [(avatar.x, avatar.y)]
+    keywords = {n.name: n.keywords for n in ctx.world.npcs_in(room_id)}
+    pool = [
+        Named(a, a.name, keywords.get(a.name, ()), key=a.name.lower())
+        for a in positions.snapshot(room_id).avatars
+        if a.name.lower() != ctx.player.name.lower()
+    ]
+    try:
+        found = matching.resolve(matching.parse(words, counts=False), pool)
+    except BadNumber:  # "99999999999999999999.guard"
+        return None
+    if isinstance(found, list):  # two fit as well: the nearest (first shown) one
+        found = found[0]
+    if found is not None:
+        return found.thing.name, [(found.thing.x, found.thing.y)]
     return None
-
-
-def _npc_words(ctx: Context, name: str) -> tuple[str, ...]:
-    for npc in ctx.world.content.npcs.values():
-        if npc.name == name:
-            return (*npc.keywords, npc.name.lower().removeprefix("the "))
-    return ()
 
 
 @command("where", category="visual")
