@@ -142,8 +142,8 @@ def score(words: Sequence[str], named: Named[Any]) -> int:
         at += 1
     if len(grades) == len(phrase):
         best = min(grades)
-    # or the keywords, in any order
-    keywords = [k for kw in named.keywords for k in _split(kw)]
+    # or the keywords and the name's words, in any order
+    keywords = [k for kw in named.keywords for k in _split(kw)] + one
     if keywords:
         kw_grades = [max(_grade(w, k, plural_word(k)) for k in keywords) for w in phrase]
         if all(kw_grades):
