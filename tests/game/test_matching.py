@@ -15,7 +15,7 @@ CONTENT = load_content(ROOT / "content")
 PACK = {"town:herring": 3, "town:grilled-herring": 1, "town:lantern": 1, "town:bread": 2}
 
 
-def _pick(text: str, pool: dict[str, int] = PACK) -> str | None | list[str]:
+def _pick(text: str, pool: dict[str, int] = PACK) -> str | list[str] | None:
     found = matching.resolve(matching.parse(text), matching.items(CONTENT, pool))
     if isinstance(found, list):
         return [n.thing.id for n in found]
@@ -72,8 +72,7 @@ def test_two_equal_ordinary_fits_ask_which_one() -> None:
     found = matching.resolve(said, plain)
     assert isinstance(found, list)
     assert matching.which_one(said, found, plain) == (
-        "Which one? the silver herring (3) or the grilled herring?"
-        " Type 1.herring or 2.herring."
+        "Which one? the silver herring (3) or the grilled herring? Type 1.herring or 2.herring."
     )
 
 
@@ -84,7 +83,8 @@ def test_npc_names_by_every_word_case_and_prefix() -> None:
         assert isinstance(found, matching.Named), words
         assert found.thing.id == "town:bram", words
     found = matching.resolve(matching.parse("old sal", counts=False), pool)
-    assert isinstance(found, matching.Named) and found.thing.id == "town:sal"
+    assert isinstance(found, matching.Named)
+    assert found.thing.id == "town:sal"
 
 
 @pytest.mark.parametrize("bad", ["² herring", "0 herring", "99999999999999999999 herring"])
@@ -124,7 +124,5 @@ def test_counted_writes_natural_english(n: int, name: str, plural: str, expected
         ("word " * 30, ("word " * 19).strip() + "…"),
     ],
 )
-def test_help_summaries_are_whole_sentences_or_cut_at_a_word(
-    paragraph: str, expected: str
-) -> None:
+def test_help_summaries_are_whole_sentences_or_cut_at_a_word(paragraph: str, expected: str) -> None:
     assert summarize(paragraph) == expected

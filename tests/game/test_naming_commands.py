@@ -116,7 +116,7 @@ def test_talk_and_ask_by_every_word_of_the_name(game: Game) -> None:
 
 def test_give_to_a_player_in_the_room(game: Game) -> None:
     ana, _ = join(game, "ana")
-    bob, bob_screen = join(game, "bob")
+    _bob, bob_screen = join(game, "bob")
     game.world.grant(ana.player, "town:float", 2)
     assert run(ana, "give 2 floats to bob").text == "You give two glass floats to bob."
     assert "ana gives you two glass floats." in bob_screen.text
