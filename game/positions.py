@@ -78,7 +78,7 @@ class Positions:
         self.forms = Forms(game.conn)
         self.spots: dict[str, tuple[str, Spot]] = {}  # player key -> (room id, square)
         self._layouts: dict[str, tuple[Room, Layout]] = {}
-        self._npcs: dict[str, tuple[Room, tuple[Avatar, ...]]] = {}
+        self._npcs: dict[str, tuple[Room, tuple[str, ...], tuple[Avatar, ...]]] = {}
         self._views: dict[str, PlanView] = {}  # room id -> snapshot, dropped on any change
         self._due: set[str] = set()  # rooms with a push scheduled
         game.listeners.append(self._on_event)
@@ -95,11 +95,13 @@ class Positions:
         return layout
 
     def npcs(self, room_id: str) -> tuple[Avatar, ...]:
-        """NPCs on fixed squares: middle rows first, from the east wall, away from doors."""
+        """NPCs in the room now (wanderers passing by too) on fixed squares: middle rows
+        first, from the east wall, away from doors."""
         room = self.game.world.room(room_id)
+        names = tuple(npc.name for npc in self.game.world.npcs_in(room.id))
         cached = self._npcs.get(room.id)
-        if cached is not None and cached[0] is room:
-            return cached[1]
+        if cached is not None and cached[0] is room and cached[1] == names:
+            return cached[2]
         layout = self.layout(room.id)
         doors = set(layout.doors().values())
         free = sorted(
@@ -108,15 +110,10 @@ class Positions:
             if tile.kind == "floor"
             and not any(abs(x - dx) <= 1 and abs(y - dy) <= 1 for dx, dy in doors)
         )
-        names = [
-            self.game.world.content.npcs[p.ref].name
-            for p in room.npcs
-            if p.ref in self.game.world.content.npcs
-        ]
         avatars = tuple(
             Avatar(name, x, y, "npc") for name, (_, _, y, x) in zip(names, free, strict=False)
         )
-        self._npcs[room.id] = (room, avatars)
+        self._npcs[room.id] = (room, names, avatars)
         return avatars
 
     def occupied(self, room_id: str, exclude: str | None = None) -> dict[Spot, str]:

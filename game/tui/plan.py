@@ -9,9 +9,11 @@ span of cells that differ (straight to the terminal when nothing covers the plan
 :mod:`game.tui.direct`), hands the compositor prebuilt strips, and relayouts only when its
 height changes (room change, shown, hidden).
 
-Squares are two cells wide. Avatars are ``@`` (players) or ``&`` (NPCs) plus the name's
-first letter, the name label in the row above; speech replaces the label for
-:data:`BUBBLE_SECONDS` (injectable clock). Names and speech are plain text, never markup.
+Squares are two cells wide. Avatars are ``@`` (players) or ``&`` (NPCs) plus the first
+letter of the name proper (``&g`` for "the guard"), the name label in the row above, or
+below when a wall is above: labels cover floor only. For :data:`BUBBLE_SECONDS` (injectable
+clock) a speaker's label is highlighted and the words show under the plan, wrapped to its
+width. Names and speech are plain text, never markup.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ from game.text import clean
 from game.tui.direct import paint_spans
 from game.tui.linecache import RenderCache, look_key
 from game.tui.plan_rows import (
-    BUBBLE_MAX,
     LABEL_MAX,
+    LABEL_ROLES,
     Cell,
     base_rows,
     build_strip,
@@ -43,6 +45,9 @@ from game.tui.plan_rows import (
     filtered_styles,
     fit,
     follow,
+    label_fits,
+    proper,
+    speech_rows,
 )
 from game.world.layout import Bubble, Layout, PlanView
 
@@ -141,6 +146,7 @@ class FloorPlan(Widget, can_focus=False):
         self._base: tuple[Layout, int, list[list[Cell]]] | None = None
         self._row_cache: dict[int, tuple[RowKey, PlanRow]] = {}  # y -> this viewer's row
         self._avatar_cells: dict[tuple[str, str], tuple[list[Cell], list[Cell]]] = {}
+        self._speech: dict[Hashable, list[PlanRow]] = {}  # a speaker's words, drawn once
         self.repainted: list[Region] = []  # regions refreshed by the last flush (for tests)
         self.direct_frames = 0  # frames painted without the compositor (game/tui/direct.py)
 
@@ -292,10 +298,17 @@ class FloorPlan(Widget, can_focus=False):
         base = self._base[2]
         styles, look = self._role_styles()  # may forget _row_cache: the look changed
         keys: list[list[tuple[int, str, str, int, str | None]]] = [[] for _ in base]
+        spoken: list[tuple[float, str, str]] = []
         for a in view.avatars:
             said = self.bubbles.get(a.name.lower())
             keys[a.y + 1].append((0, a.name, a.kind, a.x, None))
-            keys[a.y].append((1, a.name, a.kind, a.x, said[0] if said else None))
+            if said:
+                spoken.append((said[1], a.name, said[0]))
+            above, below = a.y, a.y + 2
+            if label_fits(base[above], a.x):
+                keys[above].append((1, a.name, a.kind, a.x, said[0] if said else None))
+            elif below < len(base) - 1 and label_fits(base[below], a.x):
+                keys[below].append((1, a.name, a.kind, a.x, said[0] if said else None))
         rows = []
         for y, entries in enumerate(keys):
             key = tuple(entries)
@@ -304,6 +317,15 @@ class FloorPlan(Widget, can_focus=False):
                 row = self._shared_row(view.layout, width, y, base[y], key, (styles, look))
                 cached = self._row_cache[y] = (key, row)
             rows.append(cached[1])
+        for _, name, words in sorted(spoken):  # the words under the plan, oldest first
+            speech = (width, name, words, look)
+            lines = self._speech.get(speech)
+            if lines is None:
+                if len(self._speech) > 32:
+                    self._speech.clear()
+                cells = speech_rows(clean(name), clean(words), width)
+                lines = self._speech[speech] = [PlanRow(c, build_strip(c, styles)) for c in cells]
+            rows.extend(lines)
         return rows
 
     def _shared_row(
@@ -345,14 +367,18 @@ class FloorPlan(Widget, can_focus=False):
             taken.update((2 * x, 2 * x + 1))
         labels = sorted((entry for entry in key if entry[0] == 1), key=itemgetter(3))
         for i, (_, name, kind, x, said) in enumerate(labels):
-            if said is None:
-                cells = self._cells_for(name, kind)[1]
-            else:
-                cells = [(ch, "bubble") for ch in fit(f"{clean(name)}: {clean(said)}", BUBBLE_MAX)]
+            cells = self._cells_for(name, kind)[1]
+            if said is not None:  # speaking: the label lights up, the words go under the plan
+                cells = [(ch, "bubble") for ch, _ in cells]
             start = 2 * x + (2 * x - 1 in taken)  # a space after a glyph: "@a bob", not "@abob"
             end = min(width, 2 * labels[i + 1][3] - 1) if i + 1 < len(labels) else width
             fits = 0
-            while fits < len(cells) and start + fits < end and start + fits not in taken:
+            while (
+                fits < len(cells)
+                and start + fits < end
+                and start + fits not in taken
+                and base[start + fits][1] in LABEL_ROLES  # never over a wall
+            ):
                 fits += 1
             if fits < len(cells):
                 cells = [*cells[: fits - 1], ("…", cells[0][1])] if fits >= 2 else []
@@ -364,7 +390,7 @@ class FloorPlan(Widget, can_focus=False):
         """An avatar's two glyph cells and its name label, cleaned once per name."""
         cached = self._avatar_cells.get((name, kind))
         if cached is None:
-            plain = clean(name)
+            plain = proper(clean(name))
             role = "self" if name.lower() == self.viewer else kind
             glyph = ("@" if kind == "player" else "&") + (plain[:1] or "?")
             label = [(ch, "label") for ch in fit(plain, LABEL_MAX)]

@@ -7,6 +7,7 @@ one Segment per run of equal role, and finding the span of cells that changed.
 
 from __future__ import annotations
 
+import textwrap
 from itertools import groupby
 from operator import itemgetter
 
@@ -19,7 +20,11 @@ from textual.strip import Strip
 from game.world.layout import Layout
 
 LABEL_MAX = 12
-BUBBLE_MAX = 28
+SPEECH_ROWS = 2
+"""Rows one speaker's words may take under the plan (wrapped to its width)."""
+LABEL_ROLES = frozenset({"floor", "void"})
+"""What a label may cover: never a wall, a door, water or furniture."""
+ARTICLES = ("a ", "an ", "the ")
 Cell = tuple[str, str]  # (one character, role)
 Filters = list[tuple[LineFilter, Color]]
 GLYPHS = {"wall": "██", "water": "≈≈", "door": "░░", "void": "  ", "floor": "  "}
@@ -54,6 +59,33 @@ def key_row(layout: Layout, width: int) -> list[Cell]:
     text = fit("  ".join(parts), width) if parts else ""
     row = [(ch, "key") for ch in text]
     return row + [(" ", "void")] * max(0, width - len(row))
+
+
+def proper(name: str) -> str:
+    """The name without its article: "the guard" -> "guard" (its glyph is ``&g``)."""
+    lower = name.lower()
+    for article in ARTICLES:
+        if lower.startswith(article) and len(name) > len(article):
+            return name[len(article) :]
+    return name
+
+
+def label_fits(base: list[Cell], x: int) -> bool:
+    """Whether a label can start above (or below) square ``x`` of this base row."""
+    cells = base[2 * x : 2 * x + 2]
+    return len(cells) == 2 and all(role in LABEL_ROLES for _, role in cells)
+
+
+def speech_rows(name: str, text: str, width: int) -> list[list[Cell]]:
+    """``name: text`` wrapped to the plan's width, at most :data:`SPEECH_ROWS` rows."""
+    lines = textwrap.wrap(f"{name}: {text}", max(8, width)) or [f"{name}:"]
+    if len(lines) > SPEECH_ROWS:
+        lines = [*lines[: SPEECH_ROWS - 1], fit(" ".join(lines[SPEECH_ROWS - 1 :]), width)]
+    rows = []
+    for line in lines:
+        cells = [(ch, "bubble") for ch in line[:width]]
+        rows.append(cells + [(" ", "void")] * max(0, width - len(cells)))
+    return rows
 
 
 def fit(text: str, limit: int) -> str:

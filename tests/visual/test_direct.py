@@ -90,10 +90,11 @@ async def test_a_step_is_painted_directly_and_the_screen_matches_the_plan(
         monkeypatch.setattr(plan_module, "paint_spans", recorded)
         tui.deliver([Reply(Kind.PLAN, "", BOB_EAST)])
         await wait_for(lambda: app.plan.direct_frames == 1)
-        # bob's label and glyph rows only: two spans of a few cells, then the cursor back
+        # bob's glyph and label rows only (a wall above him: his label is below), two
+        # spans of a few cells, then the cursor back
         moves = re.findall(r"\x1b\[(\d+);(\d+)H", frames[-1])
         top, left = app.plan.region.y + 1, app.plan.region.x + 1
-        assert moves[:2] == [(str(top + 1), str(left + 10)), (str(top + 2), str(left + 10))]
+        assert moves[:2] == [(str(top + 2), str(left + 10)), (str(top + 3), str(left + 10))]
         assert len(moves) == 3, frames  # the two spans, then the cursor back where it was
         assert len(frames[-1]) < 300, frames
         assert plan_area(channel, app) == app.plan.visible_rows()

@@ -62,8 +62,9 @@ async def test_plan_hidden_until_visual_then_drawn_with_labels() -> None:
         assert app.plan.region.height == len(rows) == 1 + 6 + 1
         assert rows[2].startswith("██@a")
         assert "@b" in rows[2]
-        assert rows[1].startswith("██alice")  # the label sits above its avatar
-        assert "&t" in rows[3]
+        assert rows[1] == "████████░░████████"  # a wall above: no label over it...
+        assert rows[3].startswith("██ali…FFFF")  # ...it goes below, and stops at furniture
+        assert "&g" in rows[3]  # "the guard": the name's letter, not the article's
         assert "FF fountain" in rows[-1]
         app.post_message(plan(None))
         await settle(pilot)
@@ -81,9 +82,9 @@ async def test_a_step_repaints_only_the_changed_cells() -> None:
         moved = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 4, 1)))
         app.post_message(plan(moved))
         await settle(pilot)
-        # bob's label row, and his square row, where the guard's label slides back
-        # next to him (it kept a space after his glyph)
-        assert app.plan.repainted == [Region(8, 1, 5, 1), Region(8, 2, 14, 1)]
+        # bob's square row (his glyph, the guard's label after it) and the row below,
+        # where his label was: above him is a wall, below him now the fountain
+        assert app.plan.repainted == [Region(8, 2, 7, 1), Region(10, 3, 2, 1)]
 
 
 async def test_labels_never_show_in_part_behind_a_glyph_and_are_cut_before_the_next() -> None:
@@ -94,16 +95,17 @@ async def test_labels_never_show_in_part_behind_a_glyph_and_are_cut_before_the_n
         app.post_message(plan(replace(VIEW, avatars=(Avatar("alice", 1, 1), Avatar("bob", 1, 2)))))
         await settle(pilot)
         rows = app.plan.plain_rows()
-        assert rows[1].startswith("██alice")
-        assert rows[2].startswith("██@a  ")  # not "@ab"
-        # two neighbours on a row: the left label stops one cell before the right one
-        app.post_message(plan(replace(VIEW, avatars=(Avatar("alice", 1, 1), Avatar("bob", 3, 1)))))
+        assert rows[2].startswith("██@a")
+        assert rows[3].startswith("██@b  ")  # not "@ba": alice's label has no room below
+        # two neighbours on a row: the left label stops one cell before the right one,
+        # and a label with no room for two cells is left out rather than cut to a letter
+        app.post_message(plan(replace(VIEW, avatars=(Avatar("alice", 1, 2), Avatar("bob", 2, 2)))))
         await settle(pilot)
-        assert app.plan.plain_rows()[1].startswith("██al…█bob")  # the wall shows between
+        assert app.plan.plain_rows()[2].startswith("██  bob  ")
         # a label never runs on from a glyph just left of it: "@a bob", not "@abob"
-        app.post_message(plan(replace(VIEW, avatars=(Avatar("alice", 1, 2), Avatar("bob", 2, 3)))))
+        app.post_message(plan(replace(VIEW, avatars=(Avatar("alice", 5, 2), Avatar("bob", 6, 3)))))
         await settle(pilot)
-        assert app.plan.plain_rows()[3].startswith("██@a bob")
+        assert app.plan.plain_rows()[3].endswith("@a bob░░")
 
 
 async def test_snapshots_in_one_tick_are_coalesced_to_the_newest() -> None:
@@ -154,11 +156,29 @@ async def test_speech_bubble_shows_then_expires_on_the_injected_clock() -> None:
         app.post_message(plan(VIEW))
         app.post_message(plan(Bubble("bob", "hi [bold]all\x1b[31m")))
         await settle(pilot)
-        assert "bob: hi [bold]all" in app.plan.plain_rows()[1]
+        rows = app.plan.plain_rows()
+        assert rows[-1] == "bob: hi [bold]all"  # under the plan, literally
+        assert rows[-2] == "bb bench  FF fountain"
         clock.now += 10
         app.plan.expire()
-        assert "bob: hi" not in app.plan.plain_rows()[1]
-        assert "bob" in app.plan.plain_rows()[1]
+        assert not any("bob: hi" in row for row in app.plan.plain_rows())
+        assert app.plan.plain_rows()[-1] == "bb bench  FF fountain"
+
+
+async def test_long_speech_wraps_under_the_plan_instead_of_being_cut() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        app.plan.clock = Seconds()
+        app.post_message(plan(VIEW))
+        words = "the tide is turning and the boats come home before the storm " * 2
+        app.post_message(plan(Bubble("bob", words)))
+        await settle(pilot)
+        rows = app.plan.plain_rows()
+        width = app.plan.size.width
+        assert rows[-2].startswith("bob: the tide is turning")
+        assert len(rows[-2]) > 40
+        assert all(len(row) <= width for row in rows)
+        assert "before the storm" in rows[-2] + " " + rows[-1]
 
 
 async def test_arrow_keys_walk_only_in_the_visual_form_with_an_empty_line() -> None:
@@ -201,7 +221,7 @@ async def test_a_plan_bigger_than_its_space_follows_the_viewer() -> None:
         shown = app.plan.visible_rows()
         assert len(shown) == app.plan.size.height
         assert any("@a" in row for row in shown)
-        assert any("alice" in row for row in shown)  # her name too
+        assert any("ali…██" in row for row in shown)  # her name too, cut at the wall
         assert not any("@b" in row for row in shown)  # bob is off in the far corner
         # one step left stays inside the margin: the window does not move with every step
         origin = app.plan._origin
