@@ -49,7 +49,8 @@ def idle_text(ms: int) -> str:
 
 @command("@who", role="admin", category="admin")
 def at_who(ctx: Context, args: str) -> Result:
-    """List every session with room, tier, balance, idle time, address and front end.
+    """List every session (an open full-screen or line connection; one-shot exec commands
+    are not sessions) with room, tier, balance, idle time, address and front end.
 
     Usage:
       @who
@@ -57,7 +58,10 @@ def at_who(ctx: Context, args: str) -> Result:
     game = ctx.game
     now = game.clock()
     sessions = sorted(game.sessions, key=lambda s: s.player.name.lower())
-    lines = [f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}:"]
+    # A session is one open interactive connection (full-screen or line); a one-shot exec
+    # command never is. The count is the number of rows below, by construction.
+    n = len(sessions)
+    lines = [f"{n} session{'s' if n != 1 else ''}:"]
     for s in sessions:
         name = s.player.name
         lines.append(

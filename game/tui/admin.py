@@ -1,23 +1,27 @@
 """The admin console: a full-screen view over the same facts and commands as line mode.
 
-Tabs: Players (table of sessions; keys put an @-command in the action line for the
-selected player), Economy (Domingo's latest report with sparklines), Growth (Cal's),
-Content (reload with the diff) and Server (health). Every action is typed or completed in
-the action line and runs through the engine, exactly like the line-mode command: the role
-check, the audit row and the ledger transfer happen there, never in this screen.
+Tabs (F1-F5, shown in the footer): Players (table of sessions; with the table focused and
+nothing typed yet, a key puts an @-command in the action line for the selected player),
+Economy (Domingo's latest report with sparklines), Growth (Cal's), Content (reload with the
+diff) and Server (health). Any other printable key typed on the table goes to the action
+line: typing never fires an action. Every action runs through the engine, exactly like the
+line-mode command: the role check, the audit row and the ledger transfer happen there.
+Results wrap and scroll; output that arrives later (a reload's diff) is added to them.
 """
 
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from game.commands.admin import idle_text
 from game.commands.admin_ops import server_lines
@@ -25,6 +29,7 @@ from game.commands.base import Context
 from game.ops import reports
 
 if TYPE_CHECKING:
+    from game.reply import Reply
     from game.session import Session
 
 REFRESH_S = 2.0
@@ -36,6 +41,8 @@ ACTIONS = {
     "r": "@revoke {name} ",
     "t": "@tier {name} premium 30 ",
 }
+TABS = ("players", "economy", "growth", "content", "server")
+RESULT_LINES = 200  # kept in the result pane (it scrolls)
 
 
 def report_text(kind: str, session: Session) -> Text:
@@ -57,20 +64,29 @@ class AdminScreen(Screen[None]):
     """Opened by the ``admin`` command or F9 (admins only: the engine decides)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "tab('players')", "Players"),
+        Binding("f2", "tab('economy')", "Economy"),
+        Binding("f3", "tab('growth')", "Growth"),
+        Binding("f4", "tab('content')", "Content"),
+        Binding("f5", "tab('server')", "Server"),
+        Binding("ctrl+r", "refresh", "Refresh"),
         Binding("escape", "close", "Close"),
         Binding("f9", "close", show=False),
-        Binding("f5", "refresh", "Refresh"),
     ]
     DEFAULT_CSS = """
     AdminScreen { background: $background; }
     AdminScreen #action { dock: bottom; height: 1; border: none; background: $boost; }
-    AdminScreen #result { dock: bottom; height: auto; max-height: 6; padding: 0 1; }
+    AdminScreen #result-box {
+        dock: bottom; height: auto; max-height: 8; padding: 0 1; border-top: hkey $border;
+    }
+    AdminScreen #result { width: 1fr; }
     AdminScreen DataTable { height: 1fr; }
     """
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._result: list[str] = []
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="tabs"):
@@ -87,12 +103,14 @@ class AdminScreen(Screen[None]):
                 )
             with TabPane("Server", id="server"), VerticalScroll():
                 yield Static(id="server-text")
-        yield Static(id="result")
+        yield Footer()
         yield Input(
-            placeholder="@command (k kick, m mute, b ban, g grant, r revoke, t tier)",
+            placeholder="@command — on the table: k kick, m mute, b ban, g grant, r revoke, t tier",
             id="action",
             select_on_focus=False,  # a prefilled @command is completed, not replaced
         )
+        with VerticalScroll(id="result-box"):
+            yield Static(id="result")
 
     def on_mount(self) -> None:
         table = self.query_one("#player-table", DataTable)
@@ -144,18 +162,22 @@ class AdminScreen(Screen[None]):
         return str(row[0]) if row else None
 
     # -- actions ------------------------------------------------------------------------------
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
+    def on_key(self, event: events.Key) -> None:
+        """On the table: a hotkey (nothing typed yet) prefills an action; any other printable
+        key goes to the action line, so typing never fires an action."""
         action = self.query_one("#action", Input)
-        if action.has_focus or key not in ACTIONS:
+        table = self.query_one("#player-table", DataTable)
+        if not table.has_focus or not event.is_printable or event.character is None:
             return
+        event.stop()
+        event.prevent_default()
         name = self.selected_name()
-        if name is None:
-            return
-        action.value = ACTIONS[key].format(name=name)
+        if event.key in ACTIONS and not action.value and name is not None:
+            action.value = ACTIONS[event.key].format(name=name)
+        else:
+            action.value += event.character
         action.cursor_position = len(action.value)
         action.focus()
-        getattr(event, "stop", lambda: None)()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -171,11 +193,29 @@ class AdminScreen(Screen[None]):
         self.session.last_input_ms = game.clock()
         replies = contextvars.Context().run(game.engine.execute, self.session, line)
         text = "\n".join(r.text for r in replies) or "Done."
-        self.query_one("#result", Static).update(Text(text))
+        self.show_result(f"> {line}\n{text}", replace=True)
         if line.split()[0].lower() == "@reload":
             self.query_one("#content-text", Static).update(Text(text))
         self.refresh_all()
-        self.query_one("#player-table", DataTable).focus()
+
+    def note_output(self, replies: Sequence[Reply]) -> None:
+        """Output the engine sent this session later (a reload's result, a broadcast):
+        shown here too, or it would land unseen in the log under this screen."""
+        text = "\n".join(r.text for r in replies if r.text)
+        if text and self.is_mounted:  # not the "admin" reply that is opening this screen
+            self.show_result(text)
+
+    def show_result(self, text: str, *, replace: bool = False) -> None:
+        lines = [] if replace else self._result
+        lines.extend(text.splitlines())
+        self._result = lines[-RESULT_LINES:]
+        self.query_one("#result", Static).update(Text("\n".join(self._result)))
+        self.query_one("#result-box", VerticalScroll).scroll_end(animate=False)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+        if tab == "players":
+            self.query_one("#player-table", DataTable).focus()
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -221,6 +221,9 @@ class GameApp(App[None]):
                 self.push_screen(AdminScreen(cast(Any, self.port)))
         if lines:
             self._pending_lines.append(lines)
+            note = getattr(self.screen, "note_output", None)  # the admin console, if open
+            if note is not None:
+                note(message.replies)
         self._schedule_flush()
 
     def on_game_app_room_changed(self, message: RoomChanged) -> None:
