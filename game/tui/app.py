@@ -52,6 +52,8 @@ from reflection.sheet import GrowthSheet
 
 log = logging.getLogger(__name__)
 
+NARROW_COLS = 80
+"""Below this width the room panel is hidden (game.tcss), so the log stays readable."""
 FLUSH_INTERVAL = 0.03
 """Seconds: the default tick, the shortest gap between two flushes (one repaint each)."""
 
@@ -343,6 +345,7 @@ class GameApp(App[None]):
                 f"you have {size.width}x{size.height}"
             )
             self.too_small.update(Text(notice))
+        self.screen.set_class(size.width < NARROW_COLS, "-narrow")
         was_small = self.screen.has_class("-too-small")
         self.screen.set_class(small, "-too-small")
         if was_small and not small:

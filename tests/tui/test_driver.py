@@ -57,7 +57,7 @@ async def test_keys_in_screen_out_and_goodbye() -> None:
     await wait_for(lambda: app.chat_log.plain_lines()[-2:] == [QUIT_HINT, QUIT_HINT])
     assert app.is_running
     tui.resize(80, 24)
-    await wait_for(lambda: app.size == (80, 24) and app.chat_log.size.width == 80 - 30)
+    await wait_for(lambda: app.size == (80, 24) and app.chat_log.size.width == 80 - 30 - 2)
 
     tui.close("Goodbye.")
     await asyncio.wait_for(task, 6)
