@@ -27,3 +27,19 @@ async def test_tui_f2_submits_growth_and_reply_opens_panel() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, GrowthPanel)
+
+
+async def test_growth_panel_fits_its_text_and_typing_goes_back_to_the_prompt() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.post_message(GameApp.Output((Reply(Kind.INFO, "\n".join(SHEET.lines()), SHEET),)))
+        await pilot.pause(0.06)
+        await pilot.pause()
+        assert isinstance(app.screen, GrowthPanel)
+        box = app.screen.query_one("VerticalScroll")
+        assert box.size.height <= 10  # a title and two short sections, not 80% of 30 rows
+        assert box.size.width < 60
+        await pilot.press(*"look")
+        await pilot.pause()
+        assert not isinstance(app.screen, GrowthPanel)
+        assert app.command.value == "look"
