@@ -1,4 +1,4 @@
-"""Apply one typed line to the world: parse -> gate -> run -> charge -> publish.
+"""Apply one typed line to the world: parse -> gate -> run -> charge, then publish on commit.
 
 This is the only path from a player's keyboard to the world, for every front end. It
 cleans the line (control characters and escape sequences never reach anyone), refuses
@@ -98,21 +98,21 @@ class Engine:
         return replies
 
     def _run(self, ctx: Context, spec: CommandSpec, args: str) -> list[Reply]:
-        """Gate, then run; a priced command and its charge commit in one transaction."""
+        """Gate, run and charge as one step and one transaction: if anything fails, the
+        ledger, the database, the in-memory world and the outbox are as they were."""
         price = self.game.world.content.economy.prices.get(spec.name, 0)
         try:
-            for gate in self.gates:
-                refusal = gate(ctx, spec, args)
-                if refusal is not None:
-                    return [refusal]
-            if price <= 0:
-                return _as_list(spec.func(ctx, args))
-            refusal = self.game.wallet.refusal(ctx.player.name, spec.name, price)
-            if refusal is not None:
-                return [refusal]
-            with self.game.ledger.atomic():
+            with self.game.outbox.step(), self.game.ledger.atomic():
+                for gate in self.gates:
+                    refusal = gate(ctx, spec, args)
+                    if refusal is not None:
+                        return [refusal]
+                if price > 0:
+                    refusal = self.game.wallet.refusal(ctx.player.name, spec.name, price)
+                    if refusal is not None:
+                        return [refusal]
                 replies = _as_list(spec.func(ctx, args))
-                if all(r.ok for r in replies):
+                if price > 0 and all(r.ok for r in replies):
                     replies.append(
                         self.game.wallet.charge_command(ctx.player.name, spec.name, price)
                     )

@@ -6,7 +6,6 @@ authentication with a front end, and gets a :class:`~game.session.Session` back.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -42,10 +41,12 @@ from game.commands import economy as economy_commands
 from game.commands import growth as growth_commands
 from game.commands.base import Registry
 from game.config import Settings
+from game.dispatch import Dispatcher
 from game.engine import Engine
 from game.limits import CommandLimit, Cooldowns
 from game.moderation import Moderation
 from game.ops.metrics import Metrics
+from game.outbox import Outbox, Publish, RoomChanged
 from game.port import FrontEnd
 from game.positions import Positions
 from game.progress import Skills, Unlocks
@@ -112,8 +113,18 @@ class Game:
         self.wallet = Wallet(self, self.ledger, self.tiers)
         self.skills = Skills(conn, lambda: self.world.content.economy)
         self.unlocks = Unlocks(conn, clock)
+        # The one path out (game/outbox.py): a step's output leaves on commit, in order,
+        # through the dispatcher; a failed step leaves nothing, its world changes undone.
+        self.outbox = Outbox(lambda batch: self.dispatcher.release(batch))
+        self.sessions = Sessions(self.outbox)
+        self.dispatcher = Dispatcher(
+            self.sessions,
+            lambda player: self.world.view(player.room, player),
+            lambda room: self.positions.push(room),
+            self._announce,
+        )
         self.world = World(content, self.store, clock)
-        self.sessions = Sessions()
+        self.world.on_rollback = self.outbox.on_rollback
         self.registry = Registry.from_modules(modules)
         self.engine = Engine(self)
         self.bus = EventBus()
@@ -185,7 +196,7 @@ class Game:
         if session.gone:
             return
         session.gone = session.closed = True
-        self.sessions.remove(session)
+        self.sessions.forget(session)
         player = session.player
         if session.kind != "exec":
             self.publish(
@@ -202,8 +213,12 @@ class Game:
 
     # -- events ------------------------------------------------------------------------------
     def publish(self, event: Event) -> None:
-        """Fan an event out: in-process listeners first (activity log, metrics), then the
-        plugin bus. Neither can raise into the caller or block it."""
+        """Announce an event when the current step commits (at once outside a step)."""
+        self.outbox.put(Publish(event))
+
+    def _announce(self, event: Event) -> None:
+        """Fan a committed event out: in-process listeners first (activity log, metrics,
+        rewards), then the plugin bus. Neither can raise into the caller or block it."""
         for listener in self.listeners:
             try:
                 listener(event)
@@ -214,36 +229,17 @@ class Game:
     def now(self) -> float:
         return float(self.clock())
 
-    def grant_unlock(
-        self, player: str, unlock: str, reason: str, source: str, *, later: bool = False
-    ) -> bool:
-        """Grant an unlock once, tell the player in game (after the current step when
-        ``later``, as a quest's reward after its "Quest complete"), publish UnlockGranted."""
+    def grant_unlock(self, player: str, unlock: str, reason: str, source: str) -> bool:
+        """Grant an unlock once, tell the player in game, and publish UnlockGranted."""
         if not self.unlocks.grant(player, unlock, reason, source):
             return False
-        told = [Reply(Kind.SYSTEM, f"Unlocked: {unlock}. {reason}")]
-        if later:
-            self.tell_after(player, told)
-        else:
-            self.sessions.to_player(player, told)
+        self.sessions.to_player(player, [Reply(Kind.SYSTEM, f"Unlocked: {unlock}. {reason}")])
         self.publish(UnlockGranted(ts=self.now(), player=player, unlock=unlock, reason=reason))
         return True
 
-    def tell_after(self, name: str, replies: list[Reply]) -> None:
-        """Tell a player after the current step: after the reply of the command that caused
-        it (a first-visit reward after the room, "Quest complete" after "You hand over"),
-        and after the greeting on connect (a TUI front end is attached only once connect
-        returns). Without a running loop (tests, tools), at once."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self.sessions.to_player(name, replies)
-            return
-        loop.call_soon(self.sessions.to_player, name, replies)
-
     def refresh_room(self, room: str) -> None:
-        self.sessions.refresh_room(room, lambda p: self.world.view(p.room, p))
-        self.positions.push(room)
+        """Everyone in ``room`` gets a fresh room panel and plan when the step commits."""
+        self.outbox.put(RoomChanged(room))
 
     # -- what front ends show ------------------------------------------------------------------
     def status(self, player: Player) -> StatusView:

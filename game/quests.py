@@ -154,8 +154,8 @@ class QuestBook:
     def _try(
         self, player: str, quest: QuestDef, progress: dict[str, int], *, later: bool = False
     ) -> list[Reply]:
-        """Complete ``quest`` if its goals are met: the replies that say so (already on
-        their way to the player, after the current step, when ``later``)."""
+        """Complete ``quest`` if its goals are met: the replies that say so (already put in
+        the outbox for the player, after the step's own reply, when ``later``)."""
         if all(self.goal_met(player, g, progress, i) for i, g in enumerate(quest.goals)):
             return self._complete(player, quest, later)
         return []
@@ -207,11 +207,10 @@ class QuestBook:
             lines.append(quest.completion)
         lines.append(f"Reward: {describe_reward(game, quest)}.")
         told = [Reply(Kind.SYSTEM, "\n".join(lines))]
-        if later:
-            game.tell_after(player, told)  # before the unlock's line, which also waits
+        if later:  # a move or a catch finished it: after that command's own reply
+            game.sessions.to_player(player, told)
         if reward.unlock:
-            why = f"Finished {quest.title}."
-            game.grant_unlock(player, reward.unlock, why, "quest", later=True)
+            game.grant_unlock(player, reward.unlock, f"Finished {quest.title}.", "quest")
         game.publish(QuestCompleted(ts=game.now(), player=player, quest=quest.id, rewards=paid))
         return told
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from bridge.events import ContentReloaded
+from game.outbox import StatusChanged
 from game.periodic import Periodic
 from game.reply import Kind, Reply
 from game.world.loader import check_content
@@ -145,7 +146,7 @@ def apply_content(
     world.seed_items(content.rooms[r.split(" ", 1)[1]] for r in added if r.startswith("room "))
     for session in game.sessions:
         game.refresh_room(session.player.room)
-        session.refresh_status()
+        game.outbox.put(StatusChanged(session.player.name))
     elapsed = (time.perf_counter() - started) * 1000
     game.publish(
         ContentReloaded(

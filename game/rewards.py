@@ -85,5 +85,5 @@ class Rewards:
         return row.fetchone() is not None
 
     def _tell(self, name: str, text: str) -> None:
-        """Tell the player after the current step (after the room a move shows)."""
-        self.game.tell_after(name, [Reply(Kind.ECONOMY, text)])
+        """Tell the player; the step's own reply (the room a move shows) comes first."""
+        self.game.sessions.to_player(name, [Reply(Kind.ECONOMY, text)])

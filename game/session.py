@@ -1,8 +1,10 @@
 """Sessions: one per connection, bound to a player's body and a front end.
 
 :class:`Session` is the :class:`~game.port.PlayerPort` a front end talks to; it hands typed
-lines to the engine and pushes replies to its :class:`~game.port.FrontEnd`. :class:`Sessions`
-is the presence table: who is connected, and where output for a room or a player goes.
+lines to the engine, one step each (game/outbox.py): the command's reply is released first,
+then what followed from it, in order, and the status bar once. :class:`Sessions` is the
+presence table: who is connected, and the addresses output is put in the outbox for (a
+session, a player, a room, everyone); game/dispatch.py carries it to the front ends.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from game.outbox import Close, Outbox, StatusChanged, ToAll, ToPlayer, ToRoom, ToSession
 from game.port import FrontEnd
 from game.reply import Reply, RoomView, StatusView
 
@@ -37,11 +40,13 @@ class Session:
         self.front_end = front_end
         self.kind = kind
         self.address = address
-        self.closed = False
+        self.closed = False  # no more input; output queued before the close still arrives
+        self.ended = False  # the front end was closed (game/dispatch.py)
         self.gone = False  # the game has let go of this session (disconnect ran)
         self._status: StatusView | None = None
         self.last_input_ms = game.clock()
         self.on_close: Callable[[], None] | None = None
+        game.sessions.by_id[self.id] = self
 
     # -- PlayerPort ------------------------------------------------------------------------------
     @property
@@ -52,12 +57,11 @@ class Session:
         if self.closed:
             return
         self.last_input_ms = self.game.clock()
-        replies = self.game.engine.execute(self, line)
-        if self.closed:
-            return
-        if replies:
-            self.front_end.deliver(replies)
-        self.refresh_status()
+        with self.game.outbox.step() as first:
+            replies = self.game.engine.execute(self, line)
+            if replies:
+                first(ToSession(self.id, tuple(replies)))
+            self.game.outbox.put(StatusChanged(self.player.name))
 
     def refresh_status(self) -> None:
         """Push the status bar when it changed (location, tokens, tier, quota)."""
@@ -77,8 +81,9 @@ class Session:
 
     # -- output ----------------------------------------------------------------------------------
     def send(self, replies: Sequence[Reply]) -> None:
+        """Lines for this session alone (not any other session of the same player)."""
         if not self.closed:
-            self.front_end.deliver(replies)
+            self.game.outbox.put(ToSession(self.id, tuple(replies)))
 
     def close(self, reason: str) -> None:
         """End this session (quit, takeover, kick). Safe to call twice."""
@@ -86,16 +91,17 @@ class Session:
             return
         self.closed = True
         self.game.sessions.remove(self)
-        self.front_end.close(reason)
-        if self.on_close is not None:
-            self.on_close()
+        self.game.outbox.put(Close(self.id, reason))  # after what was said before it
 
 
 class Sessions:
-    """Connected players, by lower-cased name; at most one interactive session per player."""
+    """Connected players, by lower-cased name; at most one interactive session per player.
+    ``by_id`` also holds exec sessions (one command, never announced) while they run."""
 
-    def __init__(self) -> None:
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
         self.by_player: dict[str, Session] = {}
+        self.by_id: dict[str, Session] = {}
 
     def __len__(self) -> int:
         return len(self.by_player)
@@ -116,24 +122,18 @@ class Sessions:
         if self.by_player.get(session.player.key) is session:
             del self.by_player[session.player.key]
 
+    def forget(self, session: Session) -> None:
+        """The connection is gone: nothing is delivered to it any more."""
+        self.remove(session)
+        self.by_id.pop(session.id, None)
+
     def to_room(self, room: str, replies: Sequence[Reply], *, exclude: Sequence[str] = ()) -> None:
-        for key, session in list(self.by_player.items()):
-            if session.player.room == room and key not in exclude:
-                session.send(replies)
+        self.outbox.put(ToRoom(room, tuple(replies), tuple(exclude)))
 
     def to_player(self, name: str, replies: Sequence[Reply]) -> bool:
-        session = self.by_player.get(name.lower())
-        if session is None:
-            return False
-        session.send(replies)
-        return True
+        """Lines for ``name``'s interactive session; False when they are not online."""
+        self.outbox.put(ToPlayer(name, tuple(replies)))
+        return name.lower() in self.by_player
 
     def to_all(self, replies: Sequence[Reply]) -> None:
-        for session in list(self.by_player.values()):
-            session.send(replies)
-
-    def refresh_room(self, room: str, world_view: Callable[[Player], RoomView]) -> None:
-        """Push a fresh room panel to everyone in ``room`` (arrivals, items moved)."""
-        for session in list(self.by_player.values()):
-            if session.player.room == room:
-                session.front_end.set_room(world_view(session.player))
+        self.outbox.put(ToAll(tuple(replies)))

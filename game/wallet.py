@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bridge.events import TokensCharged, TokensCredited
 from economy import MINT, SINK, InsufficientFunds, Ledger, Reason, Tiers, Transfer, UnknownAccount
+from game.outbox import StatusChanged
 from game.reply import Kind, Reply
 
 if TYPE_CHECKING:
@@ -132,9 +133,7 @@ class Wallet:
         """Refresh the player's status bar and tell listeners (bridge, activity log)."""
         if transfer.duplicate:
             return
-        session = self.game.sessions.get(name)
-        if session is not None:
-            session.refresh_status()
+        self.game.outbox.put(StatusChanged(name))  # recomputed once when the step commits
         kind = TokensCredited if delta > 0 else TokensCharged
         self.game.publish(
             kind(

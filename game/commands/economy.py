@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from economy import Reason, UnknownAccount
 from game.commands.base import Context, Result, command
 from game.numbers import BadNumber, whole_number
+from game.outbox import StatusChanged
 from game.reply import Kind, Reply
 from game.text import clean
 from game.wallet import account_of
@@ -43,10 +44,8 @@ def parse_amount(word: str) -> int | None:
 
 
 def refresh_status(game: Game, name: str) -> None:
-    """Push a fresh status bar to ``name`` if online (tier changes move no tokens)."""
-    session = game.sessions.get(name)
-    if session is not None:
-        session.front_end.set_status(game.status(session.player))
+    """A fresh status bar for ``name`` when the step commits (tier changes move no tokens)."""
+    game.outbox.put(StatusChanged(name))
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import structlog
 from structlog.contextvars import bind_contextvars
 
 from game.line import ExecFrontEnd, LineFrontEnd, render
+from game.outbox import StatusChanged, ToSession
 from game.reply import Reply
 from game.ssh.names import Login
 from game.text import clean
@@ -126,11 +127,13 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         echo = self.term is not None  # a PTY we did not give a TUI is a raw dumb terminal
         line = LineFrontEnd(self._write, lambda: self._end(0), echo=echo)
         self.line = line
-        session = self.front.game.connect(self.login.name, line, kind="line", address=self.address)
+        game = self.front.game
+        with game.outbox.step() as first:  # the greeting, then the login's rewards
+            session = game.connect(self.login.name, line, kind="line", address=self.address)
+            first(ToSession(session.id, tuple(_greeting(session))))
         self.session = session
         line.on_line = session.submit
         line.on_end = lambda: session.close("Goodbye.")
-        session.send(_greeting(session))
         self._tell_clamp()
         for data in self.pending:
             line.feed(data)
@@ -143,20 +146,23 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
 
         assert self.chan is not None
         game = self.front.game
-        session = game.connect(self.login.name, _Deferred(), kind="tui", address=self.address)
-        self.session = session
         if self.front.tui_factory is None:  # one per server: the sessions share its caches
             self.front.tui_factory = TuiFactory(tick_ms=self.front.settings.tick_ms)
         writer = _ChannelWriter(self.chan, self.front.output_limit, self._overflow)
-        tui = self.front.tui_factory.session(
-            session, writer, size=self.size, term=self.term or "xterm"
-        )
-        session.front_end = tui
-        self.tui = tui
+        # One step: what the login says (takeover notice, rewards) is released once the
+        # TUI is attached, after the greeting.
+        with game.outbox.step() as first:
+            session = game.connect(self.login.name, _Deferred(), kind="tui", address=self.address)
+            self.session = session
+            tui = self.front.tui_factory.session(
+                session, writer, size=self.size, term=self.term or "xterm"
+            )
+            session.front_end = tui
+            self.tui = tui
+            first(ToSession(session.id, tuple(_greeting(session))))
         for data in self.pending:
             tui.feed(data)
         self.pending.clear()
-        tui.deliver(_greeting(session))
         self._tell_clamp()
         task = asyncio.get_running_loop().create_task(self._run_tui(tui))
         self.front.tasks.add(task)
@@ -282,8 +288,8 @@ def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
         view = game.world.view(player.room, player)
         told = Reply.info(f"From another connection: {clean(command)}")
         other.send([told, Reply.room(view)])
-        other.front_end.set_room(view)
-    other.refresh_status()
+        game.refresh_room(player.room)
+    game.outbox.put(StatusChanged(player.name))
 
 
 def _greeting(session: Session) -> list[Reply]:

@@ -41,6 +41,9 @@ class World:
         self.npc_rooms: dict[str, str] = {}  # wanderers only: npc ref -> room it is in now
         self.open_doors: set[tuple[str, str]] = set()
         self.unlocked_doors: set[tuple[str, str]] = set()
+        # How to undo an in-memory change if the step making it fails (its SQL rolls back
+        # with the transaction): the game points this at its outbox (game/outbox.py).
+        self.on_rollback: Callable[[Callable[[], None]], None] = lambda undo: None
         if store.meta("seeded") is None:
             self.seed_items(content.rooms.values())
             store.set_meta("seeded", "1")
@@ -97,7 +100,9 @@ class World:
         return [p for p in self.online.values() if p.room == room_id and p is not exclude]
 
     def move(self, player: Player, to: str) -> None:
+        was = player.room
         player.room = to
+        self.on_rollback(lambda: setattr(player, "room", was))
         self.store.set_room(player.name, to)
 
     # -- doors -------------------------------------------------------------------------------
@@ -126,17 +131,22 @@ class World:
         return [self.content.items[i] for i in inv if i in self.content.items and inv[i] > 0]
 
     def take(self, player: Player, item: str, count: int = 1) -> None:
-        self._shift(self.floor.setdefault(player.room, Counter()), player.inventory, item, count)
+        floor = self.floor.setdefault(player.room, Counter())
+        self._shift(floor, player.inventory, item, count)
+        self.on_rollback(lambda: self._shift(player.inventory, floor, item, count))
         self.store.adjust_room_item(player.room, item, -count)
         self.store.adjust_inventory(player.name, item, count)
 
     def drop(self, player: Player, item: str, count: int = 1) -> None:
-        self._shift(player.inventory, self.floor.setdefault(player.room, Counter()), item, count)
+        floor = self.floor.setdefault(player.room, Counter())
+        self._shift(player.inventory, floor, item, count)
+        self.on_rollback(lambda: self._shift(floor, player.inventory, item, count))
         self.store.adjust_inventory(player.name, item, -count)
         self.store.adjust_room_item(player.room, item, count)
 
     def give(self, giver: Player, receiver: Player, item: str, count: int = 1) -> None:
         self._shift(giver.inventory, receiver.inventory, item, count)
+        self.on_rollback(lambda: self._shift(receiver.inventory, giver.inventory, item, count))
         self.store.adjust_inventory(giver.name, item, -count)
         self.store.adjust_inventory(receiver.name, item, count)
 
@@ -147,11 +157,13 @@ class World:
         player.inventory[item] -= count
         if player.inventory[item] <= 0:
             del player.inventory[item]
+        self.on_rollback(lambda: player.inventory.update({item: count}))
         self.store.adjust_inventory(player.name, item, -count)
 
     def grant(self, player: Player, item: str, count: int = 1) -> None:
         """Items enter the world into a player's hands (rewards)."""
         player.inventory[item] += count
+        self.on_rollback(lambda: self._shift(player.inventory, Counter(), item, count))
         self.store.adjust_inventory(player.name, item, count)
 
     @staticmethod
