@@ -86,7 +86,8 @@ def _result_text(result: Any) -> str:
 
 @command("@report", role="admin", category="admin")
 def at_report(ctx: Context, args: str) -> Result:
-    """Read the latest economy report (Domingo) or growth report (Cal).
+    """Read the latest economy report (Domingo) or growth report (Cal): one fact per line in
+    line mode, tables in the full-screen UI.
 
     Usage:
       @report economy
@@ -96,7 +97,8 @@ def at_report(ctx: Context, args: str) -> Result:
     if kind not in reports.ANALYSTS:
         return Reply.error("Usage: @report economy, or @report growth")
     latest = reports.latest(ctx.game.conn, reports.ANALYSTS[kind], ctx.game.settings.data_dir)
-    return Reply.info(reports.describe(kind, latest))
+    view = reports.view(kind, latest)  # the full-screen UI draws its tables as tables
+    return Reply(Kind.INFO, "\n".join(view.lines()), view)
 
 
 @command("@audit", role="admin", category="admin")

@@ -2,23 +2,28 @@
 
 Reports are stored by the reflection cycle in ``refl_reports`` (one JSON body per cycle and
 analyst; see reflection/schema.py and reflection/cycle.py) and as Markdown beside it under
-the data dir. This module only reads: the newest report's Markdown, plus a few numbers taken
-from each of the last reports (supply, faucets and sinks; players and actives) so the admin
-screen can draw them over time as sparklines and line mode can read them as numbers.
-Before the first cycle has run there is simply no report, and both say so.
+the data dir, for people reading the files. This module only reads the JSON: the newest
+report's body, plus a few numbers taken from each of the last reports (supply, faucets and
+sinks; players and actives) so the admin screen can draw them over time as sparklines and
+line mode can read them as numbers. :func:`view` turns them into the sections and tables of
+game/ops/report_view.py. Before the first cycle has run there is simply no report, and both
+say so.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.ops import report_view
+from game.ops.report_view import ReportView, Section
+from game.ops.report_view import sparkline as sparkline
+from game.ops.report_view import spoken as spoken
+
 ANALYSTS = {"economy": "domingo", "growth": "cal"}
-SPARKS = "▁▂▃▄▅▆▇█"
 SERIES = {
     "domingo": ("supply.supply", "supply.faucet_24h", "supply.sink_24h", "supply.net_24h"),
     "cal": ("players_total", "active_players", "dau", "wau", "mau"),
@@ -33,7 +38,7 @@ class LatestReport:
     analyst: str
     cycle_id: str
     created_ms: int
-    text: str
+    body: dict[str, Any]
     series: dict[str, list[float]] = field(default_factory=dict)
 
 
@@ -41,8 +46,8 @@ def latest(
     conn: sqlite3.Connection, analyst: str, data_dir: Path | None = None
 ) -> LatestReport | None:
     """The newest report by ``analyst`` ("cal" or "domingo") with its charted series over
-    the last reports, or None if none exists yet. The text is the report's Markdown file
-    (``<data_dir>/reports/<cycle>/<analyst>.md``) when present, else its JSON."""
+    the last reports, or None if none exists yet. ``data_dir`` is accepted for callers that
+    pass it; the stored JSON is the same as ``<data_dir>/reports/<cycle>/<analyst>.json``."""
     try:
         rows = conn.execute(
             "SELECT cycle_id, created_ms, body FROM refl_reports WHERE analyst = ?"
@@ -53,7 +58,7 @@ def latest(
         return None
     if not rows:
         return None
-    cycle_id, created_ms, body = str(rows[0][0]), int(rows[0][1]), str(rows[0][2])
+    cycle_id, created_ms = str(rows[0][0]), int(rows[0][1])
     bodies = [_json(str(r[2])) for r in reversed(rows)]
     series: dict[str, list[float]] = {}
     for path in SERIES.get(analyst, ()):
@@ -61,13 +66,7 @@ def latest(
         numbers = [v for v in values if v is not None]
         if numbers:
             series[path.split(".")[-1]] = numbers
-    text = body
-    markdown = data_dir / "reports" / cycle_id / f"{analyst}.md" if data_dir else None
-    if markdown is not None and markdown.is_file():
-        text = markdown.read_text(encoding="utf-8")
-    elif bodies[-1]:
-        text = json.dumps(bodies[-1], indent=2, sort_keys=True)
-    return LatestReport(analyst, cycle_id, created_ms, text, series)
+    return LatestReport(analyst, cycle_id, created_ms, bodies[-1], series)
 
 
 def _json(body: str) -> dict[str, Any]:
@@ -89,35 +88,25 @@ def _at(data: dict[str, Any], path: str) -> float | None:
     return float(value)
 
 
-def sparkline(values: Sequence[float]) -> str:
-    """Eight-level block characters scaled between the series' min and max."""
-    if not values:
-        return ""
-    low, high = min(values), max(values)
-    span = high - low or 1.0
-    return "".join(SPARKS[min(7, int((v - low) / span * 7.999))] for v in values)
-
-
-def spoken(name: str, values: Sequence[float]) -> str:
-    """A series as a screen reader should hear it: numbers, not glyphs."""
-    first, last = values[0], values[-1]
-    trend = "up" if last > first else "down" if last < first else "flat"
-    return (
-        f"{name}: {len(values)} point{'s' if len(values) != 1 else ''}, "
-        f"from {first:g} to {last:g} ({trend}), "
-        f"low {min(values):g}, high {max(values):g}"
-    )
+def view(kind: str, report: LatestReport | None) -> ReportView:
+    """The report as sections and tables (``kind`` is "economy" or "growth")."""
+    who = ANALYSTS[kind].capitalize()
+    if report is None:
+        return ReportView(
+            f"No {kind} report yet: {who} writes one each reflection cycle, and none has "
+            "been stored so far.",
+            (),
+            (),
+        )
+    title = f"{who}'s {kind} report, cycle {report.cycle_id}:"
+    series = tuple((name, tuple(values)) for name, values in report.series.items())
+    build = report_view.economy if kind == "economy" else report_view.growth
+    blocks = build(report.body)
+    if not any(b.lines if isinstance(b, Section) else b.rows for b in blocks):
+        blocks = (Section("", ("The report holds no figures yet.",)),)
+    return ReportView(title, series, blocks)
 
 
 def describe(kind: str, report: LatestReport | None) -> str:
-    """Plain text for @report: heading, series as numbers, then the report body."""
-    who = ANALYSTS[kind].capitalize()
-    if report is None:
-        return (
-            f"No {kind} report yet: {who} writes one each reflection cycle, and none has "
-            "been stored so far."
-        )
-    lines = [f"{who}'s {kind} report, cycle {report.cycle_id}:"]
-    lines.extend(spoken(name, values) for name, values in report.series.items())
-    lines.append(report.text.strip())
-    return "\n".join(lines)
+    """Plain text for @report in line mode: one fact per line."""
+    return "\n".join(view(kind, report).lines())

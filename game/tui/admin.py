@@ -15,6 +15,7 @@ import contextvars
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -27,6 +28,7 @@ from game.commands.admin import idle_text
 from game.commands.admin_ops import server_lines
 from game.commands.base import Context
 from game.ops import reports
+from game.tui import report_table
 
 if TYPE_CHECKING:
     from game.reply import Reply
@@ -45,19 +47,12 @@ TABS = ("players", "economy", "growth", "content", "server")
 RESULT_LINES = 200  # kept in the result pane (it scrolls)
 
 
-def report_text(kind: str, session: Session) -> Text:
-    """A report with one sparkline per numeric series, then its body (plain, not markup)."""
+def report_text(kind: str, session: Session) -> RenderableType:
+    """A report with one sparkline per numeric series, then its facts and tables (plain text,
+    never markup)."""
     game = session.game
     latest = reports.latest(game.conn, reports.ANALYSTS[kind], game.settings.data_dir)
-    if latest is None:
-        return Text(reports.describe(kind, None))
-    out = Text(f"{reports.ANALYSTS[kind].capitalize()}'s {kind} report, cycle {latest.cycle_id}\n")
-    for name, values in latest.series.items():
-        out.append(f"{name:<24} ")
-        out.append(reports.sparkline(values), style="bold")
-        out.append(f"  {values[-1]:g}\n")
-    out.append("\n" + latest.text.strip())
-    return out
+    return report_table.renderable(reports.view(kind, latest))
 
 
 class AdminScreen(Screen[None]):

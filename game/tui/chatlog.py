@@ -36,6 +36,7 @@ from textual.strip import Strip
 
 from game.tui.linecache import LineCache, look_key
 from game.tui.output import ROLES, LogLine
+from game.tui.report_table import entry_renderable
 
 ROLE_NAMES = (*ROLES.values(), "room-title", "marker")
 
@@ -173,7 +174,7 @@ class ChatLog(ScrollView, can_focus=False):
         width = self._width
         console = self.app.console
         options = console.options.update(width=width, height=None, overflow="fold")
-        text = Text(plain, style=roles.get(role, Style()))
+        text = entry_renderable(plain, roles.get(role, Style()))
         background = self.background_colors[1]
         filters = self.app.get_line_filters()
         strips = []

@@ -8,8 +8,10 @@ sees ``[bold]``.
 
 from __future__ import annotations
 
+from game.ops.report_view import ReportView
 from game.reply import Kind, Reply
 from game.text import clean
+from game.tui.report_table import log_lines
 
 ROLES = {
     Kind.INFO: "info",
@@ -28,12 +30,15 @@ ROLES = {
 QUIT_HINT = "Type quit to leave."
 
 LogLine = tuple[str, str]
-"""(role, plain text) of one logical line; the log wraps it to the window width."""
+"""(role, plain text) of one logical line; the log wraps it to the window width. The text
+may be a ``report_table.TableText``, which the log draws as a table."""
 
 
 def reply_lines(reply: Reply) -> list[LogLine]:
     """The log lines for one reply, control characters stripped (defence in depth)."""
     role = ROLES.get(reply.kind, "info")
+    if isinstance(reply.data, ReportView):  # @report: its tables drawn as tables
+        return log_lines(reply.data, role)
     lines = [(role, clean(line)) for line in reply.lines()]
     if reply.kind is Kind.ROOM and lines:
         lines[0] = ("room-title", lines[0][1])

@@ -40,15 +40,16 @@ def test_economy_series_span_the_last_reports(game: Game) -> None:
     assert "No growth report yet" in run(root, "@report growth").text
 
 
-def test_report_prefers_the_markdown_file(game: Game) -> None:
+def test_report_reads_the_json_not_the_markdown(game: Game) -> None:
     store_report(game, "c9", 5, "cal", {"dau": 3, "mau": 9})
     folder = game.settings.data_dir / "reports" / "c9"
     folder.mkdir(parents=True)
-    (folder / "cal.md").write_text("# Cal — growth report, cycle c9\n\nAll good.\n")
+    (folder / "cal.md").write_text("# Cal\n\n| step | reached |\n|---|---|\n")
     root, _ = admin_of(game)
     text = run(root, "@report growth").text
-    assert text.endswith("# Cal — growth report, cycle c9\n\nAll good.")
     assert "dau: 1 point, from 3 to 3 (flat), low 3, high 3" in text
+    assert "|" not in text
+    assert "#" not in text
 
 
 def test_sparkline_flat_and_empty() -> None:
@@ -76,4 +77,5 @@ def test_report_after_a_real_reflection_cycle(game: Game) -> None:
     assert text.startswith("Domingo's economy report, cycle ")
     supply = game.ledger.supply()  # the grant plus any login bonus
     assert f"supply: 1 point, from {supply} to {supply} (flat)" in text
-    assert "# Domingo" in text
+    assert "Ledger checks:" in text
+    assert "|" not in text
