@@ -6,8 +6,10 @@ terminal is a dumb PTY in raw mode, this module echoes typed characters and hand
 backspace itself, because nothing else will.
 
 Typed lines run one per event-loop turn (:class:`~game.steps.Steps`): a batch sent at once
-gets every reply and every deferred line (rewards, quest endings) in the order things
-happened, and an end of input (EOF) or ``quit`` in the batch comes after all of it.
+gets every reply and what followed from it (rewards, quest endings) in the order things
+happened, and an end of input (EOF) or ``quit`` in the batch comes after all of it. Blank
+lines do nothing. While many lines wait, reading from the client pauses; a client that
+still piles up more than the queue's limit is disconnected with a sentence.
 """
 
 from __future__ import annotations
@@ -28,7 +30,15 @@ def render(replies: Sequence[Reply]) -> str:
 class LineFrontEnd:
     """A :class:`~game.port.FrontEnd` that writes plain lines to a byte stream."""
 
-    def __init__(self, write: Write, end: Callable[[], None], *, echo: bool) -> None:
+    def __init__(
+        self,
+        write: Write,
+        end: Callable[[], None],
+        *,
+        echo: bool,
+        pause: Callable[[], None] = lambda: None,
+        resume: Callable[[], None] = lambda: None,
+    ) -> None:
         self._write = write
         self._end = end
         self.echo = echo
@@ -38,7 +48,7 @@ class LineFrontEnd:
         self.on_line: Callable[[str], None] | None = None
         self.on_end: Callable[[], None] | None = None  # the input ended (EOF)
         self.closed = False
-        self.steps = Steps()
+        self.steps = Steps(pause=pause, resume=resume)
 
     # -- FrontEnd ------------------------------------------------------------------------------
     def deliver(self, replies: Sequence[Reply]) -> None:
@@ -115,7 +125,11 @@ class LineFrontEnd:
         line = "".join(self.partial)
         self.partial.clear()
         self._echo("\r\n")
-        self.steps.add(lambda: self._run(line))
+        if not line.strip():
+            return  # a blank line asks for nothing
+        if not self.steps.add(lambda: self._run(line)):
+            waiting = len(self.steps)
+            self.close(f"Disconnected: {waiting} typed lines were waiting to run. Send fewer.")
 
     def _run(self, line: str) -> None:
         if not self.closed and self.on_line is not None:

@@ -125,7 +125,14 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
 
     def _start_line(self) -> None:
         echo = self.term is not None  # a PTY we did not give a TUI is a raw dumb terminal
-        line = LineFrontEnd(self._write, lambda: self._end(0), echo=echo)
+        chan = self.chan
+        line = LineFrontEnd(
+            self._write,
+            lambda: self._end(0),
+            echo=echo,
+            pause=chan.pause_reading if chan is not None else lambda: None,
+            resume=chan.resume_reading if chan is not None else lambda: None,
+        )
         self.line = line
         game = self.front.game
         with game.outbox.step() as first:  # the greeting, then the login's rewards

@@ -61,3 +61,24 @@ async def test_batch_ending_in_quit_shows_every_reward_first(
     assert spots == sorted(spots), out
     assert out.count("First visit to The Old Hall") == 1
     assert out.rstrip().endswith("Goodbye. Your progress is saved."), out  # nothing after quit
+
+
+async def test_a_flood_of_lines_is_bounded_and_others_keep_playing(
+    server: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    """Security review: 20 MB of newlines queued one closure each and grew the server to
+    6 GB. Blank lines now queue nothing; reading pauses while lines wait; a client that
+    piles up more than the limit is sent away with a sentence."""
+    async with (
+        await connect(server.ssh_port, "cyra", keys["cyra"]) as flooder,
+        await connect(server.ssh_port, "bob", keys["bob"]) as other,
+    ):
+        blank = await flooder.run(input=b"\n" * 2_000_000 + b"balance\n", encoding=None, timeout=60)
+        assert isinstance(blank.stdout, bytes)
+        assert b"You have " in blank.stdout  # every blank line was ignored, cheaply
+        flood = await flooder.run(input=b"xyzzy\n" * 20_000, encoding=None, timeout=60)
+        assert isinstance(flood.stdout, bytes)
+        assert b"typed lines were waiting to run. Send fewer." in flood.stdout
+        assert flood.stdout.count(b"Unknown command 'xyzzy'") < 1100  # at most the limit ran
+        look = await other.run("look", timeout=10)
+        assert look.exit_status == 0
