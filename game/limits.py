@@ -82,15 +82,18 @@ class LoginThrottle:
     Guesses run in parallel (one per connection, each an argon2 check in a thread), so a
     guess is counted when it starts, not when it fails: :meth:`reserve` before checking,
     :meth:`settle` after. At most ``max_failures`` guesses from one address are ever checked
-    before the lockout, however many arrive at once. A success clears the count; the lockout
-    ends by itself (the clock decides).
+    before the lockout, however many arrive at once. Failures are kept per account guessed
+    at: a success clears only that account's failures, so logging in to one's own account
+    between guesses at another's never resets the address's count. The lockout ends by
+    itself (the clock decides).
     """
 
     def __init__(self, max_failures: int, lockout_s: int, clock: Clock) -> None:
         self.max_failures = max_failures
         self.lockout_ms = lockout_s * 1000
         self.clock = clock
-        self.failures: dict[str, int] = {}
+        self.failures: dict[str, dict[str, int]] = {}  # address -> account -> failures
+        self.window_start: dict[str, int] = {}  # address -> its first failure still counted
         self.in_flight: dict[str, int] = {}
         self.locked_until: dict[str, int] = {}
 
@@ -101,6 +104,7 @@ class LoginThrottle:
         if self.clock() >= until:
             del self.locked_until[address]
             self.failures.pop(address, None)
+            self.window_start.pop(address, None)
             return False
         return True
 
@@ -109,35 +113,52 @@ class LoginThrottle:
         if self.locked(address):
             return False
         busy = self.in_flight.get(address, 0)
-        if self.max_failures > 0 and self.failures.get(address, 0) + busy >= self.max_failures:
+        if self.max_failures > 0 and self.failed_count(address) + busy >= self.max_failures:
             return False
         if len(self.in_flight) >= MAX_KEYS:
             self.in_flight = {key: n for key, n in self.in_flight.items() if n > 0}
         self.in_flight[address] = busy + 1
         return True
 
-    def settle(self, address: str, ok: bool) -> None:
-        """The guess :meth:`reserve` claimed is decided."""
+    def failed_count(self, address: str) -> int:
+        """Failures from ``address`` in the current window (``lockout_s`` from the first)."""
+        started = self.window_start.get(address)
+        if started is not None and self.clock() - started >= self.lockout_ms:
+            self.failures.pop(address, None)
+            del self.window_start[address]
+        return sum(self.failures.get(address, {}).values())
+
+    def settle(self, address: str, ok: bool, account: str = "") -> None:
+        """The guess :meth:`reserve` claimed at ``account`` is decided."""
         left = self.in_flight.get(address, 0) - 1
         if left > 0:
             self.in_flight[address] = left
         else:
             self.in_flight.pop(address, None)
         if ok:
-            self.succeeded(address)
+            self.succeeded(address, account)
         else:
-            self.failed(address)
+            self.failed(address, account)
 
-    def failed(self, address: str) -> None:
+    def failed(self, address: str, account: str = "") -> None:
         if len(self.failures) >= MAX_KEYS:
             self.failures.clear()
-        count = self.failures.get(address, 0) + 1
-        self.failures[address] = count
-        if self.max_failures > 0 and count >= self.max_failures:
+            self.window_start.clear()
+        self.failed_count(address)  # start a new window if the last one is over
+        self.window_start.setdefault(address, self.clock())
+        tried = self.failures.setdefault(address, {})
+        tried[account.lower()] = tried.get(account.lower(), 0) + 1
+        if self.max_failures > 0 and self.failed_count(address) >= self.max_failures:
             self.locked_until[address] = self.clock() + self.lockout_ms
 
-    def succeeded(self, address: str) -> None:
-        self.failures.pop(address, None)
+    def succeeded(self, address: str, account: str = "") -> None:
+        """``account``'s own mistyped passwords are forgiven; guesses at others are not."""
+        tried = self.failures.get(address)
+        if tried is not None:
+            tried.pop(account.lower(), None)
+            if not tried:
+                del self.failures[address]
+                self.window_start.pop(address, None)
 
     def seconds_left(self, address: str) -> int:
         until = self.locked_until.get(address, 0)

@@ -1,7 +1,12 @@
 """Who may log in as whom: public keys on trust-on-first-use, passwords for the keyless.
 
 * A new name with a key creates the account bound to that key.
-* A known name with an unknown key is refused, with a banner that says why.
+* A known name with an unknown key is refused, with a banner that says why. OpenSSH hides
+  banners (and keyboard-interactive instructions) at ``-o LogLevel=ERROR`` but prints an SSH
+  disconnect message at every level: so when such a client then tries keyboard-interactive
+  and the account has no password, the same reason ends the connection as its disconnect
+  message, sent before any failure reply (which would make the client give up first and
+  print only "Permission denied"). Every other refusal during login hangs up the same way.
 * A client without keys gets keyboard-interactive: a new name chooses a password (argon2),
   a known name with a password is asked for it. Hashing runs in a thread, off the loop.
 
@@ -14,7 +19,6 @@ theirs. A connection takes one of ``max_sessions`` slots once it has logged in, 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -51,6 +55,7 @@ class GameSSHServer(asyncssh.SSHServer):
         self._banner_sent = False
         self.address = ""
         self.refusal: str | None = None  # why this connection may not log in, if it may not
+        self.key_refusal: str | None = None  # why the last key offered was refused
         self.slot = False  # holds one of max_sessions (from auth_completed to connection_lost)
         self.channels = 0  # channels open now
 
@@ -76,12 +81,20 @@ class GameSSHServer(asyncssh.SSHServer):
             with contextlib.suppress(OSError):  # auth already over: nothing to tell
                 self.conn.send_auth_banner(message + "\r\n")
 
+    def _refuse_key(self, why: str) -> bool:
+        self.key_refusal = why
+        self._banner(why)
+        return False
+
     def _hang_up(self, why: str, code: int = asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE) -> None:
         """End a refused connection now: clients otherwise retry keyboard-interactive until
-        the login timeout (free password guesses for a brute-forcer)."""
+        the login timeout (free password guesses for a brute-forcer). The disconnect goes out
+        at once, ahead of the failure reply asyncssh would send next (dropped then): a client
+        told "failure" with nothing left to try quits before it reads why, and OpenSSH shows
+        the disconnect message even at LogLevel=ERROR, where it hides banners."""
         conn = self.conn
         if conn is not None:
-            asyncio.get_running_loop().call_soon(conn.disconnect, code, why)
+            conn.disconnect(code, why)
 
     def begin_auth(self, username: str) -> bool:
         self.login = parse_login(username)
@@ -105,8 +118,7 @@ class GameSSHServer(asyncssh.SSHServer):
         ban = self.front.game.moderation.banned("key", fingerprint)
         if ban is not None:
             self.front.game.metrics.refused["banned"] += 1
-            self._banner(f"This key is banned from sshrealm. Reason: {ban.reason}")
-            return False
+            return self._refuse_key(f"This key is banned from sshrealm. Reason: {ban.reason}")
         account = self.store.account(name)
         if account is not None:
             if fingerprint in self.store.keys(name):
@@ -117,12 +129,11 @@ class GameSSHServer(asyncssh.SSHServer):
                     self.link_key = (fingerprint, key.export_public_key().decode().strip())
                     self._banner(f"This key is new for {name!r}: enter your link code to add it.")
                 return False
-            self._banner(
+            return self._refuse_key(
                 f"The name {name!r} is already taken and bound to a different key. "
                 "Log in with the key you used the first time (there, keys link gives a code "
                 "to add this one), or choose another name."
             )
-            return False
         owner = self.store.key_owner(fingerprint)
         if owner is not None:
             self._banner(f"This key already belongs to {owner!r}. Log in as {owner}.")
@@ -160,8 +171,10 @@ class GameSSHServer(asyncssh.SSHServer):
                 "",
                 [("New password: ", False), ("Repeat password: ", False)],
             )
-        if account.password_hash is None:
-            why = f"{self.login.name!r} logs in with an SSH key, not a password."
+        if account.password_hash is None:  # nothing to ask: say why, never prompt
+            why = (
+                self.key_refusal or f"{self.login.name!r} logs in with an SSH key, not a password."
+            )
             self._banner(why)
             self._hang_up(why)  # nothing else to try: do not leave the client waiting
             return False
@@ -191,7 +204,7 @@ class GameSSHServer(asyncssh.SSHServer):
         except (VerificationError, InvalidHashError):
             log.info("password_refused", player=self.login.name, address=self.address)
         finally:
-            self.front.throttle.settle(self.address, ok)
+            self.front.throttle.settle(self.address, ok, self.login.name)
         return ok
 
     def _claim_guess(self) -> bool:
@@ -216,10 +229,10 @@ class GameSSHServer(asyncssh.SSHServer):
         stored = self.store.link_code(name, game.clock())
         if stored is None or len(responses) != 1 or not matches(responses[0], stored):
             log.info("key_link_refused", player=name, address=self.address)
-            self.front.throttle.settle(self.address, ok=False)
+            self.front.throttle.settle(self.address, ok=False, account=name)
             self._hang_up("That link code is wrong or has expired.")  # one guess per connection
             return False
-        self.front.throttle.settle(self.address, ok=True)
+        self.front.throttle.settle(self.address, ok=True, account=name)
         fingerprint, public = self.link_key
         with game.ledger.atomic():  # the key and the spent code, together
             self.store.add_key(name, fingerprint, public, game.clock())

@@ -48,12 +48,16 @@ def test_login_throttle_locks_then_unlocks(clock: FakeClock) -> None:
     assert not throttle.locked("9.9.9.9")
 
 
-def test_login_throttle_success_clears_failures(clock: FakeClock) -> None:
-    throttle = LoginThrottle(max_failures=2, lockout_s=60, clock=clock)
-    throttle.failed("h")
-    throttle.succeeded("h")
-    throttle.failed("h")
+def test_login_throttle_success_clears_only_that_accounts_failures(clock: FakeClock) -> None:
+    throttle = LoginThrottle(max_failures=3, lockout_s=60, clock=clock)
+    throttle.failed("h", "ana")
+    throttle.succeeded("h", "ana")  # ana mistyped her own password once: forgiven
+    throttle.failed("h", "bob")
+    throttle.failed("h", "bob")
+    throttle.succeeded("h", "eve")  # the guesser logs in to their own account...
     assert not throttle.locked("h")
+    throttle.failed("h", "bob")  # ...which does not reset the guesses at bob
+    assert throttle.locked("h")
 
 
 def test_login_throttle_counts_guesses_in_flight(clock: FakeClock) -> None:
@@ -99,3 +103,15 @@ def test_command_rate_limit_trips_and_recovers(game: Game, clock: FakeClock) -> 
 
 def test_command_rate_limit_from_settings(game: Game) -> None:
     assert not game.command_limit.enabled  # the shared test settings turn it off
+
+
+def test_login_throttle_forgets_failures_after_a_window(clock: FakeClock) -> None:
+    """Successes no longer reset an address, so old failures must age out instead: a NAT
+    whose players mistype now and then is never locked out for it."""
+    throttle = LoginThrottle(max_failures=3, lockout_s=60, clock=clock)
+    throttle.failed("nat", "ana")
+    throttle.failed("nat", "bob")
+    clock.tick(60_000)
+    throttle.failed("nat", "cyra")
+    assert not throttle.locked("nat")
+    assert throttle.failed_count("nat") == 1

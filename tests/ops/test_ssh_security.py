@@ -338,6 +338,23 @@ async def test_a_password_lockout_leaves_key_logins_working(
     assert banner.startswith("Too many failed logins from your address.")
 
 
+async def test_logging_in_to_ones_own_account_does_not_reset_the_guesses(start: Start) -> None:
+    """Security review: four wrong guesses at cyra, then a good login to the guesser's own
+    account, over and over, never locked the address out."""
+    srv = await start(login_failures=5)
+    hasher = srv.ssh.hasher
+    srv.game.ensure_account("cyra", password_hash=hasher.hash("correct horse"))
+    srv.game.ensure_account("eve", password_hash=hasher.hash("eve's own pass"))
+    for n in range(4):
+        assert await attempt(srv.ssh_port, "cyra", password=f"wrong {n}") == (False, "")
+    assert (await attempt(srv.ssh_port, "eve", password="eve's own pass"))[0]
+    assert await attempt(srv.ssh_port, "cyra", password="wrong 4") == (False, "")
+    assert srv.ssh.throttle.locked("127.0.0.1")
+    ok, banner = await attempt(srv.ssh_port, "cyra", password="correct horse")
+    assert not ok
+    assert banner.startswith("Too many failed logins from your address.")
+
+
 # -- 7. before key exchange, and which algorithms -----------------------------------------------
 
 
