@@ -260,6 +260,13 @@ class GameSSHServer(asyncssh.SSHServer):
                 asyncssh.DISC_TOO_MANY_CONNECTIONS,
             )
             return
+        creating = self.new_account or self.pending_key is not None
+        if creating and self.store.account(name) is not None:
+            # The name was free when this login began and someone took it meanwhile: what
+            # this connection proved (a new password, an unbound key) is not theirs.
+            self.front.release_slot()
+            self._hang_up(f"The name {name!r} was just taken by someone else. Choose another.")
+            return
         self.slot = True
         if self.store.account(name) is None:
             game.ensure_account(name, password_hash=self.pending_password)
