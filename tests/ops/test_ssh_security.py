@@ -355,6 +355,57 @@ async def test_logging_in_to_ones_own_account_does_not_reset_the_guesses(start: 
     assert banner.startswith("Too many failed logins from your address.")
 
 
+class WaitingAnswerer(asyncssh.SSHClient):
+    """Opens the new-account password prompt, then answers only when told to."""
+
+    def __init__(self, answer: asyncio.Event, asked: asyncio.Event) -> None:
+        self.answer, self.asked = answer, asked
+
+    def kbdint_auth_requested(self) -> str:
+        return ""
+
+    async def kbdint_challenge_received(  # type: ignore[override]
+        self, name: str, instructions: str, lang: str, prompts: list[tuple[str, bool]]
+    ) -> list[str]:
+        self.asked.set()
+        await self.answer.wait()
+        return ["attacker pass 1"] * len(prompts)
+
+
+async def test_a_name_taken_while_its_new_password_prompt_was_open_is_refused(
+    start: Start, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    """Security review: a prompt opened for a free name, answered after its owner created
+    it, logged the attacker in as the owner."""
+    srv = await start()
+    answer, asked = asyncio.Event(), asyncio.Event()
+
+    async def attacker() -> bool:
+        try:
+            async with asyncssh.connect(
+                "127.0.0.1",
+                srv.ssh_port,
+                username="zed",
+                known_hosts=None,
+                agent_path=None,
+                client_keys=None,
+                preferred_auth="keyboard-interactive",
+                client_factory=lambda: WaitingAnswerer(answer, asked),
+            ) as conn:
+                return (await conn.run("look")).exit_status == 0
+        except (asyncssh.Error, asyncssh.ChannelOpenError):  # refused: no session opens
+            return False
+
+    task = asyncio.create_task(attacker())
+    await asyncio.wait_for(asked.wait(), 10)
+    assert (await attempt(srv.ssh_port, "zed", key=keys["eve"]))[0]  # the owner creates it
+    answer.set()
+    assert not await asyncio.wait_for(task, 10)
+    account = srv.game.store.account("zed")
+    assert account is not None
+    assert account.password_hash is None  # the attacker's password was never set
+
+
 # -- 7. before key exchange, and which algorithms -----------------------------------------------
 
 
