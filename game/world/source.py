@@ -46,6 +46,9 @@ class DuplicateKey(yaml.MarkedYAMLError):
 
 ALIAS_BUDGET = 10_000
 """Most values one file may build by repeating anchored values through aliases."""
+SCALAR_UNIT = 64
+"""Characters of repeated text that count as one value against :data:`ALIAS_BUDGET` (so a
+long anchored description repeated by aliases costs what it would take to write out)."""
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings in one file (real content uses under ten)."""
 
@@ -123,6 +126,11 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
         containers being built on the way down).
         """
         if isinstance(node, yaml.ScalarNode):
+            if len(node.value) > SCALAR_UNIT:  # a long text: count each repeat by its length
+                if id(node) not in self.built:
+                    self.built.add(id(node))
+                elif not self.copying:
+                    self._spend(node)
             if node.tag == _STR:
                 return node.value
             constructor = self.yaml_constructors.get(node.tag)
@@ -151,7 +159,7 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
                 self.copying = False
 
     def _spend(self, node: yaml.Node) -> None:
-        """Count an alias to a container against :data:`ALIAS_BUDGET`, before building it."""
+        """Count an alias against :data:`ALIAS_BUDGET`, before building what it repeats."""
         self.expanded += self._size(node)
         if self.expanded > ALIAS_BUDGET:
             raise yaml.constructor.ConstructorError(
@@ -164,9 +172,10 @@ class _Loader(_BASE):  # libyaml's C parser when present: ~10x faster on big wor
             )
 
     def _size(self, node: yaml.Node) -> int:
-        """How many values building ``node`` makes (memoised: linear in distinct nodes)."""
+        """How many values building ``node`` makes, a long text counting one per
+        :data:`SCALAR_UNIT` characters (memoised: linear in distinct nodes)."""
         if not isinstance(node.value, list):
-            return 1
+            return 1 + len(node.value) // SCALAR_UNIT
         known = self.sizes.get(id(node))
         if known is None:
             children = (

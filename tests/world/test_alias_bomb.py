@@ -69,6 +69,24 @@ def test_content_check_refuses_a_billion_laughs_with_a_located_error(tmp_path: P
     ), proc.stdout
 
 
+def test_aliases_to_a_long_text_count_by_its_length(tmp_path: Path) -> None:
+    """Security review: aliases to one 100 KB string were charged one value each, so a
+    223 KB file built 2 GB of keywords and passed the check."""
+    root = copy_content(tmp_path)
+    big = "lol " * 25_000
+    keywords = ", ".join(["*big"] * 20_000)
+    (root / "town" / "npcs.yaml").write_text(
+        f"- id: crier\n  name: the town crier\n  description: &big {big}\n"
+        f"  keywords: [{keywords}]\n"
+    )
+    content, problems = check_content(root)
+    assert content is None
+    assert any(
+        "aliases repeat the value anchored here" in p.message and p.where.line == 3
+        for p in problems
+    ), [str(p) for p in problems][:3]
+
+
 def test_small_anchors_and_aliases_still_work(tmp_path: Path) -> None:
     root = copy_content(tmp_path)
     rooms = root / "moor" / "rooms.yaml"
