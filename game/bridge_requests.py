@@ -109,8 +109,8 @@ class GameRequests:
         except InsufficientFunds as exc:
             return RequestResult(
                 False,
-                f"{name} has {plural(exc.balance, 'token')}, cannot pay {req.amount}",
-                data={"balance": exc.balance},
+                f"{name} cannot pay {plural(req.amount, 'token')}",
+                data={"balance": exc.balance},  # only for clients allowed to see balances
             )
         except IdempotencyConflict:
             return RequestResult(

@@ -207,9 +207,12 @@ class ApiRoutes:
             return error(400, exc.error, exc.detail)
         result = await self.ctx.request_as(client.name, req, client.capabilities)
         status = STATUS_BY_OUTCOME[result.outcome]
+        data = dict(result.data)
+        if "state.balances" not in client.capabilities:
+            data.pop("balance", None)  # a grant's or refused charge's balance is private
         if result.ok:
             body = {"ok": True, "outcome": result.outcome, "detail": result.detail}
-            return web.json_response({**body, "data": dict(result.data)})
+            return web.json_response({**body, "data": data})
         headers = {}
         if result.outcome == "rate-limited":
             headers["Retry-After"] = str(max(1, round(float(result.data["retry_after"]) + 0.5)))

@@ -23,6 +23,7 @@ ALL_SCOPES = sorted(REQUEST_CAPABILITIES | {"state.balances", "events.private"})
 CLIENTS: dict[str, list[str]] = {
     "probe": ALL_SCOPES,
     "js-example": ["tokens.grant", "state.balances"],
+    "granter": ["tokens.grant", "tokens.charge"],  # may move tokens, may not read balances
 }
 
 

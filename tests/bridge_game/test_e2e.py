@@ -8,6 +8,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+from economy import Reason
 from game.config import load_settings
 from game.text import plural
 from tests.bridge_game.harness import Client, bridged_server, bridged_settings, next_event
@@ -77,9 +78,30 @@ async def test_e2e_refusals_over_http_change_nothing(tmp_path: Path) -> None:
         assert server.game.wallet.balance("ana") == have
     assert offline == (409, {"error": "refused", "detail": "ana is not online"})
     assert broke[0] == 409
-    assert broke[1]["detail"] == f"ana has {plural(have, 'token')}, cannot pay {have + 5}"
+    assert broke[1]["detail"] == f"ana cannot pay {plural(have + 5, 'token')}"
     assert nowhere[0] == 409
     assert "no room named" in nowhere[1]["detail"]
+
+
+async def test_e2e_balances_stay_private_in_request_results(tmp_path: Path) -> None:
+    """Security review: without state.balances a client read any balance from a grant's
+    result, a replayed grant, or a charge refused for want of tokens."""
+    async with (
+        bridged_server(bridged_settings(tmp_path)) as server,
+        Client.open(server, "granter") as client,
+    ):
+        server.game.ensure_account("ana")
+        server.game.wallet.credit("ana", 4321, Reason.ADMIN_GRANT, "seed", "seed")
+        have = server.game.wallet.balance("ana")
+        grant = {"player": "ana", "amount": 1, "reason": "x", "request_id": "r1"}
+        first = await client.bridge("tokens", "grant", **grant)
+        replay = await client.bridge("tokens", "grant", **grant)
+        broke = await client.bridge("tokens", "charge", player="ana", amount=10**6, reason="y")
+    assert first[0] == replay[0] == 200
+    assert "balance" not in first[1]["data"]
+    assert "balance" not in replay[1]["data"]
+    assert broke[0] == 409
+    assert str(have + 1) not in str(broke[1])
 
 
 async def test_e2e_http_plugin_is_off_by_default(tmp_path: Path) -> None:

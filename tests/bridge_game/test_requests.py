@@ -137,7 +137,7 @@ async def test_request_charge_debits_and_refuses_overdraft(game: Game) -> None:
     assert ana.text.startswith("casino took 10 tokens")
     refused = await handler.apply("casino", ChargeTokens("ana", have - 9, "bet"))
     assert not refused.ok
-    assert refused.detail == f"ana has {have - 10} tokens, cannot pay {have - 9}"
+    assert refused.detail == f"ana cannot pay {have - 9} tokens"  # no balance in the words
     assert game.wallet.balance("ana") == have - 10
     assert [(e.amount, e.reason) for e in seen if isinstance(e, TokensCharged)] == [(10, "bet")]
 
