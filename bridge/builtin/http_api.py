@@ -39,6 +39,8 @@ class HttpSettings:
     max_pending_per_address: int = 3
     pending_ttl: float = 3600.0
     max_streams: int = 32
+    streams_per_client: int = 4
+    token_recheck: float = 2.0
     stream_queue: int = 1000
     max_body: int = 64 * 1024
 
@@ -61,6 +63,7 @@ class HttpSettings:
             "max_pending",
             "max_pending_per_address",
             "max_streams",
+            "streams_per_client",
             "stream_queue",
             "max_body",
         ):
@@ -69,11 +72,12 @@ class HttpSettings:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise ValueError(f"http settings: {key} must be a non-negative integer")
                 values[key] = value
-        if "pending_ttl" in raw:
-            ttl = raw["pending_ttl"]
-            if isinstance(ttl, bool) or not isinstance(ttl, int | float) or ttl <= 0:
-                raise ValueError("http settings: pending_ttl must be a positive number")
-            values["pending_ttl"] = float(ttl)
+        for key in ("pending_ttl", "token_recheck"):
+            if key in raw:
+                value = raw[key]
+                if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                    raise ValueError(f"http settings: {key} must be a positive number")
+                values[key] = float(value)
         for key in ("host", "store"):
             if key in raw:
                 if not isinstance(raw[key], str) or not raw[key]:
@@ -121,6 +125,8 @@ class HttpApiPlugin:
             self.clients,
             max_streams=settings.max_streams,
             stream_queue=settings.stream_queue,
+            streams_per_client=settings.streams_per_client,
+            token_recheck=settings.token_recheck,
         )
         app = web.Application(middlewares=[json_errors], client_max_size=settings.max_body)
         self._routes.add_to(app)

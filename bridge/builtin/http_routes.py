@@ -35,7 +35,6 @@ STATUS_BY_OUTCOME = {
 }
 REGISTER_FIELDS = {"name": True, "language": True, "claim": False, "code": False}
 MAX_DEPTH = 32  # nesting of arrays and objects in a request body
-RECHECK_S = 5.0  # how often an open stream checks that its token still works
 
 
 def error(
@@ -112,11 +111,20 @@ class ApiRoutes:
     """The API's handlers over one plugin context and client registry."""
 
     def __init__(
-        self, ctx: PluginContext, clients: ClientRegistry, *, max_streams: int, stream_queue: int
+        self,
+        ctx: PluginContext,
+        clients: ClientRegistry,
+        *,
+        max_streams: int,
+        stream_queue: int,
+        streams_per_client: int = 4,
+        token_recheck: float = 2.0,
     ) -> None:
         self.ctx = ctx
         self.clients = clients
         self.max_streams = max_streams
+        self.streams_per_client = streams_per_client
+        self.token_recheck = token_recheck
         self.stream_queue = stream_queue
         self.sockets: dict[web.WebSocketResponse, tuple[str, Subscription[Event]]] = {}
         # Every stream sends the same events in nearly the same order: encode each once per
@@ -240,13 +248,18 @@ class ApiRoutes:
             return error(426, "upgrade-required", "connect with a WebSocket client")
         if len(self.sockets) >= self.max_streams:
             return error(429, "too-many-streams", f"at most {self.max_streams} streams")
+        mine = sum(1 for name, _ in self.sockets.values() if name == client.name.lower())
+        if mine >= self.streams_per_client:
+            limit = self.streams_per_client
+            return error(429, "too-many-streams", f"at most {limit} streams per client")
         # Subscribe before the handshake answer, so that every event published after the
         # client sees its connection open is delivered.
         sub = self.ctx.subscribe(*types, maxsize=self.stream_queue)
         self.sockets[ws] = (client.name.lower(), sub)
         try:
             await ws.prepare(request)
-            pump = asyncio.create_task(self._pump(ws, sub, client, self._token(request)))
+            pump = asyncio.create_task(self._pump(ws, sub, client))
+            watch = asyncio.create_task(self._watch(sub, self._token(request)))
         except BaseException:
             sub.close()
             self.sockets.pop(ws, None)
@@ -257,8 +270,17 @@ class ApiRoutes:
         finally:
             sub.close()
             pump.cancel()
+            watch.cancel()
             self.sockets.pop(ws, None)
         return ws
+
+    async def _watch(self, sub: Subscription[Event], token: str) -> None:
+        """End the stream within ``token_recheck`` seconds of its token being revoked or
+        rotated, by the shell or the console (which share the store, not this process)."""
+        while not sub.closed:
+            await asyncio.sleep(self.token_recheck)
+            if self.clients.authenticate(token) is None:
+                sub.close()  # the pump then closes the socket
 
     def end_streams(self, client: str) -> int:
         """Close ``client``'s streams (its token was revoked); returns how many."""
@@ -281,17 +303,11 @@ class ApiRoutes:
         return text
 
     async def _pump(
-        self, ws: web.WebSocketResponse, sub: Subscription[Event], client: Client, token: str
+        self, ws: web.WebSocketResponse, sub: Subscription[Event], client: Client
     ) -> None:
         reported = 0
-        checked = self.ctx.clock()
         try:
             async for event in sub:
-                if self.ctx.clock() - checked >= RECHECK_S:
-                    # Revoked or rotated from the shell (another process): end the stream.
-                    if self.clients.authenticate(token) is None:
-                        break
-                    checked = self.ctx.clock()
                 if sub.dropped != reported:
                     gap = {"count": sub.dropped - reported}
                     reported = sub.dropped

@@ -11,6 +11,13 @@ from bridge.events import PlayerMoved, PlayerSaid, PlayerTold
 from tests.bridge.fakes import FakeGame
 from tests.bridge.http_harness import Api, running_api
 
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
+
 
 def said(i: int) -> PlayerSaid:
     return PlayerSaid("ana", "hall", f"line {i}", ts=float(i))
@@ -70,13 +77,7 @@ async def test_stream_handshake_errors(game: FakeGame) -> None:
         assert (await api.call("GET", "/events"))[0] == 401
         async with api.http.ws_connect(f"/events?token={token}"):
             subscribed(api)
-            headers = {
-                "Connection": "Upgrade",
-                "Upgrade": "websocket",
-                "Sec-WebSocket-Version": "13",
-                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-            }
-            status, body, _ = await api.call("GET", f"/events?token={token}", headers=headers)
+            status, body, _ = await api.call("GET", f"/events?token={token}", headers=dict(UPGRADE))
             assert (status, body["error"]) == (429, "too-many-streams")
 
 
@@ -119,3 +120,30 @@ async def test_revoking_a_client_ends_its_streams(game: FakeGame) -> None:
             assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
             api.bus.publish(said(1))
             assert (await receive(api, kept))["data"]["text"] == "line 1"
+
+
+async def test_a_token_revoked_elsewhere_ends_its_stream_without_waiting_for_events(
+    game: FakeGame,
+) -> None:
+    """Security review: a stream revoked from the shell or the console (which share the
+    store, not the plugin) went on until an event came, holding a stream slot meanwhile."""
+    async with running_api(game, token_recheck=0.05) as api:
+        bot = await api.token()
+        async with api.http.ws_connect(f"/events?token={bot}") as ws:
+            assert api.plugin.clients is not None
+            assert api.plugin.clients.revoke("ana-bot")  # as `sshrealm bridge revoke` does
+            message = await asyncio.wait_for(ws.receive(), 5)  # no event is ever published
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+
+
+async def test_one_client_cannot_take_every_stream(game: FakeGame) -> None:
+    async with running_api(game, streams_per_client=2) as api:
+        bot, viewer = await api.token(), await api.token("viewer")
+        async with (
+            api.http.ws_connect(f"/events?token={bot}"),
+            api.http.ws_connect(f"/events?token={bot}"),
+        ):
+            status, body, _ = await api.call("GET", f"/events?token={bot}", headers=dict(UPGRADE))
+            assert (status, body["detail"]) == (429, "at most 2 streams per client")
+            async with api.http.ws_connect(f"/events?token={viewer}"):
+                pass  # another client still gets one
