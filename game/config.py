@@ -67,6 +67,8 @@ class Settings:
     """Most concurrent logged-in SSH connections (a connection still logging in is not one)."""
     max_startups: int = 100
     """Most SSH connections still logging in at once; more are refused before key exchange."""
+    max_startups_per_address: int = 10
+    """Most SSH connections from one address (an IPv6 /64) still logging in at once."""
     login_timeout_s: int = 30
     """Seconds a new SSH connection has to finish logging in before it is dropped."""
     max_channels: int = 10

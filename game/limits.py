@@ -8,6 +8,7 @@ Nothing here sleeps: a refused caller is told how long to wait, and tests move a
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,6 +20,20 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], int]
 MAX_KEYS = 10_000
+
+
+def address_group(address: str) -> str:
+    """The unit per-address limits count: an IPv4 address, or an IPv6 /64 (one customer's
+    network hands out any number of addresses in its /64)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 @dataclass
@@ -98,6 +113,7 @@ class LoginThrottle:
         self.locked_until: dict[str, int] = {}
 
     def locked(self, address: str) -> bool:
+        address = address_group(address)
         until = self.locked_until.get(address)
         if until is None:
             return False
@@ -110,6 +126,7 @@ class LoginThrottle:
 
     def reserve(self, address: str) -> bool:
         """Claim one guess for ``address``; False when its guesses are used up (or in use)."""
+        address = address_group(address)
         if self.locked(address):
             return False
         busy = self.in_flight.get(address, 0)
@@ -122,6 +139,7 @@ class LoginThrottle:
 
     def failed_count(self, address: str) -> int:
         """Failures from ``address`` in the current window (``lockout_s`` from the first)."""
+        address = address_group(address)
         started = self.window_start.get(address)
         if started is not None and self.clock() - started >= self.lockout_ms:
             self.failures.pop(address, None)
@@ -130,6 +148,7 @@ class LoginThrottle:
 
     def settle(self, address: str, ok: bool, account: str = "") -> None:
         """The guess :meth:`reserve` claimed at ``account`` is decided."""
+        address = address_group(address)
         left = self.in_flight.get(address, 0) - 1
         if left > 0:
             self.in_flight[address] = left
@@ -141,6 +160,7 @@ class LoginThrottle:
             self.failed(address, account)
 
     def failed(self, address: str, account: str = "") -> None:
+        address = address_group(address)
         if len(self.failures) >= MAX_KEYS:
             self.failures.clear()
             self.window_start.clear()
@@ -153,6 +173,7 @@ class LoginThrottle:
 
     def succeeded(self, address: str, account: str = "") -> None:
         """``account``'s own mistyped passwords are forgiven; guesses at others are not."""
+        address = address_group(address)
         tried = self.failures.get(address)
         if tried is not None:
             tried.pop(account.lower(), None)
@@ -161,6 +182,7 @@ class LoginThrottle:
                 self.window_start.pop(address, None)
 
     def seconds_left(self, address: str) -> int:
+        address = address_group(address)
         until = self.locked_until.get(address, 0)
         return max(0, -(-(until - self.clock()) // 1000))
 

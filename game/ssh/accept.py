@@ -49,7 +49,7 @@ class Acceptor:
         sock: socket.socket,
         options: asyncssh.SSHServerConnectionOptions,
         admit: Admit,
-        done: Callable[[], None],
+        done: Callable[[str], None],
     ) -> None:
         """``done`` is called once for every admitted connection when it has logged in or
         ended without logging in (the pre-authentication slot is free again)."""
@@ -82,11 +82,11 @@ class Acceptor:
         if why is not None:
             refuse(conn, why)
             return
-        task = asyncio.get_running_loop().create_task(self._serve(conn))
+        task = asyncio.get_running_loop().create_task(self._serve(conn, address))
         self.handshakes.add(task)
         task.add_done_callback(self.handshakes.discard)
 
-    async def _serve(self, conn: socket.socket) -> None:
+    async def _serve(self, conn: socket.socket, address: str) -> None:
         try:
             await asyncssh.run_server(conn, options=self.options)
         except (OSError, asyncssh.Error):  # TimeoutError is an OSError
@@ -94,7 +94,7 @@ class Acceptor:
         except Exception:
             log.exception("ssh_handshake_failed")
         finally:
-            self.done()
+            self.done(address)
 
     async def close(self) -> None:
         if self._task is not None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import asyncssh
 
-from game.limits import Buckets, LoginThrottle
+from game.limits import Buckets, LoginThrottle, address_group
 from game.ssh.accept import Acceptor, bind
 from game.ssh.auth import GameSSHServer, make_hasher
 from game.ssh.keys import load_or_create_host_key
@@ -88,6 +88,7 @@ class SshFront:
         # Protection (game/limits.py): the clock is the game's, so tests drive it by hand.
         self.accepting = True  # False once shutdown begins: new logins are refused
         self.startups = 0  # connections admitted and still logging in
+        self.startups_by: dict[str, int] = {}  # the same, per address group (limits.py)
         self.sessions = 0  # connections logged in (each holds one of max_sessions)
         per_min = settings.conn_per_minute
         self.conn_buckets = Buckets(per_min, per_min / 60, game.clock) if per_min > 0 else None
@@ -141,9 +142,13 @@ class SshFront:
         """A new TCP connection from ``address``: why it is refused before key exchange, or
         None (it then holds a login slot until it has logged in or gone)."""
         why, text = None, None
-        if self.conn_buckets is not None and not self.conn_buckets.allow(address):
+        group = address_group(address)
+        if self.conn_buckets is not None and not self.conn_buckets.allow(group):
             why = "rate"
             text = "Too many connections from your address. Wait a minute and try again."
+        elif self.startups_by.get(group, 0) >= self.settings.max_startups_per_address:
+            why = "startups"
+            text = "Too many logins from your address are in progress. Finish one first."
         elif self.startups >= self.settings.max_startups:
             why = "startups"
             text = "Too many people are logging in right now. Try again in a few seconds."
@@ -151,10 +156,17 @@ class SshFront:
             self.game.metrics.refused[why] += 1
             return text
         self.startups += 1
+        self.startups_by[group] = self.startups_by.get(group, 0) + 1
         return None
 
-    def _logged_in_or_gone(self) -> None:
+    def _logged_in_or_gone(self, address: str) -> None:
         self.startups = max(0, self.startups - 1)
+        group = address_group(address)
+        left = self.startups_by.get(group, 0) - 1
+        if left > 0:
+            self.startups_by[group] = left
+        else:
+            self.startups_by.pop(group, None)
 
     # -- logged in -------------------------------------------------------------------------------
     def full(self) -> bool:

@@ -22,6 +22,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from game.app import Server
+from game.limits import address_group
 from game.tui.runner import TuiSession
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Reader, connect
@@ -233,6 +234,33 @@ async def test_logins_in_progress_are_capped_before_key_exchange(start: Start) -
     assert (await first_line(srv.ssh_port)).startswith(b"SSH-2.0-")
 
 
+async def test_one_address_cannot_hold_every_login_slot(start: Start) -> None:
+    """Security review: 120 idle sockets from four addresses filled max_startups and locked
+    everyone out for the login timeout. One address now holds a few of them at most."""
+    srv = await start(max_startups_per_address=2, max_startups=10)
+    idle = [await asyncio.open_connection("127.0.0.1", srv.ssh_port) for _ in range(2)]
+    await until(lambda: srv.ssh.startups == 2, "the idle connections")
+    said = await first_words(srv.ssh_port)
+    assert said == b"Too many logins from your address are in progress. Finish one first.\r\n"
+    reader, writer = await asyncio.open_connection(
+        "127.0.0.1", srv.ssh_port, local_addr=("127.0.0.2", 0)
+    )
+    try:
+        async with asyncio.timeout(5):
+            assert (await reader.readline()).startswith(b"SSH-2.0-")  # someone else gets in
+    finally:
+        writer.close()
+        for _, w in idle:
+            w.close()
+
+
+def test_ipv6_addresses_count_by_their_64() -> None:
+    assert address_group("2001:db8:1:2:aaaa::1") == address_group("2001:db8:1:2:bbbb::9")
+    assert address_group("2001:db8:1:3::1") != address_group("2001:db8:1:2::1")
+    assert address_group("::ffff:203.0.113.9") == "203.0.113.9"
+    assert address_group("203.0.113.9") == "203.0.113.9"
+
+
 async def test_channels_per_connection_are_capped(
     start: Start, keys: dict[str, asyncssh.SSHKey]
 ) -> None:
@@ -297,7 +325,7 @@ class GatedHasher(PasswordHasher):
 
 
 async def test_parallel_password_guesses_stop_at_the_limit(start: Start) -> None:
-    srv = await start(login_failures=5)
+    srv = await start(login_failures=5, max_startups_per_address=30)  # all 25 reach a prompt
     hasher = srv.ssh.hasher = GatedHasher()
     srv.game.ensure_account("cyra", password_hash=hasher.hash("correct horse"))
     finished: list[tuple[bool, str]] = []
