@@ -10,6 +10,7 @@ owns the ``PluginHost``; the admin console reaches plugins through it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bridge.builtin.http_api import HttpApiPlugin
+from bridge.builtin.http_clients import ClientRegistry
 from bridge.config import BridgeConfig
 from bridge.config import ConfigError as BridgeConfigError
 from bridge.plugin import PluginFactory
@@ -85,6 +87,15 @@ def client_store_path(settings: Settings) -> Path:
         extra.get("store") if isinstance(extra, Mapping) else None
     )
     return Path(str(store)) if store else settings.data_dir / "bridge_clients.sqlite"
+
+
+def client_registry(settings: Settings) -> ClientRegistry:
+    """The HTTP API's client store as the shell and the console use it: the same file and
+    the same default grants as the running plugin."""
+    defaults: Any = ()
+    with contextlib.suppress(ConfigError):  # a bad table stops the server, not the tools
+        defaults = bridge_config(settings).plugin("http").settings.get("default_capabilities", ())
+    return ClientRegistry.open(client_store_path(settings), default_capabilities=defaults)
 
 
 def _quest_reader(game: Game) -> QuestReader:

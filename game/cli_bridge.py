@@ -12,12 +12,12 @@ from pathlib import Path
 import click
 
 from bridge.builtin.http_clients import CLIENT_CAPABILITIES, ClientRegistry
-from game.bridging import client_store_path
+from game.bridging import client_registry
 from game.cli_common import config_option, data_dir_option, settings_for
 
 
 def _registry(config: Path | None, data_dir: Path | None) -> ClientRegistry:
-    return ClientRegistry.open(client_store_path(settings_for(config, data_dir=data_dir)))
+    return client_registry(settings_for(config, data_dir=data_dir))
 
 
 def _caps(text: str | None) -> list[str] | None:

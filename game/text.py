@@ -21,7 +21,9 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0/C1 controls, line/paragraph separators, and lone surrogates (no terminal or encoder
+# can show half a character: one made a bridge post fail for every reader after it).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 # Invisible format characters (Unicode category Cf, as of Unicode 15): zero-width spaces
 # and joiners, directional marks, embeddings, overrides and isolates, word joiner and

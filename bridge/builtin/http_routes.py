@@ -96,9 +96,25 @@ async def read_json(request: web.Request) -> Any:
     if nesting_depth(raw) > MAX_DEPTH:
         raise _Failed(error(400, "bad-json", f"nested deeper than {MAX_DEPTH} levels"))
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise _Failed(error(400, "bad-json", str(exc))) from None
+    if _half_characters(body):
+        raise _Failed(error(400, "bad-json", "a \\ud800-\\udfff escape without its pair"))
+    return body
+
+
+def _half_characters(value: Any) -> bool:
+    """Whether a parsed body holds a lone surrogate (JSON joins whole pairs into one
+    character; what is left is half a character that no terminal or encoder can write).
+    The body's depth is already bounded, so this recursion is too."""
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_half_characters(k) or _half_characters(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_half_characters(v) for v in value)
+    return False
 
 
 class _Failed(Exception):

@@ -7,27 +7,15 @@ the admin audit log; a registration code is shown only to the admin who asked fo
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any
-
 from bridge.builtin.http_clients import CLIENT_CAPABILITIES, ClientRegistry
-from game.bridging import bridge_config, client_store_path
+from game.bridging import client_registry
 from game.commands.base import Context, Result, command
-from game.config import ConfigError
 from game.reply import Reply
 
 USAGE = (
     "Usage: @bridge | @bridge add <name> [capability ...] | @bridge rotate <name> | "
     "@bridge approve <name> [capability ...] | @bridge revoke <name>"
 )
-
-
-def _registry(ctx: Context) -> ClientRegistry:
-    settings = ctx.game.settings
-    defaults: Any = ()
-    with contextlib.suppress(ConfigError):  # a bad table stops the server, not the console
-        defaults = bridge_config(settings).plugin("http").settings.get("default_capabilities", ())
-    return ClientRegistry.open(client_store_path(settings), default_capabilities=defaults)
 
 
 def _listing(registry: ClientRegistry) -> Reply:
@@ -63,7 +51,7 @@ def at_bridge(ctx: Context, args: str) -> Result:
     if unknown:
         known = ", ".join(sorted(CLIENT_CAPABILITIES))
         return Reply.error(f"Unknown capability {', '.join(unknown)}. Known: {known}.")
-    registry = _registry(ctx)
+    registry = client_registry(ctx.game.settings)
     try:
         if not words:
             return _listing(registry)

@@ -227,3 +227,17 @@ async def test_openapi_document_is_served(game: FakeGame) -> None:
     async with running_api(game) as api, api.http.get("/openapi.json") as r:
         assert r.status == 200
         assert (await r.json())["openapi"] == "3.1.0"
+
+
+async def test_half_characters_are_400_not_500(game: FakeGame) -> None:
+    """Security review: a lone surrogate in /register's language was a 500 with a logged
+    traceback on every try, and in a post it stopped delivery at the first reader."""
+    headers = {"Content-Type": "application/json"}
+    lone = b'{"name": "odd-bot", "language": "\\ud800", "code": "x"}'
+    pair = b'{"name": "odd-bot", "language": "\\ud83d\\ude00", "code": "x"}'
+    async with running_api(game) as api:
+        async with api.http.post("/register", data=lone, headers=headers) as r:
+            body = await r.json()
+            assert (r.status, body["error"]) == (400, "bad-json")
+        async with api.http.post("/register", data=pair, headers=headers) as r:
+            assert r.status == 403  # an emoji is a whole character: on to the code check

@@ -4,6 +4,7 @@ while the server runs, and still valid after a restart."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import asyncssh
 from click.testing import CliRunner
 
 from game.cli import main
+from game.config import load_settings
 from tests.bridge_game.harness import bridged_server, bridged_settings, http_plugin
 from tests.e2e.conftest import connect
 
@@ -106,3 +108,41 @@ async def test_admin_console_manages_clients(
             ("ana", "bridge-add", "scoreboard"),
             ("ana", "bridge-revoke", "scoreboard"),
         ]
+
+
+async def test_shell_approve_gives_the_servers_default_grants(tmp_path: Path) -> None:
+    """Security review (low): the shell's approve ignored default_capabilities, which the
+    console used, so the same approval granted different things."""
+    config = tmp_path / "sshrealm.toml"
+    config.write_text(
+        '[bridge.plugin.http.settings]\nallow_pending = true\ndefault_capabilities = ["message"]\n'
+    )
+    settings = bridged_settings(tmp_path)
+    http = {
+        **settings.bridge["plugin"]["http"],
+        "settings": load_settings(config).bridge["plugin"]["http"]["settings"],
+    }
+    table = {**settings.bridge, "plugin": {**settings.bridge["plugin"], "http": http}}
+    async with bridged_server(dataclasses.replace(settings, bridge=table)) as srv:
+        url = http_plugin(srv).url
+        status, body = await register(url, "asker")
+        assert status == 202
+        result = CliRunner().invoke(
+            main,
+            [
+                "bridge",
+                "approve",
+                "asker",
+                "--config",
+                str(config),
+                "--data-dir",
+                str(tmp_path),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        answer = {"name": "asker", "language": "py", "claim": body["claim"]}
+        async with (
+            aiohttp.ClientSession(url) as http_client,
+            http_client.post("/register", json=answer) as r,
+        ):
+            assert (r.status, (await r.json())["capabilities"]) == (200, ["message"])

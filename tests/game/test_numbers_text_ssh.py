@@ -137,3 +137,8 @@ def test_clean_removes_every_format_character_of_this_python() -> None:
     assert clean("\U0001f3f3\ufe0f\u200d\U0001f308") == "\U0001f3f3\ufe0f\u200d\U0001f308"
     assert clean("a\u200d\U0001f308") == "a\U0001f308"  # a joiner not between emoji goes
     assert clean("plain words, ünïcode, 中文, عربي") == "plain words, ünïcode, 中文, عربي"
+
+
+def test_clean_drops_half_characters() -> None:
+    assert clean("a\ud800b\udfffc") == "abc"
+    assert clean("\U0001f600") == "\U0001f600"
