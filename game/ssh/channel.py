@@ -7,7 +7,9 @@ login name ends in ``+plain`` or the account chose screen-reader mode. Everythin
 
 What one channel may cost is bounded: the terminal size is clamped to ``max_term_cols`` x
 ``max_term_rows`` (the player is told once), resizes are coalesced so only the last one in
-``resize_window_ms`` reaches the TUI, and output waiting for a client that does not read is
+``resize_window_ms`` reaches the TUI (the window doubles, up to 16 times, while a client
+keeps resizing without a pause: a relayout of a big screen is the costliest thing a
+client can ask for), and output waiting for a client that does not read is
 capped at ``max_output_kb``: past it the connection is dropped with a reason.
 """
 
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 log = structlog.get_logger("sshrealm.ssh")
 PLAIN_TERMS = frozenset({"", "dumb", "unknown", "bot"})
 WELCOME = "Welcome to sshrealm, {name}. Type help for commands, quit to leave."
+RESIZE_QUIET_MS = 2000  # no relayout for this long: the resize window is short again
+RESIZE_MAX_DOUBLINGS = 4  # the window grows to at most 16 times resize_window_ms
 
 
 class GameChannel(asyncssh.SSHServerSession[bytes]):
@@ -61,6 +65,8 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.clamp_notice: str | None = None  # told once: the terminal is bigger than we draw
         self._clamp_told = False
         self._resize_timer: asyncio.TimerHandle | None = None
+        self._resize_streak = 0  # relayouts in a row without a quiet pause
+        self._last_resize_ms = 0
         self._overflowed = False
 
     # -- requests --------------------------------------------------------------------------------
@@ -215,11 +221,16 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         if self.session is not None:
             self._tell_clamp()
         if self.tui is not None and self._resize_timer is None:
-            window = max(0, self.front.settings.resize_window_ms) / 1000
-            self._resize_timer = self.front.call_later(window, self._apply_resize)
+            now = self.front.game.clock()
+            if now - self._last_resize_ms > RESIZE_QUIET_MS:
+                self._resize_streak = 0  # a calm client: back to the short window
+            window = max(0, self.front.settings.resize_window_ms) * 2 ** self._resize_streak
+            self._resize_streak = min(self._resize_streak + 1, RESIZE_MAX_DOUBLINGS)
+            self._resize_timer = self.front.call_later(window / 1000, self._apply_resize)
 
     def _apply_resize(self) -> None:
         self._resize_timer = None
+        self._last_resize_ms = self.front.game.clock()
         if self.tui is not None:
             self.tui.resize(*self.size)
 

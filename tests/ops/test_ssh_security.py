@@ -154,6 +154,27 @@ async def test_a_resize_burst_is_applied_once_clamped(
         await shown_from(reader, "draws at most 120x40")
 
 
+async def test_a_client_that_keeps_resizing_gets_fewer_relayouts(
+    start: Start, keys: dict[str, asyncssh.SSHKey], clock: FakeClock
+) -> None:
+    """Security review: ten clients flapping between 500x200 and 499x199 every 50 ms kept
+    the server busy. The window doubles while a client keeps on, up to 16 times."""
+    srv = await start(resize_window_ms=100)
+    later = Later()
+    srv.ssh.later = later
+    async with await connect(srv.ssh_port, "ana", keys["ana"]) as conn:
+        reader = await open_tui(conn, size=(100, 30))
+        for n in range(7):
+            reader.process.change_terminal_size(90 + n % 2, 30)
+            await conn.run("look")  # every resize has been read
+            later.fire()
+        assert later.delays == [0.1, 0.2, 0.4, 0.8, 1.6, 1.6, 1.6]
+        clock.tick(2001)  # a quiet pause
+        reader.process.change_terminal_size(80, 24)
+        await conn.run("look")
+        assert later.delays[-1] == 0.1
+
+
 async def shown_from(reader: Reader, text: str) -> None:
     reader.pos = 0
     await reader.until(text)
