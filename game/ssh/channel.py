@@ -224,7 +224,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             now = self.front.game.clock()
             if now - self._last_resize_ms > RESIZE_QUIET_MS:
                 self._resize_streak = 0  # a calm client: back to the short window
-            window = max(0, self.front.settings.resize_window_ms) * 2 ** self._resize_streak
+            window = max(0, self.front.settings.resize_window_ms) * 2**self._resize_streak
             self._resize_streak = min(self._resize_streak + 1, RESIZE_MAX_DOUBLINGS)
             self._resize_timer = self.front.call_later(window / 1000, self._apply_resize)
 
