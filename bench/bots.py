@@ -10,8 +10,8 @@ What a bot sees is judged from the raw byte stream, without a terminal emulator:
   uncompressed text run, so a regex over each chunk finds them;
 * the ``look`` reply is recognised by its room title at the start of a log line: in line
   mode ``Town Square\\r\\n`` at a line start; in the TUI the title run right after a cursor
-  move to column 1 (the room panel and status line carry the title too, but never at
-  column 1 of a row with the log's colours). The TUI repaints the whole log when it
+  move to the log's first column, 2 (the room panel and status line carry the title too,
+  but never there with the log's colours). The TUI repaints the whole log when it
   scrolls, so an *old* look reply is drawn again whenever a new line arrives; a title
   counts as the answer only if no say token the bot had already seen before sending
   ``look`` is drawn after it (that would make it an older reply).
@@ -28,7 +28,8 @@ import asyncssh
 
 TITLE = "Town Square"
 TOKEN = re.compile(rb"zq[0-9a-z]{10}qz")
-TUI_TITLE = re.compile(rb"\x1b\[\d+;1H\x1b\[[0-9;]*m" + TITLE.encode() + rb"\x1b")
+# The log keeps a one-column margin: its lines start at column 2.
+TUI_TITLE = re.compile(rb"\x1b\[\d+;[12]H\x1b\[[0-9;]*m" + TITLE.encode() + rb"\x1b")
 LINE_TITLE = re.compile(rb"(?:^|\n)" + TITLE.encode() + rb"\r\n")
 TUI_READY = b"ype a command"  # the prompt's placeholder (its first cell is the cursor)
 TAIL = 256  # bytes of the previous chunk kept so a match split across reads is still found
