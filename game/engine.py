@@ -32,12 +32,16 @@ APOLOGY = "Sorry, that command failed on our side. It has been logged; nothing e
 
 
 Gate = Callable[[Context, CommandSpec, str], Reply | None]
+"""Refuses a command (the reply says why) or lets it pass (None); it never changes anything."""
+Prelude = Callable[[Context, CommandSpec], list[Reply]]
+"""Runs before a command that passed the gates, in its step; its lines come first."""
 
 
 class Engine:
     def __init__(self, game: Game) -> None:
         self.game = game
         self.gates: list[Gate] = []
+        self.preludes: list[Prelude] = []
 
     def parse(self, line: str) -> tuple[str, str]:
         if line[0] in SHORTCUTS:
@@ -111,12 +115,13 @@ class Engine:
                     refusal = self.game.wallet.refusal(ctx.player.name, spec.name, price)
                     if refusal is not None:
                         return [refusal]
+                first = [line for prelude in self.preludes for line in prelude(ctx, spec)]
                 replies = _as_list(spec.func(ctx, args))
                 if price > 0 and all(r.ok for r in replies):
                     replies.append(
                         self.game.wallet.charge_command(ctx.player.name, spec.name, price)
                     )
-                return replies
+                return first + replies
         except Exception:
             log.exception("command_failed", player=ctx.player.name, command=spec.name, args=args)
             return [Reply.error(APOLOGY)]

@@ -145,7 +145,8 @@ class Game:
             load_rules(settings.content_dir).categories,
         )
         # Gates run before every command, in this order; the first refusal wins.
-        self.engine.gates += [self.command_limit.gate, self.moderation.gate, self.payments.gate]
+        self.engine.gates += [self.command_limit.gate, self.moderation.gate]
+        self.engine.preludes.append(self.payments.prelude)
         # Every published event reaches these, in this order (then the plugin bus).
         self.listeners += [self.rewards.on_event, self.metrics.observe, self.activity.record]
         # These subscribe themselves to self.listeners.

@@ -35,9 +35,9 @@ class PendingPayment:
 
 
 class Payments:
-    """Payments waiting for ``yes``, one per session. Its :meth:`gate` runs before every
-    command (``Engine.gates``) and cancels a pending payment when the player does anything
-    but ``yes`` or ``pay``."""
+    """Payments waiting for ``yes``, one per session. Its :meth:`prelude` runs before every
+    command that passed the gates (``Engine.preludes``) and cancels a pending payment when
+    the player does anything but ``yes`` or ``pay``; the notice comes before the reply."""
 
     def __init__(self, game: Game) -> None:
         self.game = game
@@ -52,12 +52,13 @@ class Payments:
     def take(self, session_id: str) -> PendingPayment | None:
         return self.pending.pop(session_id, None)
 
-    def gate(self, ctx: Context, spec: CommandSpec, args: str) -> Reply | None:
+    def prelude(self, ctx: Context, spec: CommandSpec) -> list[Reply]:
         if spec.name in ("yes", "pay") or ctx.session.id not in self.pending:
-            return None
-        payment = self.pending.pop(ctx.session.id)
-        ctx.session.send([Reply(Kind.ECONOMY, _cancelled(payment))])
-        return None  # the command the player typed still runs
+            return []
+        sid = ctx.session.id
+        payment = self.pending.pop(sid)
+        ctx.game.outbox.on_rollback(lambda: self.pending.update({sid: payment}))
+        return [Reply(Kind.ECONOMY, _cancelled(payment))]  # the typed command still runs
 
 
 def _cancelled(p: PendingPayment) -> str:
