@@ -152,10 +152,12 @@ async def test_cancelling_run_takes_the_app_down() -> None:
 async def test_broken_channel_does_not_crash_the_app() -> None:
     tui, _, channel, task = await started()
     channel.closed = True  # writes now raise BrokenPipeError
+    app = tui.app
+    assert app is not None
     tui.deliver([Reply.info("nobody hears this")])
-    await asyncio.sleep(0.1)
-    assert tui.app is not None
-    assert tui.app.is_running
+    await wait_for(lambda: "nobody hears this" in app.chat_log.plain_lines())
+    await asyncio.wait_for(app.screen.wait_for_refresh(), 5)  # a frame was written to the dead pipe
+    assert app.is_running
     tui.close("gone")
     await asyncio.wait_for(task, 6)
 
@@ -203,10 +205,10 @@ async def test_pasted_commands_are_submitted_one_by_one() -> None:
     tui, port, _, task = await started()
     tui.feed(b"look\rsay hi\r")
     await wait_for(lambda: len(port.submitted) >= 2, within=2)
-    await asyncio.sleep(0.05)
-    assert port.submitted == ["look", "say hi"]
     app = tui.app
     assert app is not None
+    await asyncio.wait_for(app.screen.wait_for_refresh(), 5)  # everything queued has been handled
+    assert port.submitted == ["look", "say hi"]
     assert app.command.value == ""
     tui.close("bye")
     await task
