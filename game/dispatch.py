@@ -50,6 +50,7 @@ class Dispatcher:
 
     def release(self, batch: Sequence[Delivery]) -> None:
         statuses: dict[str, None] = {}  # ordered set: one status per player per release
+        rooms: set[str] = set()  # one panel and plan redraw per room per release
         for delivery in batch:
             try:
                 if isinstance(delivery, StatusChanged):
@@ -57,13 +58,15 @@ class Dispatcher:
                 elif isinstance(delivery, Publish):
                     self.announce(delivery.event)
                 elif isinstance(delivery, RoomChanged):
-                    self._room_changed(delivery.room)
+                    if delivery.room not in rooms:
+                        rooms.add(delivery.room)
+                        self._room_changed(delivery.room)
                 elif isinstance(delivery, Close):
                     self._close(delivery)
                 else:
                     for session in self._targets(delivery):
                         if not session.ended:
-                            session.front_end.deliver(delivery.replies)
+                            _guarded(session.front_end.deliver, delivery.replies)
             except Exception:
                 log.exception("delivery_failed", delivery=type(delivery).__name__)
         for name in statuses:
@@ -101,5 +104,13 @@ class Dispatcher:
     def _room_changed(self, room: str) -> None:
         for session in self.sessions:
             if session.player.room == room and not session.ended:
-                session.front_end.set_room(self.view(session.player))
-        self.push_plan(room)
+                _guarded(lambda s=session: s.front_end.set_room(self.view(s.player)))
+        _guarded(self.push_plan, room)
+
+
+def _guarded(call: Callable[..., None], *args: object) -> None:
+    """One front end failing (a broken pipe, a bug) never keeps the others from hearing."""
+    try:
+        call(*args)
+    except Exception:
+        log.exception("front_end_failed")

@@ -111,11 +111,11 @@ class Engine:
                     refusal = gate(ctx, spec, args)
                     if refusal is not None:
                         return [refusal]
+                first = [line for prelude in self.preludes for line in prelude(ctx, spec)]
                 if price > 0:
                     refusal = self.game.wallet.refusal(ctx.player.name, spec.name, price)
                     if refusal is not None:
-                        return [refusal]
-                first = [line for prelude in self.preludes for line in prelude(ctx, spec)]
+                        return [*first, refusal]
                 replies = _as_list(spec.func(ctx, args))
                 if price > 0 and all(r.ok for r in replies):
                     replies.append(

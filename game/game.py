@@ -166,15 +166,16 @@ class Game:
     # -- sessions ------------------------------------------------------------------------------
     def connect(self, name: str, front_end: FrontEnd, *, kind: str, address: str = "") -> Session:
         """Bring ``name`` into the world on a new session; an older session is taken over."""
+        entered = self.world.find_online(name) is None
         player = self.world.enter(name)
         session = Session(self, player, front_end, kind=kind, address=address)
         if kind == "exec":
             return session  # one command, no presence, no announcements
         old = self.sessions.attach(session)
+        self.outbox.on_rollback(lambda: self._unconnect(session, old, entered))
         self.store.touch_login(player.name, self.clock())
         if old is not None:
             old.close("You have logged in from somewhere else; this session is closed.")
-            self.sessions.attach(session)
             log.info("session_taken_over", player=player.name, session=session.id)
         else:
             self.sessions.to_room(
@@ -188,6 +189,14 @@ class Game:
             PlayerJoined(ts=self.now(), player=player.name, session_id=session.id, front_end=kind)
         )
         return session
+
+    def _unconnect(self, session: Session, old: Session | None, entered: bool) -> None:
+        """The login step failed: the presence table and the world are as they were."""
+        self.sessions.forget(session)
+        if old is not None:
+            self.sessions.by_player[old.player.key] = old
+        if entered:
+            self.world.leave(session.player)
 
     def disconnect(self, session: Session, reason: str = "disconnected") -> None:
         """The connection is gone: drop the session and, if it was the last, the body.
@@ -222,7 +231,8 @@ class Game:
         rewards), then the plugin bus. Neither can raise into the caller or block it."""
         for listener in self.listeners:
             try:
-                listener(event)
+                with self.outbox.step():  # what it says leaves only if it finished
+                    listener(event)
             except Exception:
                 log.exception("listener_failed", listener=repr(listener), event=event.name)
         self.bus.publish(event)

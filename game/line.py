@@ -83,7 +83,8 @@ class LineFrontEnd:
         line before it has run and shown its output."""
         if self.partial:
             self.feed(b"\n")
-        self.steps.add(self._ended)
+        if not self.closed and not self.steps.add(self._ended):
+            self.close("Disconnected: too many typed lines were waiting to run.")
 
     def _ended(self) -> None:
         if not self.closed and self.on_end is not None:

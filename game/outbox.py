@@ -20,8 +20,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import structlog
+
 from bridge.events import Event
 from game.reply import Reply
+
+log = structlog.get_logger("sshrealm.outbox")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +134,10 @@ class Outbox:
             undo = self._undo[undo_mark:]
             del self._undo[undo_mark:]
             for action in reversed(undo):
-                action()
+                try:
+                    action()
+                except Exception:  # one failed undo must not skip the others
+                    log.exception("undo_failed")
             raise
         finally:
             self._depth -= 1

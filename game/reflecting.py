@@ -245,7 +245,7 @@ def apply_planned(game: Game) -> int:
     areas = set(game.world.content.areas) if hasattr(game.world.content, "areas") else set()
     applied = 0
     for cycle_id, kind, target, detail in rows:
-        with game.ledger.atomic():
+        with game.outbox.step(), game.ledger.atomic():  # the unlock's line after its COMMIT
             game.conn.execute(
                 "UPDATE refl_actions SET applied_ms=? WHERE cycle_id=? AND kind=? AND target=?",
                 (game.clock(), cycle_id, kind, target),

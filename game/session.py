@@ -90,8 +90,17 @@ class Session:
         if self.closed:
             return
         self.closed = True
-        self.game.sessions.remove(self)
+        sessions = self.game.sessions
+        attached = sessions.get(self.player.name) is self
+        sessions.remove(self)
+        self.game.outbox.on_rollback(lambda: self._reopen(attached))
         self.game.outbox.put(Close(self.id, reason))  # after what was said before it
+
+    def _reopen(self, attached: bool) -> None:
+        """The step that closed this session failed: it goes on as it was."""
+        self.closed = False
+        if attached:
+            self.game.sessions.by_player.setdefault(self.player.key, self)
 
 
 class Sessions:

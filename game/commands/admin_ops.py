@@ -217,7 +217,8 @@ def at_role(ctx: Context, args: str) -> Result:
         ctx.game.audit.record(ctx.player.name, "role", target, "", role)
     online = ctx.game.world.find_online(target)
     if online is not None:
-        online.role = role
+        was, online.role = online.role, role
+        ctx.game.outbox.on_rollback(lambda: setattr(online, "role", was))
     article = "an" if role == "admin" else "a"
     ctx.to_player(target, Reply.info(f"An admin made you {article} {role}."))
     return Reply.info(f"{target} is now {article} {role}.")

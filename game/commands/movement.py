@@ -86,6 +86,7 @@ def open_(ctx: Context, args: str) -> Result:
     if world.is_locked(room, ex):
         return Reply.error(f"The door to the {ex.direction} is locked.")
     world.open_doors.add(world.door_key(room, ex))
+    ctx.game.outbox.on_rollback(lambda: world.open_doors.discard(world.door_key(room, ex)))
     ctx.to_room(
         room,
         Reply(Kind.MOVE, f"{ctx.player.name} opens the door {ex.direction}."),
@@ -109,6 +110,7 @@ def close(ctx: Context, args: str) -> Result:
     if not world.is_open(room, ex):
         return Reply.error("It is already closed.")
     world.open_doors.discard(world.door_key(room, ex))
+    ctx.game.outbox.on_rollback(lambda: world.open_doors.add(world.door_key(room, ex)))
     ctx.game.refresh_room(room)
     return Reply.info(f"You close the door to the {ex.direction}.")
 
@@ -130,4 +132,5 @@ def unlock(ctx: Context, args: str) -> Result:
     if ex.door.key is None or ctx.player.inventory[ex.door.key] <= 0:
         return Reply.error("You don't have the key.")
     world.unlocked_doors.add(world.door_key(room, ex))
+    ctx.game.outbox.on_rollback(lambda: world.unlocked_doors.discard(world.door_key(room, ex)))
     return Reply.info(f"You unlock the door to the {ex.direction}.")

@@ -33,10 +33,21 @@ def change_pack(game: Game, player: Player, deltas: Mapping[str, int]) -> None:
             raise ValueError(f"{player.name} has only {player.inventory[item]} of {item}")
     for item, delta in deltas.items():
         game.store.adjust_inventory(player.name, item, delta)
+    before = {item: player.inventory[item] for item in deltas}
     for item, delta in deltas.items():
         player.inventory[item] += delta
         if player.inventory[item] <= 0:
             del player.inventory[item]
+    game.outbox.on_rollback(lambda: _restore(player, before))
+
+
+def _restore(player: Player, counts: Mapping[str, int]) -> None:
+    """Put the pack back as it was (the step that changed it failed)."""
+    for item, count in counts.items():
+        if count > 0:
+            player.inventory[item] = count
+        else:
+            player.inventory.pop(item, None)
 
 
 def skill_by_verb(game: Game, verb: str) -> SkillDef | None:

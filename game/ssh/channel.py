@@ -143,8 +143,8 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         game = self.front.game
         with game.outbox.step() as first:  # the greeting, then the login's rewards
             session = game.connect(self.login.name, line, kind="line", address=self.address)
+            self.session = session
             first(ToSession(session.id, tuple(_greeting(session))))
-        self.session = session
         line.on_line = session.submit
         line.on_end = lambda: session.close("Goodbye.")
         self._tell_clamp()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -102,3 +102,63 @@ def test_outside_a_step_undo_is_not_kept() -> None:
     rec.outbox.on_rollback(lambda: pytest.fail("nothing to roll back outside a step"))
     with rec.outbox.step():
         pass
+
+
+# -- the outbox in the game: what a failed step must leave as it was ---------------------------
+
+from game.commands.base import CommandSpec, Context, Result  # noqa: E402
+from game.commands.skills import change_pack  # noqa: E402
+from game.engine import APOLOGY  # noqa: E402
+from game.game import Game  # noqa: E402
+from tests.conftest import join, run  # noqa: E402
+
+
+def _failing(game: Game, name: str, act: Callable[[Context], None]) -> None:
+    def doomed(ctx: Context, args: str) -> Result:
+        """Do something, then fail (a fault planted by the test).
+
+        Usage:
+          doomed
+        """
+        act(ctx)
+        raise RuntimeError("after the fact")
+
+    game.registry.add(CommandSpec(name, (), doomed, role="admin"))
+
+
+def test_a_kick_in_a_failed_step_leaves_the_session_playing(game: Game) -> None:
+    root, _ = join(game, "root")
+    game.store.set_role("root", "admin")
+    root.player.role = "admin"
+    bob, bob_screen = join(game, "bob")
+    _failing(game, "kickfail", lambda ctx: game.sessions.get("bob").close("kicked"))  # type: ignore[union-attr]
+    assert run(root, "kickfail").text == APOLOGY
+    assert not bob.closed
+    assert bob_screen.closed is None
+    assert game.sessions.get("bob") is bob
+    assert run(bob, "look").ok
+
+
+def test_one_broken_front_end_does_not_silence_the_room(game: Game) -> None:
+    ana, _ = join(game, "ana")
+    bob, bob_screen = join(game, "bob")
+    _cyra, cyra_screen = join(game, "cyra")
+
+    def broken(replies: object) -> None:
+        raise BrokenPipeError("gone")
+
+    bob.front_end.deliver = broken  # type: ignore[method-assign]
+    run(ana, "say hello all")
+    assert "ana says" in cyra_screen.text.lower()
+    assert bob_screen.text.count("hello all") == 0
+
+
+def test_a_pack_change_in_a_failed_step_is_undone(game: Game) -> None:
+    root, _ = join(game, "root")
+    game.store.set_role("root", "admin")
+    root.player.role = "admin"
+    before = dict(root.player.inventory)
+    _failing(game, "packfail", lambda ctx: change_pack(game, ctx.player, {"town:bread": 2}))
+    assert run(root, "packfail").text == APOLOGY
+    assert dict(root.player.inventory) == before
+    assert game.store.inventory("root") == before
