@@ -2,6 +2,7 @@
 
 The only package allowed to import textual. The SSH layer uses :class:`runner.TuiSession`;
 the rest is internal: ``driver`` (Textual <-> SSH channel), ``app`` (GameApp and its output
-coalescing), ``chatlog``/``widgets`` (cheap-to-repaint widgets), ``streams`` and ``compat``
-(work-arounds for Textual's one-app-per-process assumptions; research/textual_ssh.md).
+coalescing), ``chatlog``/``widgets`` (cheap-to-repaint widgets), ``streams`` (work-arounds
+for Textual's one-app-per-process assumptions; research/textual_ssh.md) and
+``textual_private``, the only module that touches Textual's or Rich's private names.
 """

@@ -38,7 +38,6 @@ from game.reply import Kind, Reply, RoomView, StatusView
 from game.steps import Steps
 from game.text import clean
 from game.tui.chatlog import ChatLog
-from game.tui.compat import patch_colour_rendering
 from game.tui.driver import SSHDriver
 from game.tui.growth import GrowthPanel
 from game.tui.linecache import LineCache
@@ -47,6 +46,7 @@ from game.tui.pacing import Pacer
 from game.tui.plan import FloorPlan, PlanCache
 from game.tui.streams import install_shared_streams
 from game.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
+from game.tui.textual_private import patch_colour_rendering, share_print_capture
 from game.tui.widgets import Banner, CommandInput, GameScreen, RoomPanel, StatusLine
 from reflection.sheet import GrowthSheet
 
@@ -154,8 +154,7 @@ class GameApp(App[None]):
         self.console = session_console(color_system)
         # Every app shares one stdout/stderr proxy so Textual's redirects are no-ops.
         out, err = install_shared_streams()
-        self._capture_stdout = cast(Any, out)
-        self._capture_stderr = cast(Any, err)
+        share_print_capture(self, out, err)
         # The engine runs in the context we were created in, not in this app's: tasks it
         # spawns must not inherit (and pin) this app as Textual's active app.
         self._engine_context = contextvars.copy_context()

@@ -37,6 +37,7 @@ from textual.strip import Strip
 from game.tui.linecache import LineCache, look_key
 from game.tui.output import ROLES, LogLine
 from game.tui.report_table import entry_renderable
+from game.tui.textual_private import RepaintOnScroll, update_scrollbars
 
 ROLE_NAMES = (*ROLES.values(), "room-title", "marker")
 
@@ -46,7 +47,7 @@ def marker_text(unseen: int) -> str:
     return f"▼ {unseen} new {lines} — PageDown/End"
 
 
-class ChatLog(ScrollView, can_focus=False):
+class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
     """Append-only styled lines with scrollback, capped at ``max_lines`` logical lines."""
 
     COMPONENT_CLASSES = {f"chatlog--{role}" for role in ROLE_NAMES}
@@ -232,7 +233,7 @@ class ChatLog(ScrollView, can_focus=False):
         # set_reactive skips virtual_size's layout=True refresh: no full-screen reflow.
         virtual = Size(self._width, len(self._strips))
         self.set_reactive(ScrollView.virtual_size, virtual)
-        self._scroll_update(virtual)
+        update_scrollbars(self, virtual)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Hand back the prebuilt strips (bypasses the per-widget styles cache)."""
@@ -264,12 +265,6 @@ class ChatLog(ScrollView, can_focus=False):
             self._marker = strip.extend_cell_length(self._width, base).crop(0, self._width)
         return self._marker
 
-    def _refresh_scroll(self) -> None:
-        # Textual answers a scroll with a reflow of the whole screen (Compositor.reflow_visible:
-        # a scrolled container moves its children). This widget has no children, so a repaint
-        # of itself is all a scroll needs; the reflow was ~9% of the server's CPU at N=100.
-        self.refresh()
-
     def notify_style_update(self) -> None:
         # Theme or CSS changed (or a pseudo-class toggled): re-render only if a style differs.
         super().notify_style_update()
@@ -289,10 +284,10 @@ class ChatLog(ScrollView, can_focus=False):
         self._follow(True)
         self.refresh()
 
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
         self.scroll_lines(-3)
 
-    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
         self.scroll_lines(3)

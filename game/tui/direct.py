@@ -17,9 +17,8 @@ is clipped, or when any other visible widget that is not one of its ancestors ov
 Textual keeps no copy of the screen to fall out of step with, and every later frame of the
 widget still goes through ``render_lines``.
 
-Private Textual pieces (pinned to 8.2.x, see compat.py): ``Screen._compositor``,
-``Screen._layout_required``, ``App._driver``, ``App._running``, ``App._closed``,
-``App._batch_count``, ``App._begin_update``, ``App._end_update``.
+The private Textual state this reads (the app's driver and batch count, the screen's pending
+layout and compositor) is reached through game/tui/textual_private.py, points 11-14.
 """
 
 from __future__ import annotations
@@ -30,6 +29,13 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from game.tui.textual_private import (
+    layout_pending,
+    live_driver,
+    visible_widgets,
+    write_synchronized,
+)
+
 
 def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
     """Write each (one-row region in widget coordinates, that row's strip) now.
@@ -37,15 +43,13 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
     Returns False, having written nothing, when the compositor must do it instead.
     """
     app = widget.app
-    driver = app._driver
+    driver = live_driver(app)
     screen = widget.screen
-    if driver is None or not app._running or app._closed or app.is_headless:
+    if driver is None or app.is_headless or app.screen is not screen:
         return False
-    if app._batch_count or app.screen is not screen:
+    if layout_pending(screen):
         return False
-    if screen._layout_required:
-        return False
-    visible = screen._compositor.visible_widgets
+    visible = visible_widgets(screen)
     geometry = visible.get(widget)
     if geometry is None:
         return False
@@ -72,8 +76,5 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
         return True
     cursor = screen.outer_size.clamp_offset(app.cursor_position)
     parts.append(f"\x1b[{cursor.y + 1};{cursor.x + 1}H")
-    app._begin_update()
-    driver.write("".join(parts))
-    app._end_update()
-    driver.flush()
+    write_synchronized(app, driver, "".join(parts))
     return True

@@ -14,13 +14,12 @@ import codecs
 from typing import Any
 
 from textual import constants, events
-from textual._xterm_parser import XTermParser
 from textual.app import App
-from textual.driver import Driver
 from textual.geometry import Size
 from textual.message import Message
 
 from game.tui.terminal import TerminalLink
+from game.tui.textual_private import ChannelDriverBase, KeyParser
 
 HIGH_WATER = 256 * 1024
 """Unsent bytes queued in the channel above which frames are dropped (a slow client)."""
@@ -30,23 +29,7 @@ DRAIN_CHECK = 0.25
 """Seconds between checks of a congested channel."""
 
 
-class _Parser(XTermParser):
-    """XTermParser without its class-level ``lru_cache`` on an instance method.
-
-    ``_parse_extended_key`` is decorated with ``@lru_cache(maxsize=1024)``: the cache key holds
-    ``self`` and the cached value holds Key events whose sender is an App, so with one parser
-    per session up to 1024 dead apps stay reachable (research Q1, pitfall 2). Calling the
-    undecorated function keeps each parser's lifetime its session's.
-    """
-
-    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
-        result: list[events.Key] | None = XTermParser._parse_extended_key.__wrapped__(
-            self, sequence
-        )
-        return result
-
-
-class SSHDriver(Driver):
+class SSHDriver(ChannelDriverBase):
     """Writes frames to, and parses keys from, the channel of the app's :class:`TerminalLink`.
 
     Back-pressure: when the channel reports more than :data:`HIGH_WATER` unsent bytes
@@ -71,7 +54,7 @@ class SSHDriver(Driver):
         self._buffer: list[str] = []
         self._flush_scheduled = False
         # Never pass debug on: XTermParser(debug=True) appends every key to ./keys.log.
-        self._parser = _Parser()
+        self._parser = KeyParser()
         self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
         self._input_enabled = False
         self._escape_timer: asyncio.TimerHandle | None = None
@@ -92,7 +75,7 @@ class SSHDriver(Driver):
             # Textual flushes after each frame; this catches the odd write it doesn't flush
             # (bell, pointer shape) without a writer thread.
             self._flush_scheduled = True
-            self._loop.call_soon(self.flush)
+            self.event_loop.call_soon(self.flush)
 
     def flush(self) -> None:
         self._flush_scheduled = False
@@ -119,23 +102,23 @@ class SSHDriver(Driver):
         self.frames_dropped += 1
         if not self._stale:
             self._stale = True
-            self._drain_timer = self._loop.call_later(DRAIN_CHECK, self._check_drained)
+            self._drain_timer = self.event_loop.call_later(DRAIN_CHECK, self._check_drained)
 
     def _check_drained(self) -> None:
         self._drain_timer = None
         if self._closed:
             return
         if self._queued() > LOW_WATER:
-            self._drain_timer = self._loop.call_later(DRAIN_CHECK, self._check_drained)
+            self._drain_timer = self.event_loop.call_later(DRAIN_CHECK, self._check_drained)
             return
         self._stale = False
         # The terminal missed frames: repaint the whole screen, from the app's own loop.
-        self._app.call_later(self._app.refresh)
+        self.target_app.call_later(self.target_app.refresh)
 
     # -- application mode -----------------------------------------------------------------
 
     def start_application_mode(self) -> None:
-        self._link.enter_application_mode(self._mouse)
+        self._link.enter_application_mode(self.mouse_enabled)
         self._input_enabled = True
 
     def stop_application_mode(self) -> None:
@@ -160,7 +143,7 @@ class SSHDriver(Driver):
             self._drain_timer = None
         self._buffer.clear()
         # The parser's generator frame holds the last Key event, whose sender is the App.
-        self._parser._gen.close()
+        self._parser.close()
         if self._link.driver is self:
             self._link.detach()
 
@@ -168,7 +151,7 @@ class SSHDriver(Driver):
 
     def send_message(self, message: Message) -> None:
         # The base class uses run_coroutine_threadsafe; we are already on the loop's thread.
-        self._app.post_message(message)
+        self.target_app.post_message(message)
 
     def feed(self, data: bytes) -> None:
         """Parse raw bytes from the channel into Textual events."""
@@ -181,9 +164,9 @@ class SSHDriver(Driver):
     def _arm_escape_timer(self) -> None:
         # A lone ESC is only a key once ESCDELAY passes with nothing after it; LinuxDriver
         # polls for that from its input thread, we ask the loop to call back once.
-        if self._parser._timeout_time is not None and self._escape_timer is None:
+        if self._parser.escape_pending and self._escape_timer is None:
             delay = constants.ESCAPE_DELAY + 0.005
-            self._escape_timer = self._loop.call_later(delay, self._tick)
+            self._escape_timer = self.event_loop.call_later(delay, self._tick)
 
     def _tick(self) -> None:
         self._escape_timer = None
@@ -195,6 +178,6 @@ class SSHDriver(Driver):
 
     def resize(self, cols: int, rows: int) -> None:
         """The client's window changed (asyncssh ``terminal_size_changed``)."""
-        self._size = (cols, rows)
+        self.set_size(cols, rows)
         size = Size(cols, rows)
-        self._app.post_message(events.Resize(size, size))
+        self.target_app.post_message(events.Resize(size, size))

@@ -9,58 +9,21 @@ is turned into ``rich.text.Text`` from plain strings, never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
-from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from game.reply import RoomView
 from game.text import clean
 from game.tui.history import Completer, History
-
-if TYPE_CHECKING:
-    _WidgetMixin = Widget
-else:
-    _WidgetMixin = object  # a plain mixin: a Widget base here would hide the COMPONENT_CLASSES
-
-
-class FrameLines(_WidgetMixin):
-    """Give the compositor last frame's lines again when nothing in this widget changed.
-
-    Every child of the screen has the whole screen as its clip, so Textual re-renders *all*
-    of them (through the styles cache, ~70 us each) on every frame, even when only the log
-    moved: with a hundred sessions painting several frames a second that was a third of the
-    server's CPU. Whatever changes a widget's look (a reactive, ``refresh``, a style or
-    theme change, a resize, hover/focus) goes through ``_set_dirty`` or
-    ``notify_style_update``, so dropping the kept lines there is enough; the size is part of
-    the key as well. Put it first in the bases: ``class X(FrameLines, Static)``.
-    """
-
-    _frame: tuple[Region, Size, list[Strip]] | None = None
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        frame = self._frame
-        size = self.size
-        if frame is not None and frame[0] == crop and frame[1] == size:
-            return frame[2]
-        lines = super().render_lines(crop)
-        self._frame = (crop, size, lines)
-        return lines
-
-    def _set_dirty(self, *regions: Region) -> None:
-        self._frame = None
-        super()._set_dirty(*regions)
-
-    def notify_style_update(self) -> None:
-        self._frame = None
-        super().notify_style_update()
+from game.tui.textual_private import FrameLines, RepaintOnScroll
 
 
 class Banner(FrameLines, Static):
@@ -113,7 +76,7 @@ class StatusLine(FrameLines, Widget):
         return Text(clean(self.text), no_wrap=True, overflow="ellipsis")
 
 
-class CommandInput(FrameLines, Input):
+class CommandInput(RepaintOnScroll, FrameLines, Input):
     """The command prompt: Up/Down browse history, Tab completes the current word."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -166,13 +129,7 @@ class CommandInput(FrameLines, Input):
         self.value = ""
         return line
 
-    def _refresh_scroll(self) -> None:
-        # Moving the cursor scrolls the input sideways, and Textual answers any scroll with a
-        # reflow of the whole screen (for the children a container moves); an input has none,
-        # so repainting it is enough. That reflow ran on every key a player typed.
-        self.refresh()
-
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # Textual runs the Enter *binding* only once the key has bubbled up to the app, after
         # this widget already typed the keys that came behind it in the same chunk.
         # (Textual calls Input._on_key itself after this one, for every other key.)

@@ -1,0 +1,316 @@
+"""The one module that touches Textual's and Rich's private names (pinned: textual 8.2.x).
+
+Every other module in game/ goes through the functions and classes here; tests/tui/
+test_textual_private.py checks each touch point below against the installed Textual and Rich
+(so an upgrade fails loudly there), and a test greps game/ for private names used anywhere else.
+Touch points, and why each is needed:
+
+Colour depth and frame text (``patch_colour_rendering``):
+
+1. ``Strip._render_cache``, ``Strip._segments``: Textual caches a strip's ANSI text on the
+   strip, and strips are shared between apps (``Strip.blank`` is an ``lru_cache``; the TUI's
+   ``LineCache`` shares log lines on purpose). The replacement ``Strip.render`` tags the
+   cached text with the colour system it was made for and renders again for any other.
+2. ``Console._color_system``: the colour system the session's console renders for (Rich has
+   no public getter that returns the enum, ``color_system`` returns a name or None).
+3. ``Style._link``, ``Style._link_id``: ``Strip.render_style`` caches a style's SGR codes *on
+   the Rich Style* (``Style._ansi``) whatever colour system asks next; styles are shared
+   between apps, so the first session to draw a style would decide its codes for all. The
+   replacement looks them up in Textual's cache keyed by (style, colour system) and has to
+   write the hyperlink wrapper itself.
+4. ``textual._compositor.ChopsUpdate`` (``chops``, ``chop_ends``, ``spans``,
+   ``render_segments``): the text of every partial frame builds a ``rich.control.Control``
+   per line only to read back ``ESC[y;xH`` (~8% of the server's CPU at a hundred sessions);
+   the replacement writes the same bytes directly.
+
+Input (``KeyParser``, used by driver.py):
+
+5. ``textual._xterm_parser.XTermParser``: Textual's key parser has no public home.
+6. ``XTermParser._parse_extended_key`` (an ``lru_cache`` on an instance method, unwrapped
+   through ``__wrapped__``): its cache keys hold the parser and its values hold Key events
+   whose sender is an App, so with one parser per session up to 1024 dead apps stay alive.
+7. ``Parser._gen`` (``KeyParser.close``): the parser's generator frame holds the last Key
+   event; closing it lets a finished session's App go.
+8. ``Parser._timeout_time`` (``KeyParser.escape_pending``): a lone ESC is only a key once
+   ESCDELAY passes; the driver asks the loop to call back instead of polling from a thread.
+
+Driver (``ChannelDriverBase``, the base of driver.py's ``SSHDriver``):
+
+9. ``Driver._app``, ``Driver._loop``, ``Driver._mouse``, ``Driver._size``: what the base
+   driver keeps for its subclasses, exposed here as ``target_app``, ``event_loop``,
+   ``mouse_enabled`` and ``set_size``.
+
+App (``share_print_capture``, used by app.py):
+
+10. ``App._capture_stdout``, ``App._capture_stderr``: Textual redirects the process-global
+    ``sys.stdout``/``sys.stderr`` to these while an app runs; with many apps in one process
+    every app gets the same proxy (streams.py) so those redirects are no-ops.
+
+Painting without the compositor (used by direct.py):
+
+11. ``App._driver``, ``App._running``, ``App._closed``, ``App._batch_count``
+    (``live_driver``): write only to a running, unclosed app outside a batch update.
+12. ``Screen._layout_required`` (``layout_pending``): a pending layout may move the widget.
+13. ``Screen._compositor.visible_widgets`` (``visible_widgets``): where each widget is and
+    what overlaps it, as the compositor last placed them.
+14. ``App._begin_update``, ``App._end_update`` (``write_synchronized``): the same
+    synchronized-update brackets Textual writes around a frame.
+
+Private methods overridden, through the classes here:
+
+15. ``Widget._refresh_scroll`` (``RepaintOnScroll``, used by ChatLog and CommandInput):
+    Textual answers any scroll with a reflow of the whole screen (a scrolled container moves
+    its children); a widget with no children needs only a repaint of itself. The reflow was
+    ~9% of the server's CPU at N=100, and ran on every key a player typed in the prompt.
+16. ``Widget._set_dirty`` (``FrameLines``): everything that changes a widget's look goes
+    through it, so it is where a widget's kept lines are dropped.
+17. ``Widget._scroll_update`` (``update_scrollbars``, called by ChatLog): tells the scroll
+    machinery about a new virtual size set with ``set_reactive`` (which skips the reflow).
+
+Not private, but patched here too: ``Strip.render``, ``Strip.render_style`` (classmethod),
+``Strip.render_ansi`` (called). Message handlers are named ``on_*`` elsewhere, never
+``_on_*``: Textual dispatches both names alike (``MessagePump._get_dispatch_methods``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from rich.color import ColorSystem
+from rich.console import Console
+from rich.style import Style
+from textual import events
+from textual._compositor import ChopsUpdate
+from textual._xterm_parser import XTermParser
+from textual.app import App
+from textual.driver import Driver
+from textual.geometry import Region, Size
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    _WidgetMixin = Widget
+else:
+    _WidgetMixin = object  # a plain mixin: a Widget base here would hide the COMPONENT_CLASSES
+
+
+TEXTUAL_ORIGINALS: dict[str, Any] = {
+    "Strip.render": Strip.__dict__["render"],
+    "Strip.render_style": Strip.__dict__["render_style"],
+    "ChopsUpdate.render_segments": ChopsUpdate.__dict__["render_segments"],
+}
+"""What ``patch_colour_rendering`` replaces, as Textual defined it (for the tests)."""
+
+
+class _Rendered(str):
+    """A strip's ANSI text, tagged with the colour system it was rendered for."""
+
+    color_system: ColorSystem
+
+
+def _render(self: Strip, console: Console) -> str:
+    """``Strip.render`` whose cache is only reused for the same colour system."""
+    color_system = console._color_system or ColorSystem.TRUECOLOR
+    cached = self._render_cache
+    if isinstance(cached, _Rendered) and cached.color_system is color_system:
+        return cached
+    render = self.render_style
+    text = _Rendered(
+        "".join(
+            [
+                text if style is None else render(style, text, color_system=color_system)
+                for text, style, _ in self._segments
+            ]
+        )
+    )
+    text.color_system = color_system
+    self._render_cache = text  # a joined strip's cache is a plain str: a miss here
+    return text
+
+
+def _render_style(cls: type[Strip], style: Style, text: str, color_system: ColorSystem) -> str:
+    """``Strip.render_style`` without the colour-system-blind shortcut through ``_ansi``."""
+    ansi = cls.render_ansi(style, color_system)
+    output = f"\x1b[{ansi}m{text}\x1b[0m" if ansi else text
+    if style._link:
+        output = f"\x1b]8;id={style._link_id};{style._link}\x1b\\{output}\x1b]8;;\x1b\\"
+    return output
+
+
+def _render_segments(self: ChopsUpdate, console: Console) -> str:
+    """``ChopsUpdate.render_segments`` with the cursor moves written as plain strings."""
+    sequences: list[str] = []
+    append = sequences.append
+    chops = self.chops
+    chop_ends = self.chop_ends
+    last_y = self.spans[-1][0]
+    for y, x1, x2 in self.spans:
+        line = chops[y]
+        ends = chop_ends[y]
+        row = y + 1
+        for end, (x, strip) in zip(ends, line.items(), strict=False):
+            if strip is None or x > x2 or end <= x1:
+                continue
+            if not (x2 > x >= x1 and end <= x2):
+                strip = strip.crop(0, min(end, x2) - x)
+            append(f"\x1b[{row};{x + 1}H")
+            append(strip.render(console))
+        if y != last_y:
+            append("\n")
+    return "".join(sequences)
+
+
+@cache
+def patch_colour_rendering() -> None:
+    """Apply the patch once per process (cached: later calls do nothing)."""
+    setattr(Strip, "render_style", classmethod(_render_style))  # noqa: B010
+    setattr(Strip, "render", _render)  # noqa: B010
+    setattr(ChopsUpdate, "render_segments", _render_segments)  # noqa: B010
+
+
+# -- input ----------------------------------------------------------------------------------
+
+
+class KeyParser(XTermParser):
+    """XTermParser without its class-level ``lru_cache`` on an instance method (points 5-8).
+
+    Calling the undecorated ``_parse_extended_key`` keeps each parser's lifetime its
+    session's. Never pass ``debug=True``: XTermParser then appends every key to ./keys.log.
+    """
+
+    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
+        result: list[events.Key] | None = XTermParser._parse_extended_key.__wrapped__(
+            self, sequence
+        )
+        return result
+
+    @property
+    def escape_pending(self) -> bool:
+        """A lone ESC (or the start of a sequence) waits for ESCDELAY to decide what it is."""
+        return self._timeout_time is not None
+
+    def close(self) -> None:
+        """Close the parser's generator, whose frame holds the last Key event (and its App)."""
+        self._gen.close()
+
+
+# -- driver ---------------------------------------------------------------------------------
+
+
+class ChannelDriverBase(Driver):
+    """Textual's ``Driver`` with the state it keeps for subclasses given names (point 9)."""
+
+    @property
+    def target_app(self) -> App[Any]:
+        """The app this driver feeds events to and writes frames for."""
+        return self._app
+
+    @property
+    def event_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop the driver was created on (the app's)."""
+        return self._loop
+
+    @property
+    def mouse_enabled(self) -> bool:
+        """Whether the app asked for mouse reporting."""
+        return self._mouse
+
+    def set_size(self, cols: int, rows: int) -> None:
+        """Record the terminal's size, as Textual's own drivers do on a resize."""
+        self._size = (cols, rows)
+
+
+# -- app ------------------------------------------------------------------------------------
+
+
+def share_print_capture(app: App[Any], stdout: object, stderr: object) -> None:
+    """Make ``app`` redirect stdout/stderr to these objects while it runs (point 10)."""
+    app._capture_stdout = stdout  # type: ignore[assignment]
+    app._capture_stderr = stderr  # type: ignore[assignment]
+
+
+# -- painting without the compositor --------------------------------------------------------
+
+
+def live_driver(app: App[Any]) -> Driver | None:
+    """The app's driver if a frame may be written to it now (point 11), else None.
+
+    None when there is no driver, the app is not running or is closed, or a batch update is
+    open (Textual will paint once the batch ends).
+    """
+    driver = app._driver
+    if driver is None or not app._running or app._closed or app._batch_count:
+        return None
+    return driver
+
+
+def layout_pending(screen: Screen[Any]) -> bool:
+    """Whether the screen will lay its widgets out again before the next frame (point 12)."""
+    return screen._layout_required
+
+
+def visible_widgets(screen: Screen[Any]) -> Mapping[Widget, tuple[Region, Region]]:
+    """Each visible widget's (region, clip) as the compositor last placed it (point 13)."""
+    return screen._compositor.visible_widgets
+
+
+def write_synchronized(app: App[Any], driver: Driver, text: str) -> None:
+    """Write ``text`` inside the app's synchronized-update brackets, then flush (point 14)."""
+    app._begin_update()
+    driver.write(text)
+    app._end_update()
+    driver.flush()
+
+
+# -- private methods overridden -------------------------------------------------------------
+
+
+class RepaintOnScroll(_WidgetMixin):
+    """A scroll repaints this widget only, instead of reflowing the screen (point 15).
+
+    Only for widgets with no children. Put it first in the bases.
+    """
+
+    def _refresh_scroll(self) -> None:
+        self.refresh()
+
+
+class FrameLines(_WidgetMixin):
+    """Give the compositor last frame's lines again when nothing in this widget changed.
+
+    Every child of the screen has the whole screen as its clip, so Textual re-renders *all*
+    of them (through the styles cache, ~70 us each) on every frame, even when only the log
+    moved: with a hundred sessions painting several frames a second that was a third of the
+    server's CPU. Whatever changes a widget's look (a reactive, ``refresh``, a style or
+    theme change, a resize, hover/focus) goes through ``_set_dirty`` (point 16) or
+    ``notify_style_update``, so dropping the kept lines there is enough; the size is part of
+    the key as well. Put it first in the bases: ``class X(FrameLines, Static)``.
+    """
+
+    _frame: tuple[Region, Size, list[Strip]] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        frame = self._frame
+        size = self.size
+        if frame is not None and frame[0] == crop and frame[1] == size:
+            return frame[2]
+        lines = super().render_lines(crop)
+        self._frame = (crop, size, lines)
+        return lines
+
+    def _set_dirty(self, *regions: Region) -> None:
+        self._frame = None
+        super()._set_dirty(*regions)
+
+    def notify_style_update(self) -> None:
+        self._frame = None
+        super().notify_style_update()
+
+
+def update_scrollbars(widget: Widget, virtual_size: Size) -> None:
+    """Tell the widget's scroll machinery its virtual size changed (point 17)."""
+    widget._scroll_update(virtual_size)
