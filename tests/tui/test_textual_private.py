@@ -1,17 +1,26 @@
 """Every private Textual/Rich name game/tui/textual_private.py touches, checked one by one.
 
 A Textual or Rich upgrade that renames, retypes or stops using one of them fails here, by
-point number (see the shim's docstring), instead of somewhere downstream in a session.
+point number (see the shim's docstring), instead of somewhere downstream in a session. The
+last test keeps the touch points in that one module: it scans game/ for private Textual/Rich
+names used anywhere else.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import importlib
 import inspect
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import rich
+import textual
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.control import Control
@@ -274,3 +283,139 @@ def test_on_and_underscore_on_handlers_dispatch_alike() -> None:
     assert re.search(r'cls\.__dict__\.get\(f"_\{method_name\}"\) or cls\.__dict__\.get\(', source)
     assert "_on_key" in Input.__dict__
     assert "on_key" in CommandInput.__dict__
+
+
+# -- all of them in one place ---------------------------------------------------------------
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _library_private_names() -> set[str]:
+    """Every ``_name`` Textual or Rich defines or assigns as an attribute."""
+    pattern = re.compile(r"(?:\bdef |\.)(_[A-Za-z]\w*)")
+    names: set[str] = set()
+    for package in (textual, rich):
+        for path in Path(package.__path__[0]).rglob("*.py"):
+            names.update(pattern.findall(path.read_text(encoding="utf-8")))
+    return {name for name in names if _private(name)}
+
+
+def _library_classes(cls: type) -> Iterator[type]:
+    for base in cls.__mro__:
+        if base.__module__.split(".")[0] in ("textual", "rich"):
+            yield base
+
+
+def _family(cls: type) -> Iterator[type]:
+    """The class and every subclass of it (a mixin's overrides land in those)."""
+    yield cls
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
+        yield from _family(sub)
+
+
+def _defined_by_library(cls: type, name: str) -> bool:
+    bases = {base for member in _family(cls) for base in _library_classes(member)}
+    for base in bases:
+        if name in base.__dict__:
+            return True
+        try:
+            source = inspect.getsource(base)
+        except (OSError, TypeError):
+            continue
+        if re.search(rf"self\.{name}\b", source):
+            return True
+    return False
+
+
+def private_uses(root: Path) -> list[str]:
+    """``path:line name`` for each private Textual/Rich name game/ uses outside the shim."""
+    library = _library_private_names()
+    found: list[str] = []
+    for path in sorted((root / "game").rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative == SHIM:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = importlib.import_module(relative[:-3].replace("/", "."))
+
+        def flag(node: ast.AST, name: str, relative: str = relative) -> None:
+            found.append(f"{relative}:{getattr(node, 'lineno', 0)} {name}")
+
+        def visit(node: ast.AST, cls: type | None, module: Any = module) -> None:
+            if isinstance(node, ast.ClassDef):
+                inner = getattr(module, node.name, None)
+                cls = inner if isinstance(inner, type) else None
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                dotted = node.module if isinstance(node, ast.ImportFrom) else None
+                for alias in node.names:
+                    full = f"{dotted}.{alias.name}" if dotted else alias.name
+                    parts = full.split(".")
+                    if parts[0] in ("textual", "rich") and any(map(_private, parts)):
+                        flag(node, full)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if cls is not None and _private(node.name) and _defined_by_library(cls, node.name):
+                    flag(node, f"def {node.name}")
+            elif isinstance(node, ast.Attribute) and _private(node.attr):
+                owner = node.value
+                on_self = (isinstance(owner, ast.Name) and owner.id in ("self", "cls")) or (
+                    isinstance(owner, ast.Call)
+                    and isinstance(owner.func, ast.Name)
+                    and owner.func.id == "super"
+                )
+                if on_self:
+                    loose = cls is None and node.attr in library  # ``self`` of a function
+                    if loose or (cls is not None and _defined_by_library(cls, node.attr)):
+                        flag(node, f"self.{node.attr}")
+                elif node.attr in library:
+                    flag(node, f".{node.attr}")
+            for child in ast.iter_child_nodes(node):
+                visit(child, cls)
+
+        visit(tree, None)
+    return found
+
+
+def test_no_private_textual_or_rich_name_outside_the_shim() -> None:
+    uses = private_uses(ROOT)
+    assert uses == [], f"private Textual/Rich names belong in {SHIM}:\n" + "\n".join(uses)
+
+
+def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    package = tmp_path / "game"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "leaky.py").write_text(
+        "from textual._xterm_parser import XTermParser\n"
+        "from textual.widget import Widget\n"
+        "class Mixin:\n"
+        "    def _refresh_scroll(self) -> None:\n"
+        "        super()._set_dirty()  # type: ignore\n"
+        "class W(Mixin, Widget):\n"
+        "    pass\n"
+        "def f(app):\n"
+        "    return app._driver\n"
+        "def g(self):\n"
+        "    return self._render_cache\n"
+    )
+    code = (
+        "import sys; from pathlib import Path; sys.path.append(sys.argv[1]);"
+        "from tests.tui.test_textual_private import private_uses;"
+        "print('|'.join(private_uses(Path(sys.argv[2]))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().split("|") == [
+        "game/leaky.py:1 textual._xterm_parser.XTermParser",
+        "game/leaky.py:4 def _refresh_scroll",
+        "game/leaky.py:5 self._set_dirty",
+        "game/leaky.py:9 ._driver",
+        "game/leaky.py:11 self._render_cache",
+    ]
