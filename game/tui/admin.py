@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
@@ -55,6 +55,9 @@ def report_text(kind: str, session: Session) -> RenderableType:
     return report_table.renderable(reports.view(kind, latest))
 
 
+ACTION_HINT = "@command — on the table: k kick, m mute, b ban, g grant, r revoke, t tier"
+
+
 class AdminScreen(Screen[None]):
     """Opened by the ``admin`` command or F9 (admins only: the engine decides)."""
 
@@ -70,9 +73,11 @@ class AdminScreen(Screen[None]):
     ]
     DEFAULT_CSS = """
     AdminScreen { background: $background; }
-    AdminScreen #action { dock: bottom; height: 1; border: none; background: $boost; }
+    AdminScreen #console-bottom { dock: bottom; height: auto; }
+    AdminScreen #console-bottom Footer { dock: none; }
+    AdminScreen #action { height: 1; border: none; background: $boost; }
     AdminScreen #result-box {
-        dock: bottom; height: auto; max-height: 8; padding: 0 1; border-top: hkey $border;
+        height: auto; max-height: 8; padding: 0 1; border-top: hkey $border;
     }
     AdminScreen #result { width: 1fr; }
     AdminScreen DataTable { height: 1fr; }
@@ -98,14 +103,17 @@ class AdminScreen(Screen[None]):
                 )
             with TabPane("Server", id="server"), VerticalScroll():
                 yield Static(id="server-text")
-        yield Footer()
-        yield Input(
-            placeholder="@command — on the table: k kick, m mute, b ban, g grant, r revoke, t tier",
-            id="action",
-            select_on_focus=False,  # a prefilled @command is completed, not replaced
-        )
-        with VerticalScroll(id="result-box"):
-            yield Static(id="result")
+        # One docked container, stacked: results, the action line, the key hints. (Three
+        # widgets each docked to the bottom would be drawn over one another.)
+        with Vertical(id="console-bottom"):
+            with VerticalScroll(id="result-box"):
+                yield Static(id="result")
+            yield Input(
+                placeholder=ACTION_HINT,
+                id="action",
+                select_on_focus=False,  # a prefilled @command is completed, not replaced
+            )
+            yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#player-table", DataTable)

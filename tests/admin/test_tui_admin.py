@@ -175,3 +175,34 @@ async def test_console_tabs_have_keys_shown_in_a_footer(game: Game) -> None:
         await pilot.press("f5")
         await settle(pilot)
         assert screen.query_one("#tabs", TabbedContent).active == "server"
+
+
+async def test_the_action_line_results_and_key_hints_are_all_on_screen(game: Game) -> None:
+    """A walkthrough found the action line hidden: results, action line and footer were
+    each docked to the bottom, drawn over one another. Now they stack, at every size."""
+    game.ensure_account("root")
+    game.store.set_role("root", "admin")
+    for size in (SIZE, (60, 20), (100, 60)):
+        _, app = tui(game, "root")
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("f9")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, AdminScreen)
+            screen.query_one("#action", Input).focus()
+            await pilot.press(*"@who", "enter")
+            await settle(pilot)
+            regions = {
+                name: screen.query_one(selector).region
+                for name, selector in (
+                    ("results", "#result-box"),
+                    ("action", "#action"),
+                    ("footer", "Footer"),
+                )
+            }
+            for name, region in regions.items():
+                assert region.height >= 1, (size, name, region)
+                assert region.bottom <= size[1], (size, name, region)
+            assert not regions["results"].overlaps(regions["action"]), size
+            assert not regions["action"].overlaps(regions["footer"]), size
+            assert regions["results"].bottom <= regions["action"].y < regions["footer"].y
