@@ -9,6 +9,7 @@ a short apology, while everyone else keeps playing.
 
 from __future__ import annotations
 
+import difflib
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -60,6 +61,14 @@ class Engine:
             return self.game.registry.find("go"), direction
         return None, None
 
+    def _suggest(self, session: Session, verb: str) -> list[str]:
+        """Near misses among the commands and the directions (``nrth``: north first)."""
+        room = self.game.world.room(session.player.room)
+        directions = sorted({ex.direction for ex in room.exits} | _DIRECTION_WORDS)
+        near = difflib.get_close_matches(verb.lower(), directions, n=2, cutoff=0.6)
+        commands = self.game.registry.suggest(verb, session.player.role)
+        return [*near, *(c for c in commands if c not in near)][:3]
+
     def execute(self, session: Session, raw: str) -> list[Reply]:
         limit = self.game.settings.max_line
         if len(raw) > limit:
@@ -80,7 +89,7 @@ class Engine:
             log.info("permission_denied", player=player.name, command=spec.name)
             return [Reply.error(f"Permission denied: {spec.name} is for {spec.role}s.")]
         if spec is None:
-            hints = self.game.registry.suggest(verb, player.role)
+            hints = self._suggest(session, verb)
             hint = f" Did you mean: {', '.join(hints)}?" if hints else " Type help for a list."
             return [Reply.error(f"Unknown command {verb!r}.{hint}")]
         if direction is not None:
@@ -131,6 +140,22 @@ def _as_list(result: Result) -> list[Reply]:
     return result if isinstance(result, list) else [result]
 
 
+_DIRECTION_WORDS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "up",
+        "down",
+        "in",
+        "out",
+    ]
+)
 _ALL_DIRECTIONS = frozenset(
     normalize_direction(d)
     for d in ("n", "s", "e", "w", "ne", "nw", "se", "sw", "u", "d", "in", "out")

@@ -53,13 +53,14 @@ def look(ctx: Context, args: str) -> Result:
     return Reply.room(ctx.world.view(ctx.player.room, ctx.player))
 
 
-@command("examine", "x", "exa", category="info")
+@command("examine", "x", "exa", "read", category="info")
 def examine(ctx: Context, args: str) -> Result:
-    """Examine something closely.
+    """Examine something closely (``read`` a notice or a sign the same way).
 
     Usage:
       examine <thing>
       x <thing>
+      read <thing>
     """
     if not args:
         return Reply.error("Examine what? Try: examine lantern")

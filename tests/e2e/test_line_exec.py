@@ -182,3 +182,17 @@ async def test_screenreader_option_gives_line_mode_on_a_full_terminal(
         assert b"\x1b" not in reader.seen  # a PTY and a capable TERM, yet plain lines
         reader.send("screenreader off")
         await reader.until("Screen-reader mode is off")
+
+
+async def test_near_misses_suggest_directions_and_read_reads(
+    server: Server, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    """A walkthrough: `nrth` suggested `growth`, and the crier's "read the notice board"
+    named a command that did not exist."""
+    async with await connect(server.ssh_port, "eve", keys["eve"]) as conn:
+        typo = await conn.run("nrth")
+        assert typo.exit_status == 1
+        assert "Did you mean: north" in str(typo.stderr)
+        board = await conn.run("read notice board")
+        assert board.exit_status == 0, board.stderr
+        assert str(board.stdout).strip()
