@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bridge.builtin.http_api import HttpApiPlugin
-from bridge.builtin.http_clients import ClientRegistry
+from bridge.builtin.http_clients import READ_SCOPES, ClientRegistry
 from bridge.config import BridgeConfig
 from bridge.config import ConfigError as BridgeConfigError
 from bridge.plugin import PluginFactory
@@ -96,6 +96,29 @@ def client_registry(settings: Settings) -> ClientRegistry:
     with contextlib.suppress(ConfigError):  # a bad table stops the server, not the tools
         defaults = bridge_config(settings).plugin("http").settings.get("default_capabilities", ())
     return ClientRegistry.open(client_store_path(settings), default_capabilities=defaults)
+
+
+def grant_notes(settings: Settings, capabilities: Collection[str]) -> list[str]:
+    """What would keep a client added with ``capabilities`` from using them: the http
+    plugin is off, or it was not granted some of them itself (a client gets at most the
+    plugin's). Said when an admin adds a client, so the first request does not surprise."""
+    try:
+        config = bridge_config(settings)
+    except ConfigError as exc:
+        return [f"Note: the [bridge] settings are wrong, so the API will not start: {exc}"]
+    notes = []
+    if "http" not in config.enabled:
+        notes.append(
+            "Note: the HTTP bridge is off. Add http to [bridge].enabled (or set"
+            " SSHREALM_PLUGINS=http) and restart; see docs/plugins.md."
+        )
+    missing = sorted(set(capabilities) - config.plugin("http").capabilities - READ_SCOPES)
+    if missing:
+        notes.append(
+            f"Note: the http plugin itself is not granted {', '.join(missing)}: add them to"
+            " [bridge.plugin.http].capabilities, or the client's requests are refused."
+        )
+    return notes
 
 
 def _quest_reader(game: Game) -> QuestReader:

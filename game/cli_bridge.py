@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from bridge.builtin.http_clients import CLIENT_CAPABILITIES, ClientRegistry
-from game.bridging import client_registry
+from game.bridging import client_registry, grant_notes
 from game.cli_common import config_option, data_dir_option, settings_for
 
 
@@ -63,14 +63,18 @@ def add_client(
     Example: sshrealm bridge add-client contest-bot --capabilities tokens.grant,message
     """
     caps = _caps(capabilities)
-    registry = _registry(config, data_dir)
+    settings = settings_for(config, data_dir=data_dir)
+    registry = client_registry(settings)
     try:
         code = registry.add(name, caps)
+        granted = next(c.capabilities for c in registry.clients() if c.name.lower() == name.lower())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         registry.close()
     _print_code(name, code)
+    for note in grant_notes(settings, granted):
+        click.echo(note)
 
 
 @bridge.command("rotate")

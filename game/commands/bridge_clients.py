@@ -8,7 +8,7 @@ the admin audit log; a registration code is shown only to the admin who asked fo
 from __future__ import annotations
 
 from bridge.builtin.http_clients import CLIENT_CAPABILITIES, ClientRegistry
-from game.bridging import client_registry
+from game.bridging import client_registry, grant_notes
 from game.commands.base import Context, Result, command
 from game.reply import Reply
 
@@ -66,9 +66,14 @@ def at_bridge(ctx: Context, args: str) -> Result:
             except ValueError as exc:
                 return Reply.error(f"{exc}. Nothing was done.")
             ctx.game.audit.record(ctx.player.name, f"bridge-{action}", name, "", " ".join(caps))
+            granted = next(
+                c.capabilities for c in registry.clients() if c.name.lower() == name.lower()
+            )
+            notes = grant_notes(ctx.game.settings, granted)
             return Reply.info(
                 f"Registration code for {name} (shown once, valid 24 hours): {code}\n"
                 "The client sends it with POST /register and keeps the token it gets."
+                + "".join("\n" + note for note in notes)
             )
         if action == "approve":
             if not registry.approve(name, caps or None):

@@ -146,3 +146,20 @@ async def test_shell_approve_gives_the_servers_default_grants(tmp_path: Path) ->
             http_client.post("/register", json=answer) as r,
         ):
             assert (r.status, (await r.json())["capabilities"]) == (200, ["message"])
+
+
+def test_adding_a_client_says_what_would_stop_it(tmp_path: Path) -> None:
+    """A walkthrough: a code was issued while the bridge was off, and a client granted
+    'message' was refused because the http plugin itself lacked it. Both are said now."""
+    off = shell(tmp_path, "add-client", "bot", "--capabilities", "message")
+    assert "Note: the HTTP bridge is off." in off
+    config = tmp_path / "sshrealm.toml"
+    config.write_text(
+        '[bridge]\nenabled = ["http"]\n[bridge.plugin.http]\ncapabilities = ["post"]\n'
+    )
+    grants = "message,post,state.balances"
+    args = ["add-client", "bot2", "--capabilities", grants, "--config", str(config)]
+    result = CliRunner().invoke(main, ["bridge", *args, "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "the HTTP bridge is off" not in result.output
+    assert "the http plugin itself is not granted message:" in result.output
