@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
 from bridge.requests import REQUEST_CAPABILITIES
 
 #: Read scopes that only mean something to clients outside the process.
@@ -41,21 +44,27 @@ CLIENT_CAPABILITIES = REQUEST_CAPABILITIES | READ_SCOPES
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{1,31}")
 CODE_TTL_MS = 24 * 3600 * 1000
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS clients (
-    key TEXT PRIMARY KEY,               -- the name in lower case
-    name TEXT NOT NULL,
-    language TEXT NOT NULL DEFAULT '',
-    capabilities TEXT NOT NULL DEFAULT '',  -- space-separated
-    approved INTEGER NOT NULL,
-    token_hash TEXT UNIQUE,
-    code_hash TEXT,
-    code_expires_ms INTEGER,
-    claim_hash TEXT,
-    address TEXT NOT NULL DEFAULT '',
-    created_ms INTEGER NOT NULL
-);
-"""
+CLIENT_MIGRATIONS = Migrations("bridge-clients")
+"""The client store's schema history (its own file, so its own set; see game/migrations)."""
+
+
+@CLIENT_MIGRATIONS(name="0001_clients")
+def _clients_table(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE clients (
+            key TEXT PRIMARY KEY,                   -- the name in lower case
+            name TEXT NOT NULL,
+            language TEXT NOT NULL DEFAULT '',
+            capabilities TEXT NOT NULL DEFAULT '',  -- space-separated
+            approved INTEGER NOT NULL,
+            token_hash TEXT UNIQUE,
+            code_hash TEXT,
+            code_expires_ms INTEGER,
+            claim_hash TEXT,
+            address TEXT NOT NULL DEFAULT '',
+            created_ms INTEGER NOT NULL
+        )"""
+    )
 
 
 class RegistrationError(Exception):
@@ -125,7 +134,7 @@ def open_store(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout = 5000")
     if str(path) != ":memory:":
         conn.execute("PRAGMA journal_mode = WAL")
-    conn.executescript(_SCHEMA)
+    CLIENT_MIGRATIONS.apply(Database(conn))
     return conn
 
 

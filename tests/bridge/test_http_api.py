@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlite_utils import Database
+
+from bridge.builtin.http_clients import CLIENT_MIGRATIONS, open_store
 from bridge.gate import RateLimit
 from tests.bridge.fakes import FakeGame
 from tests.bridge.http_harness import running_api
@@ -241,3 +244,23 @@ async def test_half_characters_are_400_not_500(game: FakeGame) -> None:
             assert (r.status, body["error"]) == (400, "bad-json")
         async with api.http.post("/register", data=pair, headers=headers) as r:
             assert r.status == 403  # an emoji is a whole character: on to the code check
+
+
+def test_the_client_store_schema_comes_from_its_migrations(tmp_path: Path) -> None:
+    """The last release had no client store; the first open creates it by migration
+    0001_clients, and later opens (and later migrations) find it recorded."""
+    path = tmp_path / "clients.sqlite"
+    first = open_store(path)
+    first.close()
+    again = open_store(path)
+    try:
+        applied = [
+            tuple(row)
+            for row in again.execute("SELECT migration_set, name FROM _sqlite_migrations")
+        ]
+        assert applied == [("bridge-clients", "0001_clients")]
+        assert CLIENT_MIGRATIONS.pending(Database(again)) == []
+        columns = {row[1] for row in again.execute("PRAGMA table_info(clients)")}
+        assert {"key", "token_hash", "code_hash", "claim_hash", "address"} <= columns
+    finally:
+        again.close()
