@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from bridge.builtin.http_clients import CLIENT_CAPABILITIES, ClientRegistry
-from game.bridging import client_registry, grant_notes
+from game.bridge_settings import client_registry, grant_notes
 from game.cli_common import config_option, data_dir_option, settings_for
 
 

@@ -8,7 +8,7 @@ the admin audit log; a registration code is shown only to the admin who asked fo
 from __future__ import annotations
 
 from bridge.builtin.http_clients import CLIENT_CAPABILITIES, ClientRegistry
-from game.bridging import client_registry, grant_notes
+from game.bridge_settings import client_registry, grant_notes
 from game.commands.base import Context, Result, command
 from game.reply import Reply
 

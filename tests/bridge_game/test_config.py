@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from game.bridging import bridge_config
+from game.bridge_settings import bridge_config
 from game.cli import main
 from game.config import ConfigError, Settings, load_settings
 

@@ -114,7 +114,7 @@ async def test_e2e_http_plugin_is_off_by_default(tmp_path: Path) -> None:
 def test_e2e_bridge_port_env_sets_http_port(tmp_path: Path) -> None:
     toml = tmp_path / "sshrealm.toml"
     toml.write_text('[bridge]\nenabled = ["http"]\nport = 7001\n')
-    from game.bridging import bridge_config
+    from game.bridge_settings import bridge_config
 
     from_toml = load_settings(toml, environ={})
     assert from_toml.bridge_port == 7001
