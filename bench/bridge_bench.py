@@ -28,7 +28,7 @@ import aiohttp
 import asyncssh
 
 from game.app import Server
-from game.config import Settings, load_settings
+from game.core.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"say_to_ws_p95_ms": 50.0}

@@ -100,7 +100,7 @@ def time_load(root: Path, runs: int) -> dict[str, Any]:
 
 async def reload_with_players(players: int) -> dict[str, Any]:
     from game.app import Server
-    from game.reload import reload_content
+    from game.engine.reload import reload_content
     from tests.e2e.conftest import Reader, connect, e2e_settings
 
     with tempfile.TemporaryDirectory() as tmp:

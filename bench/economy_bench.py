@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from economy import Reason
-from game.config import load_settings
-from game.game import Game
-from game.reply import Reply, RoomView, StatusView
-from game.session import Session
-from game.store import connect
+from game.core.config import load_settings
+from game.core.reply import Reply, RoomView, StatusView
+from game.engine.game import Game
+from game.engine.session import Session
+from game.services.store import connect
 from game.world.loader import load_content
 
 ROOT = Path(__file__).resolve().parent

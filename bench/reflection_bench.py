@@ -30,7 +30,7 @@ import asyncssh
 
 from bench.reflection_data import NOW, SCRATCH, dataset, increment
 from game.app import Server
-from game.config import load_settings
+from game.core.config import load_settings
 from reflection import cycle, domingo
 from reflection.rules import load as load_rules
 

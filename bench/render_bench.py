@@ -30,9 +30,9 @@ from typing import Any
 
 import psutil
 
-from game.reply import Kind, Reply, RoomView, StatusView
-from game.tui.app import FLUSH_INTERVAL
-from game.tui.runner import TuiSession
+from game.core.reply import Kind, Reply, RoomView, StatusView
+from game.fronts.tui.app import FLUSH_INTERVAL
+from game.fronts.tui.runner import TuiSession
 
 SIZE = (100, 30)
 TERM = "xterm-direct"  # truecolor

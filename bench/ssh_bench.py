@@ -99,7 +99,7 @@ class ServerProcess:
         )
         self._log = self.log_path.open("wb")
         self.popen = subprocess.Popen(
-            [sys.executable, "-c", "from game.cli import main; main()", "serve"],
+            [sys.executable, "-c", "from game.cli.main import main; main()", "serve"],
             cwd=data_dir,  # no stray sshrealm.toml
             env=env,
             stdout=self._log,

@@ -1,6 +1,6 @@
 """Visual form under load: 30 avatars walking in one room, 30 viewers watching the plan.
 
-Everything is real but the network: one :class:`~game.game.Game` on a SQLite file, 30
+Everything is real but the network: one :class:`~game.engine.game.Game` on a SQLite file, 30
 players each with a real ``TuiSession`` (Textual app + SSH driver) on a byte-counting
 channel at 100x30, all in the visual form, all in one 24x12 room. Each player takes a step
 (``walk <direction>`` through the engine, as an arrow key does) about twice a second, so
@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.config import load_settings
-from game.game import Game, wall_clock_ms
-from game.session import Session
-from game.store import connect
-from game.tui.runner import TuiFactory, TuiSession
+from game.core.config import load_settings
+from game.engine.game import Game, wall_clock_ms
+from game.engine.session import Session
+from game.fronts.tui.runner import TuiFactory, TuiSession
+from game.services.store import connect
 from game.world.loader import load_content
 
 PLAYERS = 30

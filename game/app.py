@@ -9,16 +9,16 @@ from typing import Protocol
 
 import structlog
 
-from game.bridging import BridgeComponent
-from game.config import Settings
-from game.game import Clock, Game, wall_clock_ms
+from game.core.config import Settings
+from game.engine.bridging import BridgeComponent
+from game.engine.game import Clock, Game, wall_clock_ms
+from game.engine.reflecting import Reflection
+from game.fronts.ssh.server import SshFront
 from game.ops.http import OpsHttp
 from game.ops.service import ops_components
+from game.ops.shutdown import graceful_stop
 from game.ops.watch import IdleWatcher
-from game.reflecting import Reflection
-from game.shutdown import graceful_stop
-from game.ssh.server import SshFront
-from game.store import connect
+from game.services.store import connect
 from game.world.loader import load_content
 
 log = structlog.get_logger("sshrealm.app")

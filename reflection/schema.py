@@ -1,6 +1,7 @@
 """Tables the reflection cycle owns, in the game database beside the ledger.
 
-``activity`` is written by the game (one row per player action, see ``game/activity.py``);
+``activity`` is written by the game (one row per player action, see
+``game/services/activity.py``);
 the ``refl_*`` rollups are maintained incrementally from cursors over ``activity`` and
 ``transfers`` so that a cycle reads a few thousand aggregated rows instead of scanning a
 million transfers (research/ledger_economy.md: 2.4 s without rollups, the goal is 1 s).

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from game.config import Settings, load_settings
-from game.game import Game
-from game.reply import Reply, RoomView, StatusView
-from game.session import Session
-from game.store import connect
+from game.core.config import Settings, load_settings
+from game.core.reply import Reply, RoomView, StatusView
+from game.engine.game import Game
+from game.engine.session import Session
+from game.services.store import connect
 from game.world.loader import load_content
 from tests.e2e.tmux import Tmux
 

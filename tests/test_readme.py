@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from game.config import describe
+from game.core.config import describe
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -11,9 +11,9 @@ import re
 
 from economy import InsufficientFunds, Reason
 from game.commands.base import Context, Result, command
-from game.moderation import BAN_KINDS
-from game.numbers import BadNumber, numeric, whole_number
-from game.reply import Reply
+from game.core.numbers import BadNumber, numeric, whole_number
+from game.core.reply import Reply
+from game.services.moderation import BAN_KINDS
 
 DAY_MS = 86_400_000
 _UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}

@@ -13,10 +13,10 @@ from typing import Any
 from game.commands.admin import account_name
 from game.commands.base import ROLES, Context, Result, command
 from game.commands.economy import set_tier
-from game.numbers import BadNumber, numeric, whole_number
-from game.ops import reports
-from game.ops.metrics import process_usage
-from game.reply import Kind, Reply
+from game.core.numbers import BadNumber, numeric, whole_number
+from game.core.reply import Kind, Reply
+from game.services import reports
+from game.services.metrics import process_usage
 
 OPEN_ADMIN = "sshrealm:open-admin-console"
 """``Reply.data`` that asks the TUI to push the admin screen."""
@@ -63,7 +63,7 @@ def at_reload(ctx: Context, args: str) -> Result:
     Problems in the YAML are listed with file:line:col and nothing is changed.
     """
     try:
-        module = importlib.import_module("game.reload")
+        module = importlib.import_module("game.engine.reload")
     except ModuleNotFoundError:
         return Reply.error("Content reload is not part of this server build. Nothing changed.")
     result: Any = module.reload_content(ctx.game, ctx.player.name)

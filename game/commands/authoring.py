@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from game.commands.base import Context, Result, command
-from game.reload import reload_content
-from game.reply import Reply
+from game.core.reply import Reply
+from game.engine.reload import reload_content
 
 
 @command("reload", role="admin", category="admin")

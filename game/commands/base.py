@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from game.reply import Reply
+from game.core.reply import Reply
 
 if TYPE_CHECKING:
-    from game.game import Game
-    from game.session import Session
+    from game.engine.game import Game
+    from game.engine.session import Session
     from game.world.state import Player, World
 
 Result = Reply | list[Reply]

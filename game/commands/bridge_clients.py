@@ -8,9 +8,9 @@ the admin audit log; a registration code is shown only to the admin who asked fo
 from __future__ import annotations
 
 from bridge.builtin.http_clients import CLIENT_CAPABILITIES, ClientRegistry
-from game.bridge_settings import client_registry, grant_notes
 from game.commands.base import Context, Result, command
-from game.reply import Reply
+from game.core.reply import Reply
+from game.services.bridge_settings import client_registry, grant_notes
 
 USAGE = (
     "Usage: @bridge | @bridge add <name> [capability ...] | @bridge rotate <name> | "

@@ -1,6 +1,6 @@
 """Tokens in play: balance, history, premium, and the admin's ``set_tier``.
 
-Every token movement is one ledger transfer through :class:`~game.wallet.Wallet`, so it has
+Every token movement is one ledger transfer through :class:`~game.services.wallet.Wallet`, so it has
 a reason code, an idempotency key and a live status-bar refresh. Paying other players is in
 :mod:`game.commands.payments`.
 """
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 from economy import Reason, UnknownAccount
 from game.commands.base import Context, Result, command
-from game.numbers import BadNumber, whole_number
-from game.outbox import StatusChanged
-from game.reply import Kind, Reply
-from game.text import clean
-from game.wallet import account_of
+from game.core.numbers import BadNumber, whole_number
+from game.core.outbox import StatusChanged
+from game.core.reply import Kind, Reply
+from game.core.text import clean
+from game.services.wallet import account_of
 
 if TYPE_CHECKING:
-    from game.game import Game
+    from game.engine.game import Game
 
 DAY_MS = 86_400_000
 MAX_AMOUNT_DIGITS = 12

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from game.commands.base import Context, Result, command
-from game.reflecting import load_rules
-from game.reply import Kind, Reply
+from game.core.reply import Kind, Reply
+from game.engine.reflecting import load_rules
 from reflection.sheet import build
 
 

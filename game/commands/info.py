@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from game import matching
 from game.commands.base import Context, Result, command, may_use
 from game.commands.naming import people_here, phrase, pick
-from game.matching import Named
-from game.reply import Kind, Reply
-from game.text import join_words, plural
+from game.core.reply import Kind, Reply
+from game.core.text import join_words, plural
+from game.world import matching
+from game.world.matching import Named
 from game.world.model import ItemDef, NpcDef
 
 

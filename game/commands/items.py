@@ -7,8 +7,8 @@ from typing import Any
 
 from game.commands.base import Context, Result, command
 from game.commands.naming import people_here, phrase, pick, pick_item
-from game.matching import Named, Phrase
-from game.reply import Kind, Reply
+from game.core.reply import Kind, Reply
+from game.world.matching import Named, Phrase
 from game.world.model import ItemDef, NpcDef
 from game.world.state import Player
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from game.commands.base import Context, Result, command
-from game.keylink import LINK_TTL_MS, code_hash, new_code
-from game.numbers import BadNumber, whole_number
-from game.reply import Kind, Reply
+from game.core.numbers import BadNumber, whole_number
+from game.core.reply import Kind, Reply
+from game.services.keylink import LINK_TTL_MS, code_hash, new_code
 
 
 def _short(fingerprint: str) -> str:

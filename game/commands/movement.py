@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bridge.events import PlayerMoved
 from game.commands.base import Context, Result, command
-from game.reply import Kind, Reply
-from game.text import join_words
+from game.core.reply import Kind, Reply
+from game.core.text import join_words
 from game.world.loader import normalize_direction
 from game.world.model import OPPOSITE, Exit
 from game.world.requires import exit_refusal

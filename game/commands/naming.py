@@ -1,14 +1,14 @@
-"""What commands share to find the thing a player named (see :mod:`game.matching`)."""
+"""What commands share to find the thing a player named (see :mod:`game.world.matching`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from game import matching
-from game.matching import Named, Phrase
-from game.numbers import BadNumber
-from game.reply import Reply
+from game.core.numbers import BadNumber
+from game.core.reply import Reply
+from game.world import matching
+from game.world.matching import Named, Phrase
 from game.world.model import ItemDef, NpcDef
 
 if TYPE_CHECKING:

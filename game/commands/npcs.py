@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from game.commands.base import Context, Result, command
 from game.commands.naming import pick_npc
-from game.reply import Reply
-from game.text import join_words
+from game.core.reply import Reply
+from game.core.text import join_words
 from game.world.model import NpcDef, Topic
 from game.world.requires import unmet
 

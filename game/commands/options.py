@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from game.commands.base import Context, Result, command
-from game.reply import Reply
+from game.core.reply import Reply
 
 
 @command("screenreader", "sr", category="account")

@@ -1,9 +1,10 @@
 """Paying other players, with a confirmation step for large amounts.
 
-A payment is one ledger transfer (``PAYMENT``) through :class:`~game.wallet.Wallet`, so both
-status bars refresh at once. Large payments wait for a ``yes`` so a typo in the amount
-(``pay bob 5000`` for 500) cannot empty a wallet: the pending payment belongs to the
-session, expires after a minute, and any other command cancels it.
+A payment is one ledger transfer (``PAYMENT``) through
+:class:`~game.services.wallet.Wallet`, so both status bars refresh at once. Large
+payments wait for a ``yes`` so a typo in the amount (``pay bob 5000`` for 500) cannot empty a
+wallet: the pending payment belongs to the session, expires after a minute, and any other
+command cancels it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import TYPE_CHECKING
 from economy import InsufficientFunds
 from game.commands.base import CommandSpec, Context, Result, command
 from game.commands.economy import parse_amount, tokens
-from game.reply import Kind, Reply
+from game.core.reply import Kind, Reply
 
 if TYPE_CHECKING:
-    from game.game import Game
+    from game.engine.game import Game
 
 CONFIRM_WITHIN_MS = 60_000
 """A pending payment older than this is not sent by ``yes``: the player may have forgotten."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from game.commands.base import Context, Result, command
-from game.quests import describe_goal, describe_reward
-from game.reply import Reply
+from game.core.reply import Reply
+from game.services.quests import describe_goal, describe_reward
 
 
 @command("quests", "quest", "journal", category="people")

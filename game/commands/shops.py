@@ -8,14 +8,14 @@ one ``ledger.atomic()`` block: tokens and items never move without each other.
 from __future__ import annotations
 
 from economy import InsufficientFunds, Reason
-from game import matching
 from game.commands.base import Context, Result, command
 from game.commands.economy import tokens
 from game.commands.naming import pick_item
 from game.commands.skills import change_pack
-from game.matching import Phrase
-from game.numbers import BadNumber
-from game.reply import Kind, Reply
+from game.core.numbers import BadNumber
+from game.core.reply import Kind, Reply
+from game.world import matching
+from game.world.matching import Phrase
 from game.world.model import Shop
 
 MAX_COUNT = 100

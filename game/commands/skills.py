@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from game.commands.base import Context, Result, command
 from game.commands.naming import phrase, pick_item
-from game.reply import Kind, Reply
-from game.text import join_words
+from game.core.reply import Kind, Reply
+from game.core.text import join_words
 from game.world.model import GatherSpot, ItemDef, Recipe, SkillDef
 from game.world.state import Player
 
 if TYPE_CHECKING:
-    from game.game import Game
+    from game.engine.game import Game
 
 
 # -- inventory helpers (shared with shops) -------------------------------------------------------

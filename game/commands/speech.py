@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bridge.events import PlayerEmoted, PlayerSaid, PlayerTold
 from game.commands.base import Context, Result, command
-from game.reply import Kind, Reply
+from game.core.reply import Kind, Reply
 
 
 @command("say", category="speech")

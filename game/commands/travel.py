@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bridge.events import PlayerMoved
 from game.commands.base import Context, Result, command
-from game.reply import Kind, Reply
-from game.text import join_words
+from game.core.reply import Kind, Reply
+from game.core.text import join_words
 from game.world.model import Area
 from game.world.requires import area_refusal, unmet
 

@@ -7,16 +7,16 @@ the room ("Ana walks to the fountain."), never one per square.
 
 from __future__ import annotations
 
-from game import matching
 from game.commands import movement
 from game.commands.base import Context, Result, command
-from game.matching import Named
-from game.numbers import BadNumber
-from game.positions import FORMS, STEPS, Spot
-from game.reply import Kind, Reply
-from game.text import plural
+from game.core.numbers import BadNumber
+from game.core.reply import Kind, Reply
+from game.core.text import plural
+from game.services.positions import FORMS, STEPS, Spot
+from game.world import matching
 from game.world.layout import Layout, Tile
 from game.world.loader import normalize_direction
+from game.world.matching import Named
 
 ARROWS_HELP = "Arrow keys walk when the command line is empty."
 

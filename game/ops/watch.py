@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from game.periodic import Periodic
-from game.reply import Kind, Reply
+from game.core.periodic import Periodic
+from game.core.reply import Kind, Reply
 
 if TYPE_CHECKING:
-    from game.game import Game
+    from game.engine.game import Game
 
 log = structlog.get_logger("sshrealm.ops")
 

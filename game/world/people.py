@@ -12,7 +12,7 @@ from game.world.reader import Reader, Refs, full_ref
 from game.world.requires import parse_requires
 from game.world.source import LocatedDict, where_of
 
-# behaviour -> {option: type}; implemented in game/wander.py (wander).
+# behaviour -> {option: type}; implemented in game/services/wander.py (wander).
 BEHAVIOURS: dict[str, dict[str, type]] = {
     "wander": {"interval": int, "stay_in_area": bool},
 }

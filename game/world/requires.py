@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.text import join_words
+from game.core.text import join_words
 from game.world.model import NO_REQUIREMENTS, Exit, Requires
 from game.world.reader import Reader, Refs, full_ref
 from game.world.source import LocatedDict, where_of
 
 if TYPE_CHECKING:
-    from game.game import Game
+    from game.engine.game import Game
 
 TIERS = ("free", "premium")
 REQUIRES_KEYS = {"skills", "quests", "tier", "unlocks"}

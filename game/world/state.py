@@ -2,7 +2,7 @@
 
 Static content (:class:`~game.world.model.Content`) is swapped whole on reload; this state
 survives the swap. Every change that must outlive a restart is written through the
-:class:`~game.store.Store` at once.
+:class:`~game.services.store.Store` at once.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from game.reply import RoomView
-from game.store import Store
-from game.text import counted
+from game.core.reply import RoomView
+from game.core.text import counted
+from game.services.store import Store
 from game.world.model import Content, Exit, ItemDef, NpcDef, Room
 
 
@@ -42,7 +42,7 @@ class World:
         self.open_doors: set[tuple[str, str]] = set()
         self.unlocked_doors: set[tuple[str, str]] = set()
         # How to undo an in-memory change if the step making it fails (its SQL rolls back
-        # with the transaction): the game points this at its outbox (game/outbox.py).
+        # with the transaction): the game points this at its outbox (game/core/outbox.py).
         self.on_rollback: Callable[[Callable[[], None]], None] = lambda undo: None
         if store.meta("seeded") is None:
             self.seed_items(content.rooms.values())

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from economy import Reason
-from game.game import Game
-from game.session import Session
-from game.wallet import account_of
+from game.engine.game import Game
+from game.engine.session import Session
+from game.services.wallet import account_of
 from tests.conftest import FakeClock, Screen, join, run
 
 

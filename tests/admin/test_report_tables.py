@@ -9,8 +9,8 @@ import asyncssh
 from rich.console import Console
 
 from game.app import Server
-from game.game import Game
-from game.tui.admin import report_text
+from game.engine.game import Game
+from game.fronts.tui.admin import report_text
 from reflection import report, schema
 from reflection.cal import CalReport, FunnelStep, Insight, Suggestion, Unlock
 from reflection.domingo import Change, DomingoReport

@@ -7,9 +7,9 @@ import json
 from click.testing import CliRunner
 
 from economy import Reason
-from game.cli import main
-from game.game import Game
-from game.ops import reports
+from game.cli.main import main
+from game.engine.game import Game
+from game.services import reports
 from reflection import schema
 from tests.admin.test_commands import admin_of
 from tests.conftest import run

@@ -7,7 +7,7 @@ import asyncssh
 from click.testing import CliRunner
 
 from game.app import Server
-from game.cli import main
+from game.cli.main import main
 from tests.e2e.conftest import Reader, connect
 
 
@@ -76,7 +76,7 @@ async def test_exec_admin_command(server: Server, keys: dict[str, asyncssh.SSHKe
 def test_grant_role_unknown_account(tmp_path: object) -> None:
     from pathlib import Path
 
-    from game.store import connect as db
+    from game.services.store import connect as db
 
     data = Path(str(tmp_path)) / "var"
     db(data / "sshrealm.db").close()

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from game.game import Game
-from game.reply import Reply, RoomView, StatusView
-from game.session import Session
-from game.tui.admin import AdminScreen
-from game.tui.app import GameApp
+from game.core.reply import Reply, RoomView, StatusView
+from game.engine.game import Game
+from game.engine.session import Session
+from game.fronts.tui.admin import AdminScreen
+from game.fronts.tui.app import GameApp
 from tests.conftest import join
 
 SIZE = (120, 36)

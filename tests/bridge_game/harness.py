@@ -15,8 +15,8 @@ from bridge.builtin.http_api import HttpApiPlugin
 from bridge.plugin import PluginFactory
 from bridge.requests import REQUEST_CAPABILITIES
 from game.app import Server
-from game.bridging import BridgeComponent
-from game.config import Settings
+from game.core.config import Settings
+from game.engine.bridging import BridgeComponent
 from tests.e2e.conftest import e2e_settings
 
 ALL_SCOPES = sorted(REQUEST_CAPABILITIES | {"state.balances", "events.private"})

@@ -16,7 +16,7 @@ from bridge.events import PlayerSaid
 from bridge.plugin import PluginContext, PluginFactory
 from bridge.requests import GrantTokens, PostToRoom
 from game.app import Server
-from game.config import Settings
+from game.core.config import Settings
 from tests.bridge_game.harness import bridged_server, bridged_settings
 from tests.e2e.conftest import Reader, connect
 

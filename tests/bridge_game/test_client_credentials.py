@@ -12,8 +12,8 @@ import aiohttp
 import asyncssh
 from click.testing import CliRunner
 
-from game.cli import main
-from game.config import load_settings
+from game.cli.main import main
+from game.core.config import load_settings
 from tests.bridge_game.harness import bridged_server, bridged_settings, http_plugin
 from tests.e2e.conftest import connect
 

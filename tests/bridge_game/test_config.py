@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from game.bridge_settings import bridge_config
-from game.cli import main
-from game.config import ConfigError, Settings, load_settings
+from game.cli.main import main
+from game.core.config import ConfigError, Settings, load_settings
+from game.services.bridge_settings import bridge_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

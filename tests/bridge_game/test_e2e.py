@@ -9,8 +9,8 @@ import asyncssh
 import pytest
 
 from economy import Reason
-from game.config import load_settings
-from game.text import plural
+from game.core.config import load_settings
+from game.core.text import plural
 from tests.bridge_game.harness import Client, bridged_server, bridged_settings, next_event
 from tests.e2e.conftest import Reader, connect, e2e_settings
 
@@ -114,7 +114,7 @@ async def test_e2e_http_plugin_is_off_by_default(tmp_path: Path) -> None:
 def test_e2e_bridge_port_env_sets_http_port(tmp_path: Path) -> None:
     toml = tmp_path / "sshrealm.toml"
     toml.write_text('[bridge]\nenabled = ["http"]\nport = 7001\n')
-    from game.bridge_settings import bridge_config
+    from game.services.bridge_settings import bridge_config
 
     from_toml = load_settings(toml, environ={})
     assert from_toml.bridge_port == 7001

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bridge.plugin import PluginContext
-from game.bridging import BridgeComponent
-from game.game import Game
+from game.engine.bridging import BridgeComponent
+from game.engine.game import Game
 
 TEMPLATE = "You have fished 12 times; the harbour master buys rare catches."
 

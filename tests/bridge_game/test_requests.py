@@ -18,10 +18,10 @@ from bridge.requests import (
     PostToRoom,
 )
 from economy import Reason
-from game.bridge_requests import GameRequests, idem_key
-from game.bridging import GameState
-from game.game import Game
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.bridge_requests import GameRequests, idem_key
+from game.engine.bridging import GameState
+from game.engine.game import Game
 from tests.conftest import join, run
 
 

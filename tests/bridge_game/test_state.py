@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from economy import Reason
-from game.bridging import GameState
-from game.game import Game
+from game.engine.bridging import GameState
+from game.engine.game import Game
 from tests.conftest import FakeClock, join, run
 
 

@@ -10,7 +10,7 @@ import asyncssh
 import pytest
 
 from game.app import Server
-from game.config import Settings, load_settings
+from game.core.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

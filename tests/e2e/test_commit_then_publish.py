@@ -15,7 +15,7 @@ from bridge.events import Event, TokensCharged, TokensCredited
 from economy import Reason
 from game.app import Server
 from game.commands.base import CommandSpec, Context, Result
-from game.reply import Kind, Reply
+from game.core.reply import Kind, Reply
 from tests.e2e.conftest import Reader, connect, e2e_settings
 
 

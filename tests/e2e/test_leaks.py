@@ -15,7 +15,7 @@ import asyncssh
 from textual.app import App, _PrintCapture
 
 from game.app import Server
-from game.tui.app import GameApp
+from game.fronts.tui.app import GameApp
 from tests.e2e.conftest import Reader
 
 SESSIONS = 50

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from economy import MINT, Ledger, Reason
-from game.cli_ledger import ledger
-from game.store import connect
+from game.cli.ledger import ledger
+from game.services.store import connect
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_export_needs_csv_flag_and_missing_db_is_an_error(tmp_path: Path) -> Non
 
 
 def test_sshrealm_command_has_the_ledger_group(data_dir: Path) -> None:
-    from game.cli import main  # here: the whole CLI imports every command group
+    from game.cli.main import main  # here: the whole CLI imports every command group
 
     result = CliRunner().invoke(main, ["ledger", "verify", "--quick", "--data-dir", str(data_dir)])
     assert result.exit_code == 0

@@ -6,8 +6,8 @@ import pytest
 
 from economy import Reason
 from game.commands.economy import DAY_MS, set_tier
-from game.game import Game
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
 from tests.conftest import FakeClock, Screen
 from tests.economy_play.conftest import one, play, player, rules, text
 

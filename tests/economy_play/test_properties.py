@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from economy import Reason
-from game.config import load_settings
-from game.engine import APOLOGY
-from game.game import Game
-from game.store import connect
+from game.core.config import load_settings
+from game.engine.execute import APOLOGY
+from game.engine.game import Game
+from game.services.store import connect
 from game.world.loader import load_content
 from tests.conftest import FakeClock, join
 from tests.economy_play.conftest import ECON_WORLD, play

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from economy import Reason
-from game.game import Game
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
 from tests.conftest import FakeClock, Screen, join
 from tests.economy_play.conftest import play, player, rules
 

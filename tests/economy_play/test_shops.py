@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from economy import Reason
-from game.game import Game
-from game.reply import Kind
-from game.session import Session
+from game.core.reply import Kind
+from game.engine.game import Game
+from game.engine.session import Session
 from tests.economy_play.conftest import one, play, player, rules
 
 

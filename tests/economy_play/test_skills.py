@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from game.game import Game
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
 from tests.conftest import FakeClock
 from tests.economy_play.conftest import one, play, player, rules, text
 

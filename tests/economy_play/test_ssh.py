@@ -11,7 +11,7 @@ import pytest
 
 from economy import Reason
 from game.app import Server
-from game.config import load_settings
+from game.core.config import load_settings
 from tests.e2e.conftest import Reader, connect
 from tests.economy_play.conftest import ECON_WORLD
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from economy import Reason
-from game.game import Game
-from game.tui.runner import TuiSession
+from game.engine.game import Game
+from game.fronts.tui.runner import TuiSession
 from tests.economy_play.conftest import player, rules
 from tests.tui.fakes import FakeChannel
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from game.commands.base import CommandSpec
-from game.game import Game
-from game.reply import Kind, Reply
+from game.core.reply import Kind, Reply
+from game.engine.game import Game
 from tests.conftest import join, run
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from game.game import Game
-from game.keylink import code_hash
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
+from game.services.keylink import code_hash
 from tests.conftest import FakeClock, join, run
 
 

@@ -1,13 +1,13 @@
-"""The one matcher (game/matching.py) and the counted-noun helper (game/text.py)."""
+"""The one matcher (game/world/matching.py) and the counted-noun helper (game/core/text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from game import matching
 from game.commands.base import summarize
-from game.numbers import BadNumber
-from game.text import counted
+from game.core.numbers import BadNumber
+from game.core.text import counted
+from game.world import matching
 from game.world.loader import load_content
 from tests.conftest import ROOT
 

@@ -17,9 +17,9 @@ import pytest
 
 from economy import Reason
 from game.app import Server
-from game.engine import APOLOGY
-from game.numbers import BadNumber, numeric, whole_number
-from game.text import clean
+from game.core.numbers import BadNumber, numeric, whole_number
+from game.core.text import clean
+from game.engine.execute import APOLOGY
 from tests.e2e.conftest import Reader, connect, e2e_settings
 
 BAD_NUMBERS = [

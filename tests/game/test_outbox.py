@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from game.outbox import Delivery, Outbox, RoomChanged, ToPlayer, ToSession
-from game.reply import Reply
+from game.core.outbox import Delivery, Outbox, RoomChanged, ToPlayer, ToSession
+from game.core.reply import Reply
 
 
 def line(text: str) -> ToPlayer:
@@ -108,8 +108,8 @@ def test_outside_a_step_undo_is_not_kept() -> None:
 
 from game.commands.base import CommandSpec, Context, Result  # noqa: E402
 from game.commands.skills import change_pack  # noqa: E402
-from game.engine import APOLOGY  # noqa: E402
-from game.game import Game  # noqa: E402
+from game.engine.execute import APOLOGY  # noqa: E402
+from game.engine.game import Game  # noqa: E402
 from tests.conftest import join, run  # noqa: E402
 
 

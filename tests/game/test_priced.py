@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from economy import Reason
-from game.game import Game
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
 from tests.conftest import join
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from game.app import Server
-from game.config import Settings, load_settings
+from game.core.config import Settings, load_settings
 from tests.conftest import FakeClock
 from tests.e2e.conftest import ROOT, keys  # noqa: F401  (the keys fixture)
 

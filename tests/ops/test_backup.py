@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from economy import Reason
 from game.app import Server
-from game.cli import main
+from game.cli.main import main
 from tests.e2e.conftest import e2e_settings
 
 

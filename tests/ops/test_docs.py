@@ -11,8 +11,8 @@ import yaml
 
 from game.commands import admin, admin_ops, bridge_clients
 from game.commands.base import Registry
-from game.config import describe
-from game.ops.metrics import Metrics
+from game.core.config import describe
+from game.services.metrics import Metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")

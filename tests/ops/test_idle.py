@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from game.game import Game
+from game.engine.game import Game
 from game.ops.watch import IdleWatcher, LoopLag
 from tests.conftest import FakeClock, join
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from game.game import Game
-from game.limits import Buckets, CommandLimit, LoginThrottle
+from game.engine.game import Game
+from game.services.limits import Buckets, CommandLimit, LoginThrottle
 from tests.conftest import FakeClock, join, run
 
 
@@ -18,7 +18,7 @@ def test_buckets_allow_burst_then_refill(clock: FakeClock) -> None:
 
 
 def test_buckets_forget_full_keys_when_crowded(clock: FakeClock, monkeypatch: object) -> None:
-    import game.limits as limits
+    import game.services.limits as limits
 
     setattr(limits, "MAX_KEYS", 3)  # noqa: B010 - restored below
     try:

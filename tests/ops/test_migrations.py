@@ -19,7 +19,7 @@ from sqlite_utils.migrations import Migrations
 from economy import system_clock, verify
 from economy.schema import ensure_schema
 from game.app import Server
-from game.cli import main
+from game.cli.main import main
 from game.migrations import MIGRATIONS, baseline, migrate, status
 from reflection import schema as reflection_schema
 from tests.e2e.conftest import connect, e2e_settings

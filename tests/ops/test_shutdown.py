@@ -15,7 +15,7 @@ from pathlib import Path
 import asyncssh
 
 from game.app import Server
-from game.shutdown import graceful_stop
+from game.ops.shutdown import graceful_stop
 from tests.e2e.conftest import ROOT, Reader, connect, e2e_settings
 
 SSHREALM = Path(sys.executable).with_name("sshrealm")

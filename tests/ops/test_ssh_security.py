@@ -22,8 +22,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from game.app import Server
-from game.limits import address_group
-from game.tui.runner import TuiSession
+from game.fronts.tui.runner import TuiSession
+from game.services.limits import address_group
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Reader, connect
 from tests.e2e.test_tui_ssh import open_tui

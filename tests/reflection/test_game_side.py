@@ -8,9 +8,9 @@ from click.testing import CliRunner
 
 from bridge.events import ReflectionReportWritten, UnlockGranted
 from economy import Reason
-from game.cli import main
-from game.game import Game
-from game.reflecting import Reflection, apply_planned
+from game.cli.main import main
+from game.engine.game import Game
+from game.engine.reflecting import Reflection, apply_planned
 from tests.conftest import FakeClock, join, run
 
 

@@ -12,7 +12,7 @@ import asyncssh
 
 from economy import MINT, SINK, Ledger, Reason
 from game.app import Server
-from game.wallet import account_of
+from game.services.wallet import account_of
 from tests.e2e.conftest import connect, e2e_settings
 
 DAY_MS = 86_400_000

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bridge.events import ReflectionReportWritten
-from game.game import Game
-from game.reflecting import Reflection
+from game.engine.game import Game
+from game.engine.reflecting import Reflection
 from reflection.schedule import CycleScheduler
 
 

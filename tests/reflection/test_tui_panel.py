@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from game.reply import Kind, Reply
-from game.tui.app import GameApp
-from game.tui.growth import GrowthPanel
+from game.core.reply import Kind, Reply
+from game.fronts.tui.app import GameApp
+from game.fronts.tui.growth import GrowthPanel
 from reflection.sheet import GrowthSheet
 from tests.tui.fakes import FakePort
 

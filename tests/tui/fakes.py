@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from game.reply import RoomView, StatusView
+from game.core.reply import RoomView, StatusView
 
 HALL = RoomView(
     id="hall",

@@ -6,9 +6,9 @@ import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from game.reply import Kind, Reply, StatusView
-from game.tui.app import GameApp
-from game.tui.output import QUIT_HINT
+from game.core.reply import Kind, Reply, StatusView
+from game.fronts.tui.app import GameApp
+from game.fronts.tui.output import QUIT_HINT
 from tests.tui.fakes import GARDEN, HALL, FakePort
 
 SIZE = (100, 30)

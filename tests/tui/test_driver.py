@@ -10,12 +10,12 @@ from textual import events
 from textual.message import Message
 from textual.strip import Strip
 
-from game.reply import Kind, Reply
-from game.tui import driver as driver_module
-from game.tui import runner
-from game.tui.output import QUIT_HINT
-from game.tui.runner import TuiFactory, TuiSession
-from game.tui.terminal import LEAVE_APPLICATION_MODE, color_system_for
+from game.core.reply import Kind, Reply
+from game.fronts.tui import driver as driver_module
+from game.fronts.tui import runner
+from game.fronts.tui.output import QUIT_HINT
+from game.fronts.tui.runner import TuiFactory, TuiSession
+from game.fronts.tui.terminal import LEAVE_APPLICATION_MODE, color_system_for
 from tests.tui.fakes import GARDEN, FakeChannel, FakePort
 
 

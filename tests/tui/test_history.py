@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.tui.history import Completer, Completion, History
+from game.fronts.tui.history import Completer, Completion, History
 
 WORDS = ("look", "locate", "north", "say", "Bob")
 

@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from textual.app import App, _PrintCapture
 
-from game.reply import Reply
-from game.tui.app import GameApp
-from game.tui.runner import TuiSession
+from game.core.reply import Reply
+from game.fronts.tui.app import GameApp
+from game.fronts.tui.runner import TuiSession
 from tests.tui.fakes import FakeChannel, FakePort
 
 SESSIONS = 50

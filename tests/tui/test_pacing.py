@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.tui.pacing import Pacer
+from game.fronts.tui.pacing import Pacer
 
 
 def test_on_time_flushes_keep_the_base_tick() -> None:

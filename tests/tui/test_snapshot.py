@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from game.reply import Kind, Reply
-from game.tui.app import GameApp
+from game.core.reply import Kind, Reply
+from game.fronts.tui.app import GameApp
 from tests.tui.fakes import HALL, FakePort
 
 REPLIES = (

@@ -1,4 +1,4 @@
-"""Every private Textual/Rich name game/tui/textual_private.py touches, checked one by one.
+"""Every private Textual/Rich name game/fronts/tui/textual_private.py touches, checked one by one.
 
 A Textual or Rich upgrade that renames, retypes or stops using one of them fails here, by
 point number (see the shim's docstring), instead of somewhere downstream in a session. The
@@ -36,13 +36,13 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from game.tui import textual_private as tp
-from game.tui.app import session_console
-from game.tui.chatlog import ChatLog
-from game.tui.widgets import CommandInput
+from game.fronts.tui import textual_private as tp
+from game.fronts.tui.app import session_console
+from game.fronts.tui.chatlog import ChatLog
+from game.fronts.tui.widgets import CommandInput
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIM = "game/tui/textual_private.py"
+SHIM = "game/fronts/tui/textual_private.py"
 
 
 def params(function: Any) -> list[str]:

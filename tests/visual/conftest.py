@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from game.app import Server
-from game.config import Settings, load_settings
-from game.game import Game
-from game.session import Session
-from game.store import connect
+from game.core.config import Settings, load_settings
+from game.engine.game import Game
+from game.engine.session import Session
+from game.services.store import connect
 from game.world.loader import load_content
 from tests.conftest import FakeClock, Screen
 from tests.e2e.conftest import e2e_settings

@@ -1,4 +1,4 @@
-"""Plan frames painted straight to the terminal (game/tui/direct.py), read back through a
+"""Plan frames painted straight to the terminal (game/fronts/tui/direct.py), read back through a
 terminal emulator (pyte): what the player's screen shows must be what the plan holds,
 whichever way each frame went out."""
 
@@ -19,11 +19,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from game.reply import Kind, Reply
-from game.tui import plan as plan_module
-from game.tui.app import GameApp
-from game.tui.direct import paint_spans
-from game.tui.runner import TuiFactory, TuiSession
+from game.core.reply import Kind, Reply
+from game.fronts.tui import plan as plan_module
+from game.fronts.tui.app import GameApp
+from game.fronts.tui.direct import paint_spans
+from game.fronts.tui.runner import TuiFactory, TuiSession
 from game.world.layout import Avatar, PlanView
 from tests.tui.fakes import FakeChannel, FakePort
 from tests.tui.test_driver import wait_for

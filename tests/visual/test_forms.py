@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from game.game import Game
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
 from game.world.layout import Bubble, PlanView
 from tests.conftest import FakeClock, run
 from tests.visual.conftest import enter, make_game

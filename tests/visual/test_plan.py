@@ -14,9 +14,9 @@ from textual.filter import ANSIToTruecolor, DimFilter
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from game.reply import Kind, Reply
-from game.tui.app import GameApp
-from game.tui.plan_rows import build_strip, filtered_styles, follow
+from game.core.reply import Kind, Reply
+from game.fronts.tui.app import GameApp
+from game.fronts.tui.plan_rows import build_strip, filtered_styles, follow
 from game.world.layout import Avatar, Bubble, Layout, PlanView, Tile
 from game.world.loader import load_content
 from tests.conftest import FakeClock

@@ -1,6 +1,6 @@
 """The plan in a real terminal: OpenSSH in tmux watches someone walk about, and after every
 step the screen shows exactly the plan the server holds for that player (most frames go out
-painted directly, game/tui/direct.py, so this is where a wrong cursor move would show)."""
+painted directly, game/fronts/tui/direct.py, so this is where a wrong cursor move would show)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncssh
 
 from game.app import Server
-from game.tui.runner import TuiSession
+from game.fronts.tui.runner import TuiSession
 from tests.e2e.conftest import Reader, connect
 from tests.e2e.tmux import Tmux, client_key, needs_tmux, ssh_command
 from tests.tui.test_driver import wait_for

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from game.cli import main
+from game.cli.main import main
 from tests.conftest import ROOT
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from game.cli import main
+from game.cli.main import main
 from game.world.economy_rules import ECONOMY_KEYS
 from game.world.people import BEHAVIOURS
 from game.world.rooms import ROOM_KEYS

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from game.cli import main
+from game.cli.main import main
 from game.world.problems import distance, suggest
 from tests.conftest import ROOT
 

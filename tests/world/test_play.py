@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 from bridge.events import ContentReloaded, Event
-from game.game import Game
-from game.reload import reload_content
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
+from game.engine.reload import reload_content
 from tests.conftest import ROOT, FakeClock, join, run
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from economy import Reason
-from game.game import Game
-from game.reply import Kind
+from game.core.reply import Kind
+from game.engine.game import Game
 from tests.conftest import FakeClock, join, run
 
 
@@ -67,7 +67,7 @@ def test_gather_and_deliver_goals_pay_items_and_xp(game: Game, clock: FakeClock)
 
 
 def test_quest_state_survives_a_new_game(game: Game) -> None:
-    from game.game import Game as NewGame
+    from game.engine.game import Game as NewGame
 
     ana, _ = join(game, "ana")
     run(ana, "ask crier about welcome")

@@ -1,0 +1,132 @@
+"""The ``sshrealm`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import click
+import structlog
+
+from game.cli.common import config_option, content_dir_option, data_dir_option, settings_for
+from game.core.config import ConfigError
+
+# asyncssh imports cryptography's DSA classes, which warn on import on every start; the
+# server offers no DSA at all (docs/operations.md, Security), so the warning says nothing.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="asyncssh")
+
+
+def _setup_logging(json_logs: bool) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # job bookkeeping at startup
+    renderer = (
+        structlog.processors.JSONRenderer()
+        if json_logs
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+
+
+@click.group()
+@click.version_option(package_name="sshrealm")
+def main() -> None:
+    """sshrealm: a multiplayer text game you play over ssh."""
+
+
+@main.command("config")
+@config_option
+def config_cmd(config: Path | None) -> None:
+    """Print every setting as a Markdown table: name, environment variable, default, and the
+    value in effect here (after sshrealm.toml and SSHREALM_* variables)."""
+    from game.core.config import describe
+
+    current = settings_for(config)
+    click.echo("| setting | environment variable | default | in effect | meaning |")
+    click.echo("|---|---|---|---|---|")
+    for name, env, default, doc in describe():
+        value = getattr(current, name)
+        shown = ",".join(value) if isinstance(value, tuple) else str(value)
+        click.echo(f"| `{name}` | `{env}` | `{default}` | `{shown or '(empty)'}` | {doc} |")
+
+
+@main.command()
+@config_option
+@click.option("--port", type=int, help="SSH port (SSHREALM_SSH_PORT).")
+@data_dir_option
+@content_dir_option
+@click.option("--json-logs", is_flag=True, help="Structured JSON logs on stderr.")
+def serve(
+    config: Path | None,
+    port: int | None,
+    data_dir: Path | None,
+    content_dir: Path | None,
+    json_logs: bool,
+) -> None:
+    """Run the game server until Ctrl-C or SIGTERM.
+
+    Example: sshrealm serve --port 2222
+    """
+    from game.app import Server
+    from game.world.problems import ContentError
+
+    settings = settings_for(config, ssh_port=port, data_dir=data_dir, content_dir=content_dir)
+    _setup_logging(json_logs)
+    os.environ.setdefault("COLORTERM", "truecolor")
+
+    def ready(server: Server) -> None:
+        user = os.environ.get("USER", "yourname")
+        click.echo(
+            f"\nsshrealm is up. Connect with:\n\n"
+            f"    ssh -p {server.ssh_port} {user}@localhost\n\n"
+            f"(any name works: the first key you log in with claims it).\n"
+            f"Screen reader or MUD client?  ssh -p {server.ssh_port} {user}+plain@localhost\n"
+            f"One command:                  ssh -p {server.ssh_port} {user}@localhost look\n"
+            f"Stop with Ctrl-C.\n",
+            err=True,
+        )
+
+    try:
+        server = Server(settings)
+    except (ContentError, ConfigError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    asyncio.run(server.serve_forever(ready))
+
+
+from game.cli import admin as cli_admin  # noqa: E402
+
+main.add_command(cli_admin.admin)
+main.add_command(cli_admin.backup)
+
+from game.cli import ledger as cli_ledger  # noqa: E402
+
+main.add_command(cli_ledger.ledger)
+
+from game.cli.reflect import reflect  # noqa: E402
+
+main.add_command(reflect)
+
+from game.cli.content import content  # noqa: E402
+
+main.add_command(content)
+
+from game.cli.bridge import bridge  # noqa: E402
+
+main.add_command(bridge)
+
+from game.cli.db import db  # noqa: E402
+
+main.add_command(db)

@@ -1,0 +1,148 @@
+"""Sessions: one per connection, bound to a player's body and a front end.
+
+:class:`Session` is the :class:`~game.core.port.PlayerPort` a front end talks to; it hands typed
+lines to the engine, one step each (game/core/outbox.py): the command's reply is released first,
+then what followed from it, in order, and the status bar once. :class:`Sessions` is the
+presence table: who is connected, and the addresses output is put in the outbox for (a
+session, a player, a room, everyone); game/engine/dispatch.py carries it to the front ends.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from game.core.outbox import Close, Outbox, StatusChanged, ToAll, ToPlayer, ToRoom, ToSession
+from game.core.port import FrontEnd
+from game.core.reply import Reply, RoomView, StatusView
+
+if TYPE_CHECKING:
+    from game.engine.game import Game
+    from game.world.state import Player
+
+
+class Session:
+    """One connection's view of the game. Exec sessions are transient and never announced."""
+
+    def __init__(
+        self,
+        game: Game,
+        player: Player,
+        front_end: FrontEnd,
+        *,
+        kind: str,
+        address: str = "",
+    ) -> None:
+        self.id = secrets.token_hex(4)
+        self.game = game
+        self.player = player
+        self.front_end = front_end
+        self.kind = kind
+        self.address = address
+        self.closed = False  # no more input; output queued before the close still arrives
+        self.ended = False  # the front end was closed (game/engine/dispatch.py)
+        self.gone = False  # the game has let go of this session (disconnect ran)
+        self._status: StatusView | None = None
+        self.last_input_ms = game.clock()
+        self.on_close: Callable[[], None] | None = None
+        game.sessions.by_id[self.id] = self
+
+    # -- PlayerPort ------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.player.name
+
+    def submit(self, line: str) -> None:
+        if self.closed:
+            return
+        self.last_input_ms = self.game.clock()
+        with self.game.outbox.step() as first:
+            replies = self.game.engine.execute(self, line)
+            if replies:
+                first(ToSession(self.id, tuple(replies)))
+            self.game.outbox.put(StatusChanged(self.player.name))
+
+    def refresh_status(self) -> None:
+        """Push the status bar when it changed (location, tokens, tier, quota)."""
+        status = self.game.status(self.player)
+        if status != self._status:
+            self._status = status
+            self.front_end.set_status(status)
+
+    def completions(self) -> Sequence[str]:
+        return self.game.completions(self.player)
+
+    def current_room(self) -> RoomView | None:
+        return self.game.world.view(self.player.room, self.player)
+
+    def current_status(self) -> StatusView:
+        return self.game.status(self.player)
+
+    # -- output ----------------------------------------------------------------------------------
+    def send(self, replies: Sequence[Reply]) -> None:
+        """Lines for this session alone (not any other session of the same player)."""
+        if not self.closed:
+            self.game.outbox.put(ToSession(self.id, tuple(replies)))
+
+    def close(self, reason: str) -> None:
+        """End this session (quit, takeover, kick). Safe to call twice."""
+        if self.closed:
+            return
+        self.closed = True
+        sessions = self.game.sessions
+        attached = sessions.get(self.player.name) is self
+        sessions.remove(self)
+        self.game.outbox.on_rollback(lambda: self._reopen(attached))
+        self.game.outbox.put(Close(self.id, reason))  # after what was said before it
+
+    def _reopen(self, attached: bool) -> None:
+        """The step that closed this session failed: it goes on as it was."""
+        self.closed = False
+        if attached:
+            self.game.sessions.by_player.setdefault(self.player.key, self)
+
+
+class Sessions:
+    """Connected players, by lower-cased name; at most one interactive session per player.
+    ``by_id`` also holds exec sessions (one command, never announced) while they run."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+        self.by_player: dict[str, Session] = {}
+        self.by_id: dict[str, Session] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_player)
+
+    def __iter__(self) -> Iterator[Session]:
+        return iter(list(self.by_player.values()))
+
+    def get(self, name: str) -> Session | None:
+        return self.by_player.get(name.lower())
+
+    def attach(self, session: Session) -> Session | None:
+        """Register ``session``; return the older session of the same player, if any."""
+        old = self.by_player.get(session.player.key)
+        self.by_player[session.player.key] = session
+        return old if old is not session else None
+
+    def remove(self, session: Session) -> None:
+        if self.by_player.get(session.player.key) is session:
+            del self.by_player[session.player.key]
+
+    def forget(self, session: Session) -> None:
+        """The connection is gone: nothing is delivered to it any more."""
+        self.remove(session)
+        self.by_id.pop(session.id, None)
+
+    def to_room(self, room: str, replies: Sequence[Reply], *, exclude: Sequence[str] = ()) -> None:
+        self.outbox.put(ToRoom(room, tuple(replies), tuple(exclude)))
+
+    def to_player(self, name: str, replies: Sequence[Reply]) -> bool:
+        """Lines for ``name``'s interactive session; False when they are not online."""
+        self.outbox.put(ToPlayer(name, tuple(replies)))
+        return name.lower() in self.by_player
+
+    def to_all(self, replies: Sequence[Reply]) -> None:
+        self.outbox.put(ToAll(tuple(replies)))

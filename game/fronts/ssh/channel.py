@@ -1,0 +1,354 @@
+"""One SSH session channel, routed to the TUI, line mode or a single exec command.
+
+Routing: an exec request runs one command in line mode and exits (0 ok, 1 error, the
+message on stderr). A shell with a PTY and a capable TERM gets the Textual UI, unless the
+login name ends in ``+plain`` or the account chose screen-reader mode. Everything else
+(``ssh -T``, pipes, MUD clients, ``TERM=dumb``) gets line mode.
+
+What one channel may cost is bounded: the terminal size is clamped to ``max_term_cols`` x
+``max_term_rows`` (the player is told once), resizes are coalesced so only the last one in
+``resize_window_ms`` reaches the TUI (the window doubles, up to 16 times, while a client
+keeps resizing without a pause: a relayout of a big screen is the costliest thing a
+client can ask for), and output waiting for a client that does not read is
+capped at ``max_output_kb``: past it the connection is dropped with a reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import asyncssh
+import structlog
+from structlog.contextvars import bind_contextvars
+
+from game.core.outbox import StatusChanged, ToSession
+from game.core.reply import Reply
+from game.core.text import clean
+from game.fronts.line import ExecFrontEnd, LineFrontEnd, render
+from game.fronts.ssh.names import Login
+
+if TYPE_CHECKING:
+    from game.engine.session import Session
+    from game.fronts.ssh.server import SshFront
+    from game.fronts.tui.runner import TuiSession
+
+log = structlog.get_logger("sshrealm.ssh")
+PLAIN_TERMS = frozenset({"", "dumb", "unknown", "bot"})
+WELCOME = "Welcome to sshrealm, {name}. Type help for commands, quit to leave."
+RESIZE_QUIET_MS = 2000  # no relayout for this long: the resize window is short again
+RESIZE_MAX_DOUBLINGS = 4  # the window grows to at most 16 times resize_window_ms
+
+
+class GameChannel(asyncssh.SSHServerSession[bytes]):
+    def __init__(
+        self,
+        front: SshFront,
+        login: Login,
+        address: str,
+        on_closed: Callable[[], None] | None = None,
+    ) -> None:
+        self.front = front
+        self.login = login
+        self.address = address
+        self.on_closed = on_closed
+        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self.term: str | None = None
+        self.size = (80, 24)
+        self.command: str | None = None
+        self.session: Session | None = None
+        self.line: LineFrontEnd | None = None
+        self.tui: TuiSession | None = None
+        self.pending: list[bytes] = []
+        self._eof_early = False  # EOF came before the session started
+        self.clamp_notice: str | None = None  # told once: the terminal is bigger than we draw
+        self._clamp_told = False
+        self._resize_timer: asyncio.TimerHandle | None = None
+        self._resize_streak = 0  # relayouts in a row without a quiet pause
+        self._last_resize_ms = 0
+        self._overflowed = False
+
+    # -- requests --------------------------------------------------------------------------------
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        self.chan = chan
+
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object
+    ) -> bool:
+        self.term = term_type or ""
+        if term_size[0] > 0 and term_size[1] > 0:
+            self.size = self._clamp(term_size[0], term_size[1])
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self.command = command
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False
+
+    # -- start -----------------------------------------------------------------------------------
+    def session_started(self) -> None:
+        try:
+            if self.command is not None:
+                self._run_exec(self.command)
+            elif self._wants_tui():
+                self._start_tui()
+            else:
+                self._start_line()
+        except Exception:
+            log.exception("session_start_failed", player=self.login.name)
+            self._write(b"Sorry, the server could not start your session.\r\n")
+            self._end(1)
+
+    def _wants_tui(self) -> bool:
+        if self.term is None or self.term.lower() in PLAIN_TERMS or self.login.plain:
+            return False
+        account = self.front.game.store.account(self.login.name)
+        return not (account and account.screenreader)
+
+    def _run_exec(self, command: str) -> None:
+        screen = ExecFrontEnd()
+        session = self.front.game.connect(
+            self.login.name, screen, kind="exec", address=self.address
+        )
+        room = session.player.room
+        try:
+            session.submit(command)
+        finally:
+            self.front.game.disconnect(session)
+        _show_elsewhere(session, room, command)
+        text = render(screen.replies).encode()
+        if screen.ok:
+            self._write(text)
+        elif self.chan is not None:
+            self.chan.write_stderr(text)
+        self._end(0 if screen.ok else 1)
+
+    def _start_line(self) -> None:
+        echo = self.term is not None  # a PTY we did not give a TUI is a raw dumb terminal
+        chan = self.chan
+        line = LineFrontEnd(
+            self._write,
+            lambda: self._end(0),
+            echo=echo,
+            pause=chan.pause_reading if chan is not None else lambda: None,
+            resume=chan.resume_reading if chan is not None else lambda: None,
+        )
+        self.line = line
+        game = self.front.game
+        with game.outbox.step() as first:  # the greeting, then the login's rewards
+            session = game.connect(self.login.name, line, kind="line", address=self.address)
+            self.session = session
+            first(ToSession(session.id, tuple(_greeting(session))))
+        line.on_line = session.submit
+        line.on_end = lambda: session.close("Goodbye.")
+        self._tell_clamp()
+        for data in self.pending:
+            line.feed(data)
+        self.pending.clear()
+        if self._eof_early:
+            line.finish()
+
+    def _start_tui(self) -> None:
+        from game.fronts.tui.runner import TuiFactory
+
+        assert self.chan is not None
+        game = self.front.game
+        if self.front.tui_factory is None:  # one per server: the sessions share its caches
+            self.front.tui_factory = TuiFactory(tick_ms=self.front.settings.tick_ms)
+        writer = _ChannelWriter(self.chan, self.front.output_limit, self._overflow)
+        # One step: what the login says (takeover notice, rewards) is released once the
+        # TUI is attached, after the greeting.
+        with game.outbox.step() as first:
+            session = game.connect(self.login.name, _Deferred(), kind="tui", address=self.address)
+            self.session = session
+            tui = self.front.tui_factory.session(
+                session, writer, size=self.size, term=self.term or "xterm"
+            )
+            session.front_end = tui
+            self.tui = tui
+            first(ToSession(session.id, tuple(_greeting(session))))
+        for data in self.pending:
+            tui.feed(data)
+        self.pending.clear()
+        self._tell_clamp()
+        task = asyncio.get_running_loop().create_task(self._run_tui(tui))
+        self.front.tasks.add(task)
+        task.add_done_callback(self.front.tasks.discard)
+
+    async def _run_tui(self, tui: TuiSession) -> None:
+        if self.session is not None:  # this task's own context: its logs carry the ids
+            bind_contextvars(player=self.session.player.name, session=self.session.id)
+        try:
+            await tui.run()
+        except Exception:
+            log.exception("tui_failed", player=self.login.name)
+        finally:
+            self._end(0)
+
+    # -- traffic ---------------------------------------------------------------------------------
+    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
+        if self.tui is not None:
+            self.tui.feed(data)
+        elif self.line is not None:
+            self.line.feed(data)
+        else:
+            self.pending.append(data)
+
+    def eof_received(self) -> bool:
+        """Line mode finishes the lines already sent (and their output) before it says
+        goodbye, so the channel stays half open until then; the TUI ends at once."""
+        if self.line is not None and not self.line.closed:
+            self.line.finish()
+            return True
+        if self.session is not None and not self.session.closed:
+            self.session.close("Goodbye.")
+        elif self.session is None and self.command is None:
+            self._eof_early = True  # the lines before it still run, once line mode starts
+            return True
+        return False
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        """Coalesced: a burst of resizes costs one relayout, at the size the burst ended on."""
+        if width <= 0 or height <= 0:
+            return  # not a size: keep the one we have
+        self.size = self._clamp(width, height)
+        if self.session is not None:
+            self._tell_clamp()
+        if self.tui is not None and self._resize_timer is None:
+            now = self.front.game.clock()
+            if now - self._last_resize_ms > RESIZE_QUIET_MS:
+                self._resize_streak = 0  # a calm client: back to the short window
+            window = max(0, self.front.settings.resize_window_ms) * 2**self._resize_streak
+            self._resize_streak = min(self._resize_streak + 1, RESIZE_MAX_DOUBLINGS)
+            self._resize_timer = self.front.call_later(window / 1000, self._apply_resize)
+
+    def _apply_resize(self) -> None:
+        self._resize_timer = None
+        self._last_resize_ms = self.front.game.clock()
+        if self.tui is not None:
+            self.tui.resize(*self.size)
+
+    def _clamp(self, cols: int, rows: int) -> tuple[int, int]:
+        settings = self.front.settings
+        most = (max(1, settings.max_term_cols), max(1, settings.max_term_rows))
+        size = (min(cols, most[0]), min(rows, most[1]))
+        if size != (cols, rows) and self.clamp_notice is None:
+            self.clamp_notice = (
+                f"Your terminal is {cols}x{rows}; sshrealm draws at most {most[0]}x{most[1]} "
+                "of it, in the top left corner."
+            )
+        return size
+
+    def _tell_clamp(self) -> None:
+        if self.clamp_notice is not None and not self._clamp_told and self.session is not None:
+            self._clamp_told = True
+            self.session.send([Reply.info(self.clamp_notice)])
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.line is not None:
+            self.line.steps.cancel()
+        if self._resize_timer is not None:
+            self._resize_timer.cancel()
+            self._resize_timer = None
+        if self.session is not None:
+            self.front.game.disconnect(self.session)
+        if self.tui is not None:
+            self.tui.close("Connection closed.")
+        self.chan = None
+        if self.on_closed is not None:
+            self.on_closed()
+            self.on_closed = None
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _write(self, data: bytes) -> None:
+        chan = self.chan
+        if chan is None or chan.is_closing() or self._overflowed:
+            return
+        if chan.get_write_buffer_size() > self.front.output_limit:
+            self._overflow()
+            return
+        chan.write(data)
+
+    def _overflow(self) -> None:
+        """The client has stopped reading and its output passed the cap: drop the connection
+        (the reason travels as an SSH disconnect message, which no channel window holds)."""
+        if self._overflowed or self.chan is None:
+            return
+        self._overflowed = True
+        kb = self.front.output_limit // 1024
+        log.warning("output_overflow", player=self.login.name, limit_kb=kb)
+        why = f"Disconnected: your client stopped reading the game's output ({kb} KB waiting)."
+        conn = self.chan.get_connection()
+        asyncio.get_running_loop().call_soon(conn.disconnect, asyncssh.DISC_CONNECTION_LOST, why)
+
+    def _end(self, status: int) -> None:
+        if self.session is not None:
+            self.front.game.disconnect(self.session)
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.exit(status)
+
+
+def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
+    """An exec command acted on a body an open session also shows: that session shows the
+    new room (panel and a room line) when the body moved, and a fresh status bar."""
+    game = exec_session.game
+    other = game.sessions.get(exec_session.player.name)
+    if other is None or other.closed:
+        return
+    player = other.player
+    if player.room != room:
+        view = game.world.view(player.room, player)
+        told = Reply.info(f"From another connection: {clean(command)}")
+        other.send([told, Reply.room(view)])
+        game.refresh_room(player.room)
+    game.outbox.put(StatusChanged(player.name))
+
+
+def _greeting(session: Session) -> list[Reply]:
+    view = session.game.world.view(session.player.room, session.player)
+    return [Reply.info(WELCOME.format(name=session.name)), Reply.room(view)]
+
+
+class _ChannelWriter:
+    """The calls the TUI driver needs from a channel, and nothing else of asyncssh.
+
+    The driver drops frames once the queue passes its high-water mark; anything that still
+    pushes the queue past ``limit`` bytes calls ``overflow`` instead of queueing more.
+    """
+
+    def __init__(
+        self, chan: asyncssh.SSHServerChannel[bytes], limit: int, overflow: Callable[[], None]
+    ) -> None:
+        self._chan = chan
+        self._limit = limit
+        self._overflow = overflow
+
+    def write(self, data: bytes) -> None:
+        if self._chan.is_closing():
+            return
+        if self._chan.get_write_buffer_size() > self._limit:
+            self._overflow()
+            return
+        self._chan.write(data)
+
+    def close(self) -> None:
+        if not self._chan.is_closing():
+            self._chan.exit(0)
+
+    def get_write_buffer_size(self) -> int:
+        return int(self._chan.get_write_buffer_size())
+
+
+class _Deferred:
+    """Holds output produced while the TUI is being built (takeover notices)."""
+
+    def deliver(self, replies: object) -> None: ...
+    def set_room(self, view: object) -> None: ...
+    def set_status(self, status: object) -> None: ...
+    def close(self, reason: str) -> None: ...

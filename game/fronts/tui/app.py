@@ -1,0 +1,351 @@
+"""GameApp: one player's full-screen UI, one of many in the server's event loop.
+
+Output is coalesced: :class:`GameApp.Output` and friends only queue, and a flush applies
+everything queued (log lines, room, status) in one go, at most once per tick. Textual then
+repaints once for the lot, so a burst of chat costs one frame, not one per line
+(research/render_cost.md: ~0.5 ms per batched line). When the session has been quiet for a
+tick the flush happens on the next loop turn, so a lone reply is not delayed. The tick is
+``tick`` (the server's ``tick_ms``) while the loop keeps up and grows to ``max_tick`` while
+it falls behind (:mod:`game.fronts.tui.pacing`): more lines per frame, fewer frames.
+
+Other sessions reach this app only through ``post_message`` (see ``runner.TuiSession``):
+Textual resolves ``widget.app`` from a context variable, so calling another app's widgets
+directly would act on the caller's app (research Q1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import io
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar, cast
+
+from rich.console import Console
+from rich.text import Text
+from textual import events
+from textual.actions import SkipAction
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from game.commands.admin_ops import OPEN_ADMIN
+from game.core.port import PlayerPort
+from game.core.reply import Kind, Reply, RoomView, StatusView
+from game.core.text import clean
+from game.fronts.steps import Steps
+from game.fronts.tui.chatlog import ChatLog
+from game.fronts.tui.driver import SSHDriver
+from game.fronts.tui.growth import GrowthPanel
+from game.fronts.tui.linecache import LineCache
+from game.fronts.tui.output import QUIT_HINT, LogLine, reply_lines, system_line
+from game.fronts.tui.pacing import Pacer
+from game.fronts.tui.plan import FloorPlan, PlanCache
+from game.fronts.tui.streams import install_shared_streams
+from game.fronts.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
+from game.fronts.tui.textual_private import patch_colour_rendering, share_print_capture
+from game.fronts.tui.widgets import Banner, CommandInput, GameScreen, RoomPanel, StatusLine
+from reflection.sheet import GrowthSheet
+
+log = logging.getLogger(__name__)
+
+NARROW_COLS = 80
+"""Below this width the room panel is hidden (game.tcss), so the log stays readable."""
+FLUSH_INTERVAL = 0.03
+"""Seconds: the default tick, the shortest gap between two flushes (one repaint each)."""
+
+
+class _Discard(io.StringIO):
+    """The console's file: Textual renders through the console but never prints to it."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def session_console(color_system: ColorSystem) -> Console:
+    """A console like Textual's own, but with this session's colour depth.
+
+    Textual builds ``app.console`` from ``TEXTUAL_COLOR_SYSTEM`` and the *server's*
+    environment (so a server started under TERM=xterm sends 16 colours to everyone); the
+    empty environment here keeps NO_COLOR, COLUMNS and friends of the server out of it too.
+    """
+    return Console(
+        color_system=color_system,
+        file=_Discard(),
+        markup=True,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        force_terminal=True,
+        safe_box=False,
+        soft_wrap=False,
+        _environ={},
+    )
+
+
+class GameApp(App[None]):
+    """Header, docked room panel, output log, command input and status line."""
+
+    CSS_PATH = "game.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Only the engine's `quit` ends a session; these keys would otherwise exit the app.
+        Binding("ctrl+c", "quit_hint", show=False, priority=True),
+        Binding("ctrl+q", "quit_hint", show=False, priority=True),
+        Binding("pageup", "page(-1)", show=False, priority=True),
+        Binding("pagedown", "page(1)", show=False, priority=True),
+        Binding("end", "log_end", show=False, priority=True),  # only while scrolled back
+        Binding("f2", "growth", show=False),  # Cal's growth panel (the `growth` command)
+        Binding("f9", "admin_console", show=False),  # admin console; the engine checks the role
+        # Visual form: arrows walk while the command line is empty (else they edit/recall).
+        Binding("up", "walk('north')", show=False, priority=True),
+        Binding("down", "walk('south')", show=False, priority=True),
+        Binding("left", "walk('west')", show=False, priority=True),
+        Binding("right", "walk('east')", show=False, priority=True),
+    ]
+
+    class Output(Message):
+        """Replies for the log (ROOM replies also refresh the room panel)."""
+
+        def __init__(self, replies: tuple[Reply, ...]) -> None:
+            super().__init__()
+            self.replies = replies
+
+    class RoomChanged(Message):
+        def __init__(self, view: RoomView) -> None:
+            super().__init__()
+            self.view = view
+
+    class StatusChanged(Message):
+        def __init__(self, status: StatusView) -> None:
+            super().__init__()
+            self.status = status
+
+    class FlushDue(Message):
+        """The coalescing timer fired: apply everything queued."""
+
+    def __init__(
+        self,
+        port: PlayerPort,
+        *,
+        terminal_link: TerminalLink | None = None,
+        color_system: ColorSystem = "truecolor",
+        flush_interval: float = FLUSH_INTERVAL,
+        max_flush_interval: float | None = None,
+        max_lines: int = 1000,
+        line_cache: LineCache | None = None,
+        plan_cache: PlanCache | None = None,
+    ) -> None:
+        """``flush_interval`` is the tick; it adapts up to ``max_flush_interval`` (None: a
+        fixed tick) under load. ``line_cache`` (log lines) and ``plan_cache`` (floor-plan
+        rows) are shared by the server's sessions."""
+        super().__init__(driver_class=SSHDriver if terminal_link is not None else None)
+        self.port = port
+        self.terminal_link = terminal_link
+        ceiling = flush_interval if max_flush_interval is None else max_flush_interval
+        self.pacer = Pacer(flush_interval, ceiling)
+        self.max_lines = max_lines
+        self.line_cache = line_cache
+        self.plan_cache = plan_cache
+        patch_colour_rendering()  # or the first session to draw a style sets its colours
+        self.console = session_console(color_system)
+        # Every app shares one stdout/stderr proxy so Textual's redirects are no-ops.
+        out, err = install_shared_streams()
+        share_print_capture(self, out, err)
+        # The engine runs in the context we were created in, not in this app's: tasks it
+        # spawns must not inherit (and pin) this app as Textual's active app.
+        self._engine_context = contextvars.copy_context()
+        # One command per loop turn: what a command defers (a reward after its room) is
+        # shown before the next command of a paste runs (game/fronts/steps.py).
+        self._steps = Steps()
+        self._pending_lines: list[list[LogLine]] = []  # one chunk per Output message
+        self._pending_room: RoomView | None = None
+        self._pending_status: StatusView | None = None
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._flush_due = 0.0  # loop time the pending flush was scheduled for
+        self._last_flush = float("-inf")
+
+    def get_default_screen(self) -> GameScreen:
+        return GameScreen(id="_default")
+
+    def compose(self) -> ComposeResult:
+        self.chat_log = ChatLog(max_lines=self.max_lines, cache=self.line_cache, id="log")
+        # the floor plan is shown in the visual form only
+        self.plan = FloorPlan(self.port.name, cache=self.plan_cache, id="plan")
+        self.room_panel = RoomPanel(id="room")
+        self.command = CommandInput(self.port.completions, id="command")
+        self.status_line = StatusLine(id="status")
+        self.too_small = Static(id="too-small")
+        yield self.room_panel  # first: the header and status line dock over its margins
+        yield Banner(Text(f"sshrealm — {clean(self.port.name)}"), id="header")
+        yield self.status_line
+        yield self.plan
+        yield self.chat_log
+        yield self.command
+        yield self.too_small
+
+    def on_mount(self) -> None:
+        self.room_panel.view = self.port.current_room()
+        self.status_line.text = self.port.current_status().text()
+        self.command.focus()
+        self._fit(self.size)
+
+    def on_ready(self) -> None:
+        if self.terminal_link is not None:
+            self.terminal_link.mark_ready()
+
+    def on_unmount(self) -> None:
+        self._steps.cancel()
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+
+    # -- output, coalesced ----------------------------------------------------------------
+
+    def on_game_app_output(self, message: Output) -> None:
+        lines: list[LogLine] = []
+        for reply in message.replies:
+            if reply.kind is Kind.PLAN:
+                self.plan.offer(reply.data)
+                continue
+            lines.extend(reply_lines(reply))
+            if reply.kind is Kind.ROOM and isinstance(reply.data, RoomView):
+                self._pending_room = reply.data
+            if isinstance(reply.data, GrowthSheet):
+                self.push_screen(GrowthPanel(reply.data))
+            if reply.data == OPEN_ADMIN and hasattr(self.port, "game"):
+                from game.fronts.tui.admin import AdminScreen
+
+                self.push_screen(AdminScreen(cast(Any, self.port)))
+        if lines:
+            self._pending_lines.append(lines)
+            note = getattr(self.screen, "note_output", None)  # the admin console, if open
+            if note is not None:
+                note(message.replies)
+        self._schedule_flush()
+
+    def on_game_app_room_changed(self, message: RoomChanged) -> None:
+        self._pending_room = message.view
+        self._schedule_flush()
+
+    def on_game_app_status_changed(self, message: StatusChanged) -> None:
+        self._pending_status = message.status
+        self._schedule_flush()
+
+    @property
+    def flush_interval(self) -> float:
+        """Seconds: the current tick (see :mod:`game.fronts.tui.pacing`)."""
+        return self.pacer.interval
+
+    def _schedule_flush(self) -> None:
+        if self._flush_handle is not None:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        delay = max(0.0, self._last_flush + self.pacer.interval - now)
+        self._flush_due = now + delay
+        self._flush_handle = loop.call_later(delay, self.post_message, self.FlushDue())
+
+    def on_game_app_flush_due(self, _: FlushDue) -> None:
+        self._flush_handle = None
+        now = asyncio.get_running_loop().time()
+        self._last_flush = now
+        self.pacer.observe(now - self._flush_due)  # how far behind the loop is
+        if self._pending_room is not None:
+            self.room_panel.view, self._pending_room = self._pending_room, None
+        if self._pending_status is not None:
+            self.status_line.text = self._pending_status.text()
+            self._pending_status = None
+        self.plan.flush()  # newest plan snapshot and bubbles, changed cells only
+        if self._pending_lines:
+            self.chat_log.write_lines(self._take_screenful())
+            if self._pending_lines:
+                self._schedule_flush()
+
+    def _take_screenful(self) -> list[LogLine]:
+        """The queued chunks that fit on the log together (at least one chunk).
+
+        With a long tick under load a frame can carry many lines; if a ``look`` reply
+        (twenty rows in a crowded room) came after a ``say`` in the same frame, the say
+        would scroll away without ever being drawn. Chunks that would push earlier ones off
+        the screen wait for the next frame instead.
+        """
+        width, height = self.chat_log.size
+        width = max(1, width)
+        rows = taken = 0
+        for chunk in self._pending_lines:
+            rows += sum(max(1, -(-len(text) // width)) for _, text in chunk)
+            if taken and height and rows > height:
+                break
+            taken += 1
+        chunks = self._pending_lines[:taken]
+        del self._pending_lines[:taken]
+        return [line for chunk in chunks for line in chunk]
+
+    # -- input ----------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value  # taken at Enter (CommandInput.action_submit): see there why
+        if line.strip():
+            self._to_engine(self.port.submit, line)
+
+    def _to_engine(self, call: Callable[[str], None], line: str) -> None:
+        self._steps.add(lambda: self._run_engine(call, line))
+
+    def _run_engine(self, call: Callable[[str], None], line: str) -> None:
+        try:
+            self._engine_context.copy().run(call, line)
+        except Exception:
+            # An engine bug must not take the player's screen down with it.
+            log.exception("command failed for %s: %r", self.port.name, line)
+            self._pending_lines.append([("error", "Something went wrong; that did not work.")])
+            self._schedule_flush()
+
+    def action_quit_hint(self) -> None:
+        self._pending_lines.append([system_line(QUIT_HINT)])
+        self._schedule_flush()
+
+    def action_walk(self, direction: str) -> None:
+        if not self.plan.shown or self.command.value or self.screen.has_class("-too-small"):
+            raise SkipAction()
+        self._to_engine(self.port.submit, f"walk {direction}")
+
+    def action_page(self, direction: int) -> None:
+        self.chat_log.page(direction)
+
+    def action_log_end(self) -> None:
+        """End jumps the log back to the newest line while scrolled back; otherwise it is
+        the prompt's own End (cursor to the end of the line)."""
+        if self.chat_log.following:
+            raise SkipAction()
+        self.chat_log.scroll_end_and_follow()
+
+    def action_growth(self) -> None:
+        self._to_engine(self.port.submit, "growth")
+
+    def action_admin_console(self) -> None:
+        self._to_engine(self.port.submit, "admin")
+
+    # -- size -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """Below MIN_COLS x MIN_ROWS show only a notice; the .tcss hides the rest."""
+        small = size.width < MIN_COLS or size.height < MIN_ROWS
+        if small:
+            notice = (
+                f"Terminal too small: need at least {MIN_COLS}x{MIN_ROWS}, "
+                f"you have {size.width}x{size.height}"
+            )
+            self.too_small.update(Text(notice))
+        self.screen.set_class(size.width < NARROW_COLS, "-narrow")
+        was_small = self.screen.has_class("-too-small")
+        self.screen.set_class(small, "-too-small")
+        if was_small and not small:
+            self.command.focus()

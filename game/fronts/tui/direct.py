@@ -1,0 +1,80 @@
+"""Paint a few changed spans of one widget straight to the terminal, skipping the compositor.
+
+A step in a busy room changes a handful of cells in every viewer's floor plan. Through
+Textual that is ``refresh(region)``, an idle message, the screen's update timer, and a
+compositor pass that cuts every widget on the touched lines into chops and renders them:
+about a third of a millisecond per viewer per frame, a quarter of the visual form's CPU with
+thirty viewers (bench/visual_bench.py). When nothing can be drawn over the widget, the
+compositor would only ever emit the widget's own strips at the widget's own position, so
+this writes exactly that: a cursor move and the cropped strip per span, inside the same
+synchronized-update brackets, ending with the same cursor move as ``App._display``.
+
+It declines (returns False, and the caller refreshes through Textual instead) whenever that
+reasoning might not hold: headless, during a batch update, when the widget's screen is not
+the one shown, when a layout is pending (the widget may be about to move), when the widget
+is clipped, or when any other visible widget that is not one of its ancestors overlaps it
+(a toast, a tooltip, a docked panel). What it writes is what Textual would repaint anyway;
+Textual keeps no copy of the screen to fall out of step with, and every later frame of the
+widget still goes through ``render_lines``.
+
+The private Textual state this reads (the app's driver and batch count, the screen's pending
+layout and compositor) is reached through game/fronts/tui/textual_private.py, points 11-14.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from game.fronts.tui.textual_private import (
+    layout_pending,
+    live_driver,
+    visible_widgets,
+    write_synchronized,
+)
+
+
+def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
+    """Write each (one-row region in widget coordinates, that row's strip) now.
+
+    Returns False, having written nothing, when the compositor must do it instead.
+    """
+    app = widget.app
+    driver = live_driver(app)
+    screen = widget.screen
+    if driver is None or app.is_headless or app.screen is not screen:
+        return False
+    if layout_pending(screen):
+        return False
+    visible = visible_widgets(screen)
+    geometry = visible.get(widget)
+    if geometry is None:
+        return False
+    region, clip = geometry
+    if region.size != widget.size or clip.intersection(region) != region:
+        return False
+    ancestors = widget.ancestors
+    for other, (other_region, _) in visible.items():
+        if other is not widget and other_region.overlaps(region) and other not in ancestors:
+            return False
+    console = app.console
+    width, height = region.size
+    x0, y0 = region.offset
+    parts = []
+    for span, strip in spans:
+        x1, x2 = span.x, min(span.right, width)
+        if x1 >= x2 or not 0 <= span.y < height:
+            continue
+        if x1 or x2 != strip.cell_length:
+            strip = strip.crop(x1, x2)
+        parts.append(f"\x1b[{y0 + span.y + 1};{x0 + x1 + 1}H")
+        parts.append(strip.render(console))
+    if not parts:
+        return True
+    cursor = screen.outer_size.clamp_offset(app.cursor_position)
+    parts.append(f"\x1b[{cursor.y + 1};{cursor.x + 1}H")
+    write_synchronized(app, driver, "".join(parts))
+    return True
