@@ -1,8 +1,8 @@
 """Fifty PTY sessions over real SSH come and go: no Textual App may outlive its session.
 
-tests/tui/test_leaks.py checks the same with fake channels; this one goes through the real
-SSH front (asyncssh channels, executor threads for key checks, takeover bookkeeping), which
-is where a stray reference to a session would hide in production.
+tests/game/fronts/tui/test_leaks.py checks the same with fake channels; this one goes through
+the real SSH front (asyncssh channels, executor threads for key checks, takeover
+bookkeeping), which is where a stray reference to a session would hide in production.
 """
 
 from __future__ import annotations

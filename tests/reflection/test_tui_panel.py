@@ -6,7 +6,7 @@ from game.core.reply import Kind, Reply
 from game.fronts.tui.app import GameApp
 from game.fronts.tui.growth import GrowthPanel
 from reflection.sheet import GrowthSheet
-from tests.tui.fakes import FakePort
+from tests.game.fronts.tui.fakes import FakePort
 
 SHEET = GrowthSheet((("Play style", ("explorer (explore 90%).",)), ("Suggestion", ("[b]x[/b]",))))
 

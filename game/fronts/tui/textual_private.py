@@ -1,6 +1,6 @@
 """The one module that touches Textual's and Rich's private names (pinned: textual 8.2.x).
 
-Every other module in game/ goes through the functions and classes here; tests/tui/
+Every other module in game/ goes through the functions and classes here; tests/game/fronts/tui/
 test_textual_private.py checks each touch point below against the installed Textual and Rich
 (so an upgrade fails loudly there), and a test greps game/ for private names used anywhere else.
 Touch points, and why each is needed:
