@@ -6,7 +6,7 @@ disconnects. The generated world is 10 areas of 1,000 rooms (a 40 x 25 grid with
 both ways, coordinates, briefs, an item every 10 rooms, an NPC every 50), written once to
 ``bench/scratch/content``. "Load" is ``check_content`` with every check and warning, the
 same work as ``sshrealm content check``. The reload is the in-game ``reload`` path
-(``reload_content``) on a real server with N line-mode SSH players, each of whom must still
+(``ContentWatcher.reload``) on a real server with N line-mode SSH players, each of whom must still
 be connected and answer ``look`` afterwards.
 
 Run: ``python -m bench --only content`` (``--quick``: 1 timing run, 10 players).
@@ -100,7 +100,6 @@ def time_load(root: Path, runs: int) -> dict[str, Any]:
 
 async def reload_with_players(players: int) -> dict[str, Any]:
     from game.app import Server
-    from game.engine.reload import reload_content
     from tests.e2e.conftest import Reader, connect, e2e_settings
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,7 +126,7 @@ async def reload_with_players(players: int) -> dict[str, Any]:
             durations = []
             watcher = server.game.content_watcher
             for _ in range(5):  # the in-game path: checked in a worker thread, then swapped
-                assert reload_content(server.game, "bench").pending
+                assert server.game.content_watcher.reload("bench").pending
                 assert watcher.running is not None
                 result = await watcher.running
                 assert result.ok, result.summary()

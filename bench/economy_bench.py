@@ -38,8 +38,8 @@ from game.core.config import load_settings
 from game.core.reply import Reply, RoomView, StatusView
 from game.engine.game import Game
 from game.engine.session import Session
-from game.services.store import connect
 from game.world.loader import load_content
+from game.world.store import connect
 
 ROOT = Path(__file__).resolve().parent
 WORLD = ROOT.parent / "tests" / "fixtures" / "econ_world"

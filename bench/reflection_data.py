@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from economy import Ledger
-from game.services.store import connect
+from game.world.store import connect
 from reflection import schema
 
 SCRATCH = Path(__file__).resolve().parent / "scratch" / "reflection"

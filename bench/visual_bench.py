@@ -33,8 +33,8 @@ from game.core.config import load_settings
 from game.engine.game import Game, wall_clock_ms
 from game.engine.session import Session
 from game.fronts.tui.runner import TuiFactory, TuiSession
-from game.services.store import connect
 from game.world.loader import load_content
+from game.world.store import connect
 
 PLAYERS = 30
 STEPS_PER_S = 2.0

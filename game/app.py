@@ -18,8 +18,8 @@ from game.ops.http import OpsHttp
 from game.ops.service import ops_components
 from game.ops.shutdown import graceful_stop
 from game.ops.watch import IdleWatcher
-from game.services.store import connect
 from game.world.loader import load_content
+from game.world.store import connect
 
 log = structlog.get_logger("sshrealm.app")
 

@@ -12,8 +12,8 @@ from game.core.config import Settings, load_settings
 from game.core.reply import Reply, RoomView, StatusView
 from game.engine.game import Game
 from game.engine.session import Session
-from game.services.store import connect
 from game.world.loader import load_content
+from game.world.store import connect
 from tests.e2e.tmux import Tmux
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +98,7 @@ def join(game: Game, name: str) -> tuple[Session, Screen]:
 
 def run(session: Session, line: str) -> Reply:
     """Run one line and return the single reply (Evennia's ``call``, as a function)."""
-    replies = session.game.engine.execute(session, line)
+    replies = Game.of(session).engine.execute(session, line)
     assert len(replies) == 1, replies
     return replies[0]
 

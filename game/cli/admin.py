@@ -17,7 +17,7 @@ from economy import system_clock, verify
 from game.cli.common import config_option, data_dir_option, settings_for
 from game.commands.base import ROLES
 from game.services.audit import Audit
-from game.services.store import Store, connect
+from game.world.store import Store, connect
 
 
 @click.group()

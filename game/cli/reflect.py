@@ -11,7 +11,7 @@ from economy import Ledger
 from game.cli.common import config_option, content_dir_option, data_dir_option, settings_for
 from game.core.config import Settings
 from game.engine.game import wall_clock_ms
-from game.services.store import connect
+from game.world.store import connect
 from reflection import cycle, domingo, schema
 from reflection.rules import GrowthRules, RulesError
 from reflection.rules import load as load_rules_file
@@ -57,7 +57,7 @@ def reflect(
     if not settings.db_path.exists():
         raise click.ClickException(f"no database at {settings.db_path}: nothing to reflect on")
     if reset_tuning:
-        from game.engine.reflecting import RewardMultipliers
+        from game.services.tuning import RewardMultipliers
 
         conn = connect(settings.db_path)
         try:

@@ -34,7 +34,7 @@ def parse_duration(word: str) -> int | None:
 
 def account_name(ctx: Context, name: str) -> str | None:
     """The account's stored spelling, or None when there is no such account."""
-    account = ctx.game.store.account(name)
+    account = ctx.store.account(name)
     return account.name if account is not None else None
 
 
@@ -55,9 +55,8 @@ def at_who(ctx: Context, args: str) -> Result:
     Usage:
       @who
     """
-    game = ctx.game
-    now = game.clock()
-    sessions = sorted(game.sessions, key=lambda s: s.player.name.lower())
+    now = ctx.clock()
+    sessions = sorted(ctx.online, key=lambda s: s.player.name.lower())
     # A session is one open interactive connection (full-screen or line); a one-shot exec
     # command never is. The count is the number of rows below, by construction.
     n = len(sessions)
@@ -65,10 +64,10 @@ def at_who(ctx: Context, args: str) -> Result:
     for s in sessions:
         name = s.player.name
         lines.append(
-            f"{name}: {game.world.room(s.player.room).title}, {game.wallet.tier(name)}, "
-            f"{game.wallet.balance(name)} tokens, idle {idle_text(now - s.last_input_ms)}, "
+            f"{name}: {ctx.world.room(s.player.room).title}, {ctx.wallet.tier(name)}, "
+            f"{ctx.wallet.balance(name)} tokens, idle {idle_text(now - s.last_input_ms)}, "
             f"from {s.address or 'unknown'}, {s.kind}, {s.player.role}"
-            + (", muted" if game.moderation.muted(name) else "")
+            + (", muted" if ctx.moderation.muted(name) else "")
         )
     return Reply.info("\n".join(lines))
 
@@ -83,12 +82,12 @@ def at_kick(ctx: Context, args: str) -> Result:
     name, _, reason = args.partition(" ")
     if not name:
         return Reply.error("Kick whom? Usage: @kick <name> [reason]")
-    session = ctx.game.sessions.get(name)
+    session = ctx.online.get(name)
     if session is None:
         return Reply.error(f"{name!r} is not online. Nothing was done.")
     target = session.player.name
     reason = reason.strip()
-    ctx.game.audit.record(ctx.player.name, "kick", target, reason)
+    ctx.audit.record(ctx.player.name, "kick", target, reason)
     why = f" Reason: {reason}" if reason else ""
     session.close(f"You have been disconnected by an admin.{why}")
     return Reply.info(f"Kicked {target}.")
@@ -115,10 +114,10 @@ def at_mute(ctx: Context, args: str) -> Result:
     reason = " ".join(words[2:] if span is not None else words[1:])
     if not reason:
         return Reply.error("A reason is required. Usage: @mute <name> [duration] <reason>")
-    until = ctx.game.clock() + span if span is not None else None
-    with ctx.game.ledger.atomic():
-        ctx.game.moderation.mute(target, reason, ctx.player.name, until)
-        ctx.game.audit.record(ctx.player.name, "mute", target, reason, words[1] if span else "")
+    until = ctx.clock() + span if span is not None else None
+    with ctx.ledger.atomic():
+        ctx.moderation.mute(target, reason, ctx.player.name, until)
+        ctx.audit.record(ctx.player.name, "mute", target, reason, words[1] if span else "")
     ctx.to_player(target, Reply.error(f"An admin has muted you. Reason: {reason}"))
     return Reply.info(f"Muted {target}" + (f" for {words[1]}." if span else " until @unmute."))
 
@@ -131,11 +130,11 @@ def at_unmute(ctx: Context, args: str) -> Result:
       @unmute <name>
     """
     target = account_name(ctx, args.strip()) if args.strip() else None
-    if target is None or not ctx.game.moderation.muted(target):
+    if target is None or not ctx.moderation.muted(target):
         return Reply.error(f"{args.strip()!r} is not muted. Nothing was done.")
-    with ctx.game.ledger.atomic():
-        ctx.game.moderation.unmute(target)
-        ctx.game.audit.record(ctx.player.name, "unmute", target)
+    with ctx.ledger.atomic():
+        ctx.moderation.unmute(target)
+        ctx.audit.record(ctx.player.name, "unmute", target)
     ctx.to_player(target, Reply.info("An admin has unmuted you."))
     return Reply.info(f"Unmuted {target}.")
 
@@ -154,7 +153,7 @@ def at_ban(ctx: Context, args: str) -> Result:
     """
     words = args.split()
     if not words:
-        bans = ctx.game.moderation.bans()
+        bans = ctx.moderation.bans()
         if not bans:
             return Reply.info("No bans in force.")
         return Reply.info("\n".join(f"{b.kind} {b.value}: {b.reason} (by {b.by})" for b in bans))
@@ -177,18 +176,16 @@ def at_ban(ctx: Context, args: str) -> Result:
     reason = " ".join(words[3:] if span is not None else words[2:])
     if not reason:
         return Reply.error("A reason is required. Usage: @ban <kind> <value> [duration] <reason>")
-    until = ctx.game.clock() + span if span is not None else None
-    with ctx.game.ledger.atomic():
-        ctx.game.moderation.ban(kind, value, reason, ctx.player.name, until)
-        ctx.game.audit.record(
-            ctx.player.name, f"ban-{kind}", value, reason, words[2] if span else ""
-        )
+    until = ctx.clock() + span if span is not None else None
+    with ctx.ledger.atomic():
+        ctx.moderation.ban(kind, value, reason, ctx.player.name, until)
+        ctx.audit.record(ctx.player.name, f"ban-{kind}", value, reason, words[2] if span else "")
     kicked = []
-    for session in ctx.game.sessions:
+    for session in ctx.online:
         hit = (
             (kind == "account" and session.player.key == value.lower())
             or (kind == "address" and session.address == value)
-            or (kind == "key" and value in ctx.game.store.keys(session.player.name))
+            or (kind == "key" and value in ctx.store.keys(session.player.name))
         )
         if hit and session is not ctx.session:
             kicked.append(session.player.name)
@@ -208,10 +205,10 @@ def at_unban(ctx: Context, args: str) -> Result:
     if len(words) != 2 or words[0].lower() not in BAN_KINDS:
         return Reply.error("Usage: @unban account|key|address <value>")
     kind, value = words[0].lower(), words[1]
-    with ctx.game.ledger.atomic():
-        if not ctx.game.moderation.unban(kind, value):
+    with ctx.ledger.atomic():
+        if not ctx.moderation.unban(kind, value):
             return Reply.error(f"No ban on {kind} {value}. Nothing was done.")
-        ctx.game.audit.record(ctx.player.name, f"unban-{kind}", value)
+        ctx.audit.record(ctx.player.name, f"unban-{kind}", value)
     return Reply.info(f"Unbanned {kind} {value}.")
 
 
@@ -241,12 +238,11 @@ def at_grant(ctx: Context, args: str) -> Result:
     if isinstance(parsed, Reply):
         return parsed
     target, amount, reason = parsed
-    game = ctx.game
-    with game.ledger.atomic():
-        done = game.wallet.credit(
-            target, amount, Reason.ADMIN_GRANT, game.wallet.new_key("ag"), reason
+    with ctx.ledger.atomic():
+        done = ctx.wallet.credit(
+            target, amount, Reason.ADMIN_GRANT, ctx.wallet.new_key("ag"), reason
         )
-        game.audit.record(ctx.player.name, "grant", target, reason, f"{amount} tokens #{done.id}")
+        ctx.audit.record(ctx.player.name, "grant", target, reason, f"{amount} tokens #{done.id}")
     ctx.to_player(target, Reply.info(f"An admin granted you {amount} tokens: {reason}"))
     return Reply.info(f"Granted {amount} tokens to {target} (transfer {done.id}).")
 
@@ -262,17 +258,16 @@ def at_revoke(ctx: Context, args: str) -> Result:
     if isinstance(parsed, Reply):
         return parsed
     target, amount, reason = parsed
-    game = ctx.game
     try:
-        with game.ledger.atomic():
-            done = game.wallet.charge(
-                target, amount, Reason.ADMIN_REVOKE, game.wallet.new_key("ar"), reason
+        with ctx.ledger.atomic():
+            done = ctx.wallet.charge(
+                target, amount, Reason.ADMIN_REVOKE, ctx.wallet.new_key("ar"), reason
             )
-            game.audit.record(
+            ctx.audit.record(
                 ctx.player.name, "revoke", target, reason, f"{amount} tokens #{done.id}"
             )
     except InsufficientFunds:
-        have = game.wallet.balance(target)
+        have = ctx.wallet.balance(target)
         return Reply.error(f"{target} has only {have} tokens. Nothing was taken.")
     ctx.to_player(target, Reply.info(f"An admin removed {amount} of your tokens: {reason}"))
     return Reply.info(f"Revoked {amount} tokens from {target} (transfer {done.id}).")

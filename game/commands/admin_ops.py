@@ -7,16 +7,13 @@ never needs the full-screen console; the console's tabs show the same facts.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from game.commands.admin import account_name
 from game.commands.base import ROLES, Context, Result, command
-from game.commands.economy import set_tier
 from game.core.numbers import BadNumber, numeric, whole_number
 from game.core.reply import Kind, Reply
 from game.services import reports
-from game.services.metrics import process_usage
+from game.services.metrics import Metrics, process_usage
+from game.services.presence import Online
 
 OPEN_ADMIN = "sshrealm:open-admin-console"
 """``Reply.data`` that asks the TUI to push the admin screen."""
@@ -32,7 +29,7 @@ def admin(ctx: Context, args: str) -> Result:
     """
     if ctx.session.kind == "tui":
         return Reply(Kind.SYSTEM, "Opening the admin console. Escape closes it.", OPEN_ADMIN)
-    specs = [s for s in ctx.game.registry.visible("admin") if s.category == "admin"]
+    specs = [s for s in ctx.registry.visible("admin") if s.category == "admin"]
     lines = ["Admin commands (help <command> for details):"]
     lines.extend(f"{s.name}: {s.summary}" for s in specs)
     return Reply(Kind.HELP, "\n".join(lines))
@@ -48,9 +45,9 @@ def at_broadcast(ctx: Context, args: str) -> Result:
     text = args.strip()
     if not text:
         return Reply.error("Broadcast what? Usage: @broadcast <message>")
-    ctx.game.audit.record(ctx.player.name, "broadcast", "", "", text)
-    ctx.game.sessions.to_all([Reply(Kind.SYSTEM, f"[Admin {ctx.player.name}] {text}")])
-    n = len(ctx.game.sessions)
+    ctx.audit.record(ctx.player.name, "broadcast", "", "", text)
+    ctx.outbox.tell_all(*[Reply(Kind.SYSTEM, f"[Admin {ctx.player.name}] {text}")])
+    n = len(ctx.online)
     return Reply.info(f"Broadcast sent to {n} session{'s' if n != 1 else ''}.")
 
 
@@ -62,26 +59,11 @@ def at_reload(ctx: Context, args: str) -> Result:
       @reload
     Problems in the YAML are listed with file:line:col and nothing is changed.
     """
-    try:
-        module = importlib.import_module("game.engine.reload")
-    except ModuleNotFoundError:
-        return Reply.error("Content reload is not part of this server build. Nothing changed.")
-    result: Any = module.reload_content(ctx.game, ctx.player.name)
-    text = _result_text(result)
-    ok = bool(getattr(result, "ok", True))
-    if not getattr(result, "pending", False):  # a background reload audits its outcome
-        ctx.game.audit.record(ctx.player.name, "reload", "content", "", text.split("\n", 1)[0])
-    return Reply.info(text) if ok else Reply.error(text)
-
-
-def _result_text(result: Any) -> str:
-    for attr in ("text", "summary", "describe"):
-        value = getattr(result, attr, None)
-        if callable(value):
-            value = value()
-        if isinstance(value, str) and value:
-            return value
-    return str(result)
+    result = ctx.content_watcher.reload(ctx.player.name)
+    text = result.summary()
+    if not result.pending:  # a background reload audits its outcome
+        ctx.audit.record(ctx.player.name, "reload", "content", "", text.split("\n", 1)[0])
+    return Reply.info(text) if result.ok else Reply.error(text)
 
 
 @command("@report", role="admin", category="admin")
@@ -96,7 +78,7 @@ def at_report(ctx: Context, args: str) -> Result:
     kind = args.strip().lower() or "economy"
     if kind not in reports.ANALYSTS:
         return Reply.error("Usage: @report economy, or @report growth")
-    latest = reports.latest(ctx.game.conn, reports.ANALYSTS[kind], ctx.game.settings.data_dir)
+    latest = ctx.reports.latest(kind)
     view = reports.view(kind, latest)  # the full-screen UI draws its tables as tables
     return Reply(Kind.INFO, "\n".join(view.lines()), view)
 
@@ -118,17 +100,15 @@ def at_audit(ctx: Context, args: str) -> Result:
         except BadNumber as exc:
             return Reply.error(str(exc))
     who = words[0] if words else None
-    rows = ctx.game.audit.recent(count, who=who)
+    rows = ctx.audit.recent(count, who=who)
     if not rows:
         return Reply.info("No audit entries" + (f" for {who}." if who else "."))
     return Reply.info("\n".join(row.line() for row in rows))
 
 
-def server_lines(ctx: Context) -> list[str]:
+def server_lines(metrics: Metrics, online: Online) -> list[str]:
     """Facts for @server and the console's Server tab, one per line."""
-    game = ctx.game
-    metrics = game.metrics
-    kinds = [s.kind for s in game.sessions]
+    kinds = [s.kind for s in online]
     rss, cpu = process_usage()
     lines = [
         f"Sessions: {len(kinds)} ({kinds.count('tui')} full-screen, {kinds.count('line')} line).",
@@ -157,7 +137,7 @@ def at_server(ctx: Context, args: str) -> Result:
     Usage:
       @server
     """
-    return Reply.info("\n".join(server_lines(ctx)))
+    return Reply.info("\n".join(server_lines(ctx.metrics, ctx.online)))
 
 
 @command("@tier", role="admin", category="admin")
@@ -186,10 +166,9 @@ def at_tier(ctx: Context, args: str) -> Result:
         said = f"premium for {days} day{'s' if days != 1 else ''}"
     else:
         reason, said = " ".join(words[2:]), "free"
-    game = ctx.game
-    with game.ledger.atomic():  # the tier and its audit row, together
-        set_tier(game, target, tier, days)
-        game.audit.record(
+    with ctx.ledger.atomic():  # the tier and its audit row, together
+        ctx.premium.set_tier(target, tier, days)
+        ctx.audit.record(
             ctx.player.name, "tier", target, reason, f"premium {days}d" if days else "free"
         )
     ctx.to_player(target, Reply.info(f"An admin set your tier to {said}: {reason}"))
@@ -212,13 +191,13 @@ def at_role(ctx: Context, args: str) -> Result:
     role = words[1].lower()
     if target.lower() == ctx.player.key and role != "admin":
         return Reply.error("You cannot remove your own admin role. Ask another admin.")
-    with ctx.game.ledger.atomic():
-        ctx.game.store.set_role(target, role)
-        ctx.game.audit.record(ctx.player.name, "role", target, "", role)
-    online = ctx.game.world.find_online(target)
+    with ctx.ledger.atomic():
+        ctx.store.set_role(target, role)
+        ctx.audit.record(ctx.player.name, "role", target, "", role)
+    online = ctx.world.find_online(target)
     if online is not None:
         was, online.role = online.role, role
-        ctx.game.outbox.on_rollback(lambda: setattr(online, "role", was))
+        ctx.outbox.on_rollback(lambda: setattr(online, "role", was))
     article = "an" if role == "admin" else "a"
     ctx.to_player(target, Reply.info(f"An admin made you {article} {role}."))
     return Reply.info(f"{target} is now {article} {role}.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from game.commands.base import Context, Result, command
 from game.core.reply import Reply
-from game.engine.reload import reload_content
 
 
 @command("reload", role="admin", category="admin")
@@ -22,9 +21,9 @@ def reload(ctx: Context, args: str) -> Result:
     """
     words = args.lower().split()
     if not words:
-        result = reload_content(ctx.game, ctx.player.name)
+        result = ctx.content_watcher.reload(ctx.player.name)
         return Reply.info(result.summary()) if result.ok else Reply.error(result.summary())
-    watcher = ctx.game.content_watcher
+    watcher = ctx.content_watcher
     if words == ["watch", "on"]:
         watcher.enable(ctx.player.name)
         return Reply.info("Watching content files: any change is checked and reloaded.")

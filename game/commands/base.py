@@ -9,18 +9,34 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import random
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from bridge.events import Event
+from economy import Ledger
+from game.core.config import Settings
+from game.core.outbox import Outbox
 from game.core.reply import Reply
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
-    from game.engine.session import Session
-    from game.world.state import Player, World
+from game.services.access import Access
+from game.services.audit import Audit
+from game.services.limits import Cooldowns
+from game.services.metrics import Metrics
+from game.services.moderation import Moderation
+from game.services.payments import Payments
+from game.services.positions import Positions
+from game.services.premium import Premium
+from game.services.presence import Online, Seat
+from game.services.progress import Skills, Unlocks
+from game.services.quests import QuestBook
+from game.services.reload import ContentWatcher
+from game.services.reports import Reports
+from game.services.wallet import Wallet
+from game.world.state import Player, World
+from game.world.store import Store
 
 Result = Reply | list[Reply]
 Handler = Callable[["Context", str], Result]
@@ -124,21 +140,52 @@ class Registry:
         return difflib.get_close_matches(word.lower(), self.words(role), n=3, cutoff=0.6)
 
 
-@dataclass
-class Context:
-    """Everything a command may touch. Commands return replies; they never write."""
+class Context(Protocol):
+    """What a command may touch: the player who typed it, their session, the world, and
+    the game's services, each narrow. The engine builds one per command
+    (game/engine/context.py). A command returns its replies; what else it says goes
+    through ``to_room`` / ``to_player`` / ``publish`` into the outbox and leaves only when
+    the command's step commits."""
 
-    game: Game
     player: Player
-    session: Session
+    session: Seat
+    world: World
+    settings: Settings
+    online: Online
+    registry: Registry
+    outbox: Outbox
+    rng: random.Random
+    store: Store
+    ledger: Ledger
+    wallet: Wallet
+    premium: Premium
+    payments: Payments
+    skills: Skills
+    unlocks: Unlocks
+    access: Access
+    quests: QuestBook
+    positions: Positions
+    cooldowns: Cooldowns
+    moderation: Moderation
+    audit: Audit
+    reports: Reports
+    metrics: Metrics
+    content_watcher: ContentWatcher
 
-    @property
-    def world(self) -> World:
-        return self.game.world
+    def clock(self) -> int:
+        """Milliseconds since the epoch, from the game's injected clock."""
+
+    def now(self) -> float:
+        """The clock as a float, for event timestamps."""
 
     def to_room(self, room: str, reply: Reply, *, exclude: Sequence[Player] = ()) -> None:
-        """Tell everyone in ``room`` (but the excluded) at once."""
-        self.game.sessions.to_room(room, [reply], exclude=[p.key for p in exclude])
+        """Tell everyone in ``room`` (but the excluded) when the step commits."""
 
     def to_player(self, name: str, reply: Reply) -> bool:
-        return self.game.sessions.to_player(name, [reply])
+        """Tell ``name`` when the step commits; False when they are not online now."""
+
+    def refresh_room(self, room: str) -> None:
+        """Everyone in ``room`` gets a fresh room panel and plan when the step commits."""
+
+    def publish(self, event: Event) -> None:
+        """A typed event for listeners and plugins when the step commits."""

@@ -51,7 +51,7 @@ def at_bridge(ctx: Context, args: str) -> Result:
     if unknown:
         known = ", ".join(sorted(CLIENT_CAPABILITIES))
         return Reply.error(f"Unknown capability {', '.join(unknown)}. Known: {known}.")
-    registry = client_registry(ctx.game.settings)
+    registry = client_registry(ctx.settings)
     try:
         if not words:
             return _listing(registry)
@@ -65,11 +65,11 @@ def at_bridge(ctx: Context, args: str) -> Result:
                 code = registry.add(name, caps or None)
             except ValueError as exc:
                 return Reply.error(f"{exc}. Nothing was done.")
-            ctx.game.audit.record(ctx.player.name, f"bridge-{action}", name, "", " ".join(caps))
+            ctx.audit.record(ctx.player.name, f"bridge-{action}", name, "", " ".join(caps))
             granted = next(
                 c.capabilities for c in registry.clients() if c.name.lower() == name.lower()
             )
-            notes = grant_notes(ctx.game.settings, granted)
+            notes = grant_notes(ctx.settings, granted)
             return Reply.info(
                 f"Registration code for {name} (shown once, valid 24 hours): {code}\n"
                 "The client sends it with POST /register and keeps the token it gets."
@@ -78,11 +78,11 @@ def at_bridge(ctx: Context, args: str) -> Result:
         if action == "approve":
             if not registry.approve(name, caps or None):
                 return Reply.error(f"No pending client named {name}. Nothing was done.")
-            ctx.game.audit.record(ctx.player.name, "bridge-approve", name, "", " ".join(caps))
+            ctx.audit.record(ctx.player.name, "bridge-approve", name, "", " ".join(caps))
             return Reply.info(f"{name} is approved; it gets its token at its next registration.")
         if not registry.revoke(name):
             return Reply.error(f"No client named {name}. Nothing was done.")
-        ctx.game.audit.record(ctx.player.name, "bridge-revoke", name)
+        ctx.audit.record(ctx.player.name, "bridge-revoke", name)
         return Reply.info(f"{name} is revoked: its token no longer works.")
     finally:
         registry.close()

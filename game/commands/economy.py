@@ -1,25 +1,18 @@
-"""Tokens in play: balance, history, premium, and the admin's ``set_tier``.
+"""Tokens in play: balance, history and premium.
 
-Every token movement is one ledger transfer through :class:`~game.services.wallet.Wallet`, so it has
-a reason code, an idempotency key and a live status-bar refresh. Paying other players is in
-:mod:`game.commands.payments`.
+Every token movement is one ledger transfer through :class:`~game.services.wallet.Wallet`,
+so it has a reason code, an idempotency key and a live status-bar refresh. Paying other
+players is in :mod:`game.commands.payments`; tiers in :mod:`game.services.premium`.
 """
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING
-
 from economy import Reason, UnknownAccount
 from game.commands.base import Context, Result, command
 from game.core.numbers import BadNumber, whole_number
-from game.core.outbox import StatusChanged
 from game.core.reply import Kind, Reply
-from game.core.text import clean
+from game.core.text import clean, utc
 from game.services.wallet import account_of
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
 
 DAY_MS = 86_400_000
 MAX_AMOUNT_DIGITS = 12
@@ -30,22 +23,12 @@ def tokens(n: int) -> str:
     return f"{n} token{'s' if n != 1 else ''}"
 
 
-def utc(ms: int) -> str:
-    """A timestamp as screen readers read it well: ``2026-11-25 06:40 UTC``."""
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ms / 1000))
-
-
 def parse_amount(word: str) -> int | None:
     """A positive whole number of tokens, or None (``-3``, ``1.5``, ``1e9``, ``0``, ``٣``)."""
     try:
         return whole_number(word, high=10**MAX_AMOUNT_DIGITS - 1, what="amount")
     except BadNumber:
         return None
-
-
-def refresh_status(game: Game, name: str) -> None:
-    """A fresh status bar for ``name`` when the step commits (tier changes move no tokens)."""
-    game.outbox.put(StatusChanged(name))
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -56,14 +39,14 @@ def balance(ctx: Context, args: str) -> Result:
     Usage:
       balance
     """
-    game, name = ctx.game, ctx.player.name
-    have = game.wallet.balance(name)
-    left = game.wallet.quota_left(name)
+    name = ctx.player.name
+    have = ctx.wallet.balance(name)
+    left = ctx.wallet.quota_left(name)
     if left is None:
-        until = game.tiers.premium_until(name.lower()) or 0
+        until = ctx.premium.until(name)
         tier = f"You are premium until {utc(until)}: no daily limit."
     else:
-        quota = game.world.content.economy.free_daily_quota
+        quota = ctx.world.content.economy.free_daily_quota
         tier = f"You are on the free tier: {left} of {quota} priced actions left today."
     return Reply(Kind.ECONOMY, f"You have {tokens(have)}.\n{tier}")
 
@@ -92,9 +75,9 @@ def history(ctx: Context, args: str) -> Result:
         if wanted is None:
             return Reply.error("Usage: history <count>, for example: history 20")
         limit = min(wanted, HISTORY_MAX)
-    game, name = ctx.game, ctx.player.name
+    name = ctx.player.name
     try:
-        entries = game.ledger.history(account_of(name), limit)
+        entries = ctx.ledger.history(account_of(name), limit)
     except UnknownAccount:
         entries = []
     if not entries:
@@ -108,36 +91,6 @@ def history(ctx: Context, args: str) -> Result:
 
 
 # -- premium ---------------------------------------------------------------------------------
-def extend_premium(game: Game, name: str, days: int) -> int:
-    """Premium for ``days`` more, counted from the later of now and the current end."""
-    key = name.lower()
-    start = max(game.clock(), game.tiers.premium_until(key) or 0)
-    until = start + days * DAY_MS
-    game.tiers.set_premium(key, until)
-    return until
-
-
-def set_tier(game: Game, name: str, tier: str, days: int | None = None) -> str:
-    """Set a player's tier by hand (the admin console): ``premium`` for ``days`` from now,
-    or ``free``. Moves no tokens. Raises ValueError with a sentence for bad input."""
-    account = game.store.account(name)
-    if account is None:
-        raise ValueError(f"There is no player called {name!r}.")
-    if tier == "free":
-        game.tiers.clear_premium(account.name.lower())
-        message = f"{account.name} is now on the free tier."
-    elif tier == "premium":
-        if days is None or days < 1:
-            raise ValueError("Premium needs a number of days, 1 or more.")
-        until = game.clock() + days * DAY_MS
-        game.tiers.set_premium(account.name.lower(), until)
-        message = f"{account.name} is premium until {utc(until)}."
-    else:
-        raise ValueError(f"Unknown tier {tier!r}: use free or premium.")
-    refresh_status(game, account.name)
-    return message
-
-
 @command("premium", category="economy")
 def premium(ctx: Context, args: str) -> Result:
     """See your tier, or buy premium with tokens (no daily limit on priced actions).
@@ -147,13 +100,13 @@ def premium(ctx: Context, args: str) -> Result:
       premium status
       premium buy
     """
-    game, name = ctx.game, ctx.player.name
-    rules = game.world.content.economy
+    name = ctx.player.name
+    rules = ctx.world.content.economy
     price, days = rules.premium_price, rules.premium_days
     word = args.strip().lower()
     if word in ("", "status"):
-        if game.wallet.tier(name) == "premium":
-            until = game.tiers.premium_until(name.lower()) or 0
+        if ctx.wallet.tier(name) == "premium":
+            until = ctx.premium.until(name)
             return Reply(
                 Kind.ECONOMY,
                 f"You are premium until {utc(until)}. "
@@ -166,19 +119,18 @@ def premium(ctx: Context, args: str) -> Result:
         )
     if word != "buy":
         return Reply.error("Usage: premium, premium status or premium buy")
-    have = game.wallet.balance(name)
+    have = ctx.wallet.balance(name)
     if have < price:
         return Reply.error(
             f"Not enough tokens: premium costs {price}, you have {have}. Nothing was charged."
         )
-    with game.ledger.atomic():
-        until = extend_premium(game, name, days)  # first, so the charge's refresh shows it
+    with ctx.ledger.atomic():
+        until = ctx.premium.extend(name, days)
         if price > 0:
-            key = game.wallet.new_key("p")
-            game.wallet.charge(name, price, Reason.PREMIUM_PURCHASE, key, f"{days} days")
-    refresh_status(game, name)
+            key = ctx.wallet.new_key("p")
+            ctx.wallet.charge(name, price, Reason.PREMIUM_PURCHASE, key, f"{days} days")
     return Reply(
         Kind.ECONOMY,
         f"You are premium until {utc(until)}. Charged {tokens(price)}; "
-        f"you have {game.wallet.balance(name)} left.",
+        f"you have {ctx.wallet.balance(name)} left.",
     )

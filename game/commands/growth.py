@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from game.commands.base import Context, Result, command
 from game.core.reply import Kind, Reply
-from game.engine.reflecting import load_rules
+from game.services.tuning import load_rules
 from reflection.sheet import build
 
 
@@ -24,19 +22,12 @@ def growth(ctx: Context, args: str) -> Result:
     """
     if args.strip():
         return Reply.error("growth takes no arguments. Usage: growth")
-    game = ctx.game
-    row = game.conn.execute(
-        "SELECT cycle_id, body FROM refl_insights WHERE player = ?", (ctx.player.key,)
-    ).fetchone()
-    unlocks = game.conn.execute(
-        "SELECT unlock, reason FROM player_unlocks WHERE player = ? ORDER BY granted_ms",
-        (ctx.player.name,),
-    ).fetchall()
-    titles = {m.id: m.text for m in load_rules(game.settings.content_dir).milestones}
+    insight = ctx.reports.insight(ctx.player.key)
+    titles = {m.id: m.text for m in load_rules(ctx.settings.content_dir).milestones}
     sheet = build(
-        json.loads(row[1]) if row else None,
-        row[0] if row else "",
-        [(str(u), str(r)) for u, r in unlocks],
+        insight[1] if insight else None,
+        insight[0] if insight else "",
+        ctx.unlocks.with_reasons(ctx.player.name),
         titles,
     )
     return Reply(Kind.INFO, "\n".join(sheet.lines()), sheet)

@@ -88,7 +88,7 @@ def who(ctx: Context, args: str) -> Result:
     Usage:
       who
     """
-    sessions = sorted(ctx.game.sessions, key=lambda s: s.player.name.lower())
+    sessions = sorted(ctx.online, key=lambda s: s.player.name.lower())
     lines = [f"{len(sessions)} player{'s' if len(sessions) != 1 else ''} online:"]
     for s in sessions:
         lines.append(f"{s.player.name}, in {ctx.world.room(s.player.room).title}")
@@ -123,7 +123,7 @@ def help_(ctx: Context, args: str) -> Result:
       help <command>
       help priced      (which actions cost tokens, and the daily quota)
     """
-    registry = ctx.game.registry
+    registry = ctx.registry
     prices = ctx.world.content.economy.prices
     if args.strip().lower() in PRICED_TOPICS:
         return priced_help(ctx)

@@ -54,7 +54,7 @@ def _every(ctx: Context, pool: Counter[str], verb: str) -> Result | None:
     did = "picks up" if verb == "get" else "drops"
     for what in moved:
         ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} {did} {what}."), exclude=[player])
-    ctx.game.refresh_room(player.room)
+    ctx.refresh_room(player.room)
     you = "pick up" if verb == "get" else "drop"
     return [Reply.info(f"You {you} {what}.") for what in moved]
 
@@ -84,7 +84,7 @@ def get(ctx: Context, args: str) -> Result:
         return Reply.error(f"You can't take {item.name}.")
     world.take(player, item.id, count)
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} picks up {what}."), exclude=[player])
-    ctx.game.refresh_room(player.room)
+    ctx.refresh_room(player.room)
     return Reply.info(f"You pick up {what}.")
 
 
@@ -110,7 +110,7 @@ def drop(ctx: Context, args: str) -> Result:
     item, count, what = chosen
     world.drop(player, item.id, count)
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} drops {what}."), exclude=[player])
-    ctx.game.refresh_room(player.room)
+    ctx.refresh_room(player.room)
     return Reply.info(f"You drop {what}.")
 
 
@@ -187,7 +187,7 @@ def _give_player(ctx: Context, receiver: Player, item: str, count: int, what: st
 def _give_npc(ctx: Context, npc: NpcDef, item: ItemDef, count: int | None) -> Result:
     """Hand an NPC what a quest asks you to bring it, as talking to it would: as many as
     it still needs (or ``count``, if fewer)."""
-    book, name = ctx.game.quests, ctx.player.name
+    book, name = ctx.quests, ctx.player.name
     who = npc.name[0].upper() + npc.name[1:]
     need = book.wanted(name, npc.id).get(item.id, 0)
     if need <= 0:

@@ -28,7 +28,7 @@ def keys(ctx: Context, args: str) -> Result:
     To add a key: type keys link here, then log in as yourself with the new key; you are
     asked for the code once, and the key is yours from then on.
     """
-    store, name = ctx.game.store, ctx.player.name
+    store, name = ctx.store, ctx.player.name
     verb, _, rest = args.strip().partition(" ")
     rows = store.key_rows(name)
     if not verb:
@@ -41,8 +41,8 @@ def keys(ctx: Context, args: str) -> Result:
         return Reply.info("\n".join(lines))
     if verb == "link":
         code = new_code()
-        store.set_link_code(name, code_hash(code), ctx.game.clock() + LINK_TTL_MS)
-        ctx.game.audit.record(name, "key-link-code", name, "player asked for a link code")
+        store.set_link_code(name, code_hash(code), ctx.clock() + LINK_TTL_MS)
+        ctx.audit.record(name, "key-link-code", name, "player asked for a link code")
         return Reply(
             Kind.SYSTEM,
             f"Your link code is {code}. Within 10 minutes, log in as {name} with the new key "
@@ -64,6 +64,6 @@ def keys(ctx: Context, args: str) -> Result:
                 "That is your only way to log in. Link another key first (keys link)."
             )
         store.remove_key(name, fingerprint)
-        ctx.game.audit.record(name, "key-revoke", name, "player revoked a key", fingerprint)
+        ctx.audit.record(name, "key-revoke", name, "player revoked a key", fingerprint)
         return Reply.info(f"Key {number} ({_short(fingerprint)}) can no longer log in as you.")
     return Reply.error("Usage: keys, keys link, or keys revoke <n>.")

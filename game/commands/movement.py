@@ -8,7 +8,6 @@ from game.core.reply import Kind, Reply
 from game.core.text import join_words
 from game.world.loader import normalize_direction
 from game.world.model import OPPOSITE, Exit
-from game.world.requires import exit_refusal
 
 
 def _arrival_word(direction: str) -> str:
@@ -40,7 +39,7 @@ def go(ctx: Context, args: str) -> Result:
         return Reply.error(f"You can't go {args!r} from here.{where}")
     if not world.is_open(player.room, ex):
         return Reply.error(f"The door to the {ex.direction} is closed.")
-    refusal = exit_refusal(ctx.game, player.name, player.room, ex)  # requires: and premium
+    refusal = ctx.access.exit_refusal(player.name, player.room, ex)  # requires: and premium
     if refusal is not None:
         return Reply.error(refusal)
     old = player.room
@@ -51,11 +50,11 @@ def go(ctx: Context, args: str) -> Result:
         Reply(Kind.MOVE, f"{player.name} arrives {_arrival_word(ex.direction)}."),
         exclude=[player],
     )
-    ctx.game.refresh_room(old)
-    ctx.game.refresh_room(ex.to)
-    ctx.game.publish(
+    ctx.refresh_room(old)
+    ctx.refresh_room(ex.to)
+    ctx.publish(
         PlayerMoved(
-            ts=ctx.game.now(), player=player.name, from_room=old, to_room=ex.to, via=ex.direction
+            ts=ctx.now(), player=player.name, from_room=old, to_room=ex.to, via=ex.direction
         )
     )
     return Reply.room(world.view(ex.to, player))
@@ -86,13 +85,13 @@ def open_(ctx: Context, args: str) -> Result:
     if world.is_locked(room, ex):
         return Reply.error(f"The door to the {ex.direction} is locked.")
     world.open_doors.add(world.door_key(room, ex))
-    ctx.game.outbox.on_rollback(lambda: world.open_doors.discard(world.door_key(room, ex)))
+    ctx.outbox.on_rollback(lambda: world.open_doors.discard(world.door_key(room, ex)))
     ctx.to_room(
         room,
         Reply(Kind.MOVE, f"{ctx.player.name} opens the door {ex.direction}."),
         exclude=[ctx.player],
     )
-    ctx.game.refresh_room(room)
+    ctx.refresh_room(room)
     return Reply.info(f"You open the door to the {ex.direction}.")
 
 
@@ -110,8 +109,8 @@ def close(ctx: Context, args: str) -> Result:
     if not world.is_open(room, ex):
         return Reply.error("It is already closed.")
     world.open_doors.discard(world.door_key(room, ex))
-    ctx.game.outbox.on_rollback(lambda: world.open_doors.add(world.door_key(room, ex)))
-    ctx.game.refresh_room(room)
+    ctx.outbox.on_rollback(lambda: world.open_doors.add(world.door_key(room, ex)))
+    ctx.refresh_room(room)
     return Reply.info(f"You close the door to the {ex.direction}.")
 
 
@@ -132,5 +131,5 @@ def unlock(ctx: Context, args: str) -> Result:
     if ex.door.key is None or ctx.player.inventory[ex.door.key] <= 0:
         return Reply.error("You don't have the key.")
     world.unlocked_doors.add(world.door_key(room, ex))
-    ctx.game.outbox.on_rollback(lambda: world.unlocked_doors.discard(world.door_key(room, ex)))
+    ctx.outbox.on_rollback(lambda: world.unlocked_doors.discard(world.door_key(room, ex)))
     return Reply.info(f"You unlock the door to the {ex.direction}.")

@@ -7,12 +7,11 @@ from game.commands.naming import pick_npc
 from game.core.reply import Reply
 from game.core.text import join_words
 from game.world.model import NpcDef, Topic
-from game.world.requires import unmet
 
 
 def _open_topics(ctx: Context, npc: NpcDef) -> dict[str, Topic]:
     name = ctx.player.name
-    return {t: v for t, v in npc.topics.items() if unmet(ctx.game, name, v.requires) is None}
+    return {t: v for t, v in npc.topics.items() if ctx.access.unmet(name, v.requires) is None}
 
 
 def _either(words: list[str]) -> str:
@@ -46,13 +45,13 @@ def talk(ctx: Context, args: str) -> Result:
     if isinstance(npc, Reply):
         return npc
     lines = [f'{_title(npc)} says, "{npc.greeting}"' if npc.greeting else f"{_title(npc)} nods."]
-    lines.extend(ctx.game.quests.talked(ctx.player.name, npc.id))
+    lines.extend(ctx.quests.talked(ctx.player.name, npc.id))
     topics = sorted(_open_topics(ctx, npc))
     if topics:
         first = npc.keywords[0] if npc.keywords else npc.name
         lines.append(f"You can ask about {_either(topics)}.")
         lines.append(f"Try: ask {first} about {topics[0]}")
-    return [Reply.info("\n".join(lines)), *ctx.game.quests.settle(ctx.player.name)]
+    return [Reply.info("\n".join(lines)), *ctx.quests.settle(ctx.player.name)]
 
 
 @command("ask", category="people")
@@ -79,8 +78,8 @@ def ask(ctx: Context, args: str) -> Result:
     lines = [f'{_title(npc)} says, "{topic.text}"']
     quest = ctx.world.content.quests.get(topic.starts or "")
     if quest is not None:
-        book, name = ctx.game.quests, ctx.player.name
-        refusal = unmet(ctx.game, name, quest.requires)
+        book, name = ctx.quests, ctx.player.name
+        refusal = ctx.access.unmet(name, quest.requires)
         if book.done(name, quest.id):
             lines.append(f"You have already finished {quest.title}.")
         elif refusal is not None:

@@ -17,7 +17,7 @@ def screenreader(ctx: Context, args: str) -> Result:
 
     Logging in as <name>+plain gives line mode for one session without changing this.
     """
-    store, name = ctx.game.store, ctx.player.name
+    store, name = ctx.store, ctx.player.name
     account = store.account(name)
     word = args.strip().lower()
     if word not in ("", "on", "off"):

@@ -15,7 +15,7 @@ def quests(ctx: Context, args: str) -> Result:
       quests
       quests done       (only the quests you have finished)
     """
-    book, name = ctx.game.quests, ctx.player.name
+    book, name = ctx.quests, ctx.player.name
     finished = book.finished(name)
     lines: list[str] = []
     if args.strip().lower() != "done":
@@ -27,8 +27,8 @@ def quests(ctx: Context, args: str) -> Result:
             lines.append(f"{quest.title}: {sum(met)} of {len(met)} goals done.")
             lines.append(quest.description)
             for goal, ok in zip(quest.goals, met, strict=True):
-                lines.append(f"{describe_goal(ctx.game, goal)}: {'done' if ok else 'not yet'}.")
-            lines.append(f"Reward: {describe_reward(ctx.game, quest)}.")
+                lines.append(f"{describe_goal(ctx.world, goal)}: {'done' if ok else 'not yet'}.")
+            lines.append(f"Reward: {describe_reward(ctx.world, quest)}.")
     if finished:
         titles = ", ".join(q.title for q in finished)
         lines.append(f"Finished ({len(finished)}): {titles}.")

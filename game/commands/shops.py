@@ -11,7 +11,6 @@ from economy import InsufficientFunds, Reason
 from game.commands.base import Context, Result, command
 from game.commands.economy import tokens
 from game.commands.naming import pick_item
-from game.commands.skills import change_pack
 from game.core.numbers import BadNumber
 from game.core.reply import Kind, Reply
 from game.world import matching
@@ -87,7 +86,7 @@ def buy(ctx: Context, args: str) -> Result:
     if isinstance(order, Reply):
         return order
     shop, keeper, said = order
-    game, player = ctx.game, ctx.player
+    player = ctx.player
     if said.count is None:
         return Reply.error(f"Buy how many? Type a number, 1 to {MAX_COUNT}. Nothing was bought.")
     found = pick_item(
@@ -97,19 +96,19 @@ def buy(ctx: Context, args: str) -> Result:
         return found
     item, count = found.thing, said.count
     total = shop.sells[item.id] * count
-    what = game.world.some(item.id, count)
+    what = ctx.world.some(item.id, count)
     try:
-        with game.ledger.atomic():
+        with ctx.ledger.atomic():
             if total > 0:
-                key = game.wallet.new_key("b")
-                game.wallet.charge(player.name, total, Reason.SHOP_PURCHASE, key, what)
-            change_pack(game, player, {item.id: count})
+                key = ctx.wallet.new_key("b")
+                ctx.wallet.charge(player.name, total, Reason.SHOP_PURCHASE, key, what)
+            ctx.world.change_pack(player, {item.id: count})
     except InsufficientFunds:
-        have = game.wallet.balance(player.name)
+        have = ctx.wallet.balance(player.name)
         return Reply.error(
             f"Not enough tokens: {what} cost {total}, you have {have}. Nothing was bought."
         )
-    left = game.wallet.balance(player.name)
+    left = ctx.wallet.balance(player.name)
     return Reply(Kind.ECONOMY, f"You buy {what} for {tokens(total)}. You have {left} left.")
 
 
@@ -127,7 +126,7 @@ def sell(ctx: Context, args: str) -> Result:
     if isinstance(order, Reply):
         return order
     shop, keeper, said = order
-    game, player = ctx.game, ctx.player
+    player = ctx.player
     found = pick_item(ctx, said, player.inventory, "You don't have {what}.")
     if isinstance(found, Reply):
         return found
@@ -136,13 +135,13 @@ def sell(ctx: Context, args: str) -> Result:
         return Reply.error(f"{keeper} doesn't buy {item.name}. Type list to see what it buys.")
     count = min(have, MAX_COUNT) if said.count is None else said.count
     if have < count:
-        return Reply.error(f"You only have {game.world.some(item.id, have)}. Nothing was sold.")
+        return Reply.error(f"You only have {ctx.world.some(item.id, have)}. Nothing was sold.")
     total = shop.buys[item.id] * count
-    what = game.world.some(item.id, count)
-    with game.ledger.atomic():
+    what = ctx.world.some(item.id, count)
+    with ctx.ledger.atomic():
         if total > 0:
-            key = game.wallet.new_key("s")
-            game.wallet.credit(player.name, total, Reason.SHOP_SALE, key, what)
-        change_pack(game, player, {item.id: -count})
-    left = game.wallet.balance(player.name)
+            key = ctx.wallet.new_key("s")
+            ctx.wallet.credit(player.name, total, Reason.SHOP_SALE, key, what)
+        ctx.world.change_pack(player, {item.id: -count})
+    left = ctx.wallet.balance(player.name)
     return Reply(Kind.ECONOMY, f"You sell {what} for {tokens(total)}. You have {left} now.")

@@ -9,56 +9,24 @@ used inputs are written in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-
 from game.commands.base import Context, Result, command
 from game.commands.naming import phrase, pick_item
 from game.core.reply import Kind, Reply
 from game.core.text import join_words
-from game.world.model import GatherSpot, ItemDef, Recipe, SkillDef
-from game.world.state import Player
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
+from game.services.progress import Skills
+from game.world.model import ItemDef, Recipe, SkillDef
+from game.world.state import Player, World
 
 
-# -- inventory helpers (shared with shops) -------------------------------------------------------
-def change_pack(game: Game, player: Player, deltas: Mapping[str, int]) -> None:
-    """Add (+) or remove (-) items from ``player``'s pack: every store write first, the
-    in-memory pack only after them all. Call it last inside ``ledger.atomic()``: a failed
-    write rolls back the whole block and leaves the pack as it was."""
-    for item, delta in deltas.items():
-        if player.inventory[item] + delta < 0:
-            raise ValueError(f"{player.name} has only {player.inventory[item]} of {item}")
-    for item, delta in deltas.items():
-        game.store.adjust_inventory(player.name, item, delta)
-    before = {item: player.inventory[item] for item in deltas}
-    for item, delta in deltas.items():
-        player.inventory[item] += delta
-        if player.inventory[item] <= 0:
-            del player.inventory[item]
-    game.outbox.on_rollback(lambda: _restore(player, before))
-
-
-def _restore(player: Player, counts: Mapping[str, int]) -> None:
-    """Put the pack back as it was (the step that changed it failed)."""
-    for item, count in counts.items():
-        if count > 0:
-            player.inventory[item] = count
-        else:
-            player.inventory.pop(item, None)
-
-
-def skill_by_verb(game: Game, verb: str) -> SkillDef | None:
-    for skill in game.world.content.economy.skills.values():
+def skill_by_verb(world: World, verb: str) -> SkillDef | None:
+    for skill in world.content.economy.skills.values():
         if skill.verb == verb:
             return skill
     return None
 
 
-def _xp_line(game: Game, player: Player, skill: SkillDef, xp: int) -> list[Reply]:
-    gain = game.skills.add_xp(player.name, skill.id, xp)
+def _xp_line(skills: Skills, player: Player, skill: SkillDef, xp: int) -> list[Reply]:
+    gain = skills.add_xp(player.name, skill.id, xp)
     out = [Reply(Kind.INFO, f"+{xp} {skill.label} XP ({gain.xp} in total).")]
     if gain.leveled_up:
         out.append(Reply(Kind.SYSTEM, f"Your {skill.label} level is now {gain.level}!"))
@@ -68,12 +36,12 @@ def _xp_line(game: Game, player: Player, skill: SkillDef, xp: int) -> list[Reply
 # -- gathering -----------------------------------------------------------------------------------
 def gather(ctx: Context, args: str, verb: str) -> Result:
     """Try the gathering spot for ``verb``'s skill in this room (shared by forage, fish)."""
-    game, player = ctx.game, ctx.player
-    skill = skill_by_verb(game, verb)
+    player = ctx.player
+    skill = skill_by_verb(ctx.world, verb)
     spots = [s for s in ctx.world.room(player.room).gather if skill and s.skill == skill.id]
     if skill is None or not spots:
         return Reply.error(f"There is nothing to {verb} here.")
-    level = game.skills.level(player.name, skill.id)
+    level = ctx.skills.level(player.name, skill.id)
     if args:
         wanted = _named(ctx, args, [s.item for s in spots], f"You can't {verb} {{what}} here.")
         if isinstance(wanted, Reply):
@@ -85,23 +53,23 @@ def gather(ctx: Context, args: str, verb: str) -> Result:
         return Reply.error(
             f"You need {skill.label} level {need} to {verb} here; you are level {level}."
         )
-    wait = game.cooldowns.wait_s(player.name, skill.id)
+    wait = ctx.cooldowns.wait_s(player.name, skill.id)
     if wait:
         return Reply.error(
             f"You need a moment before you can {verb} again: try in {wait} "
             f"second{'s' if wait != 1 else ''}. Nothing was done."
         )
-    game.cooldowns.start(player.name, skill.id, game.world.content.economy.gather_cooldown)
+    ctx.cooldowns.start(player.name, skill.id, ctx.world.content.economy.gather_cooldown)
     spot = max(usable, key=lambda s: s.level)  # the best spot the player can work
-    item = _item(game, spot)
+    item = ctx.world.content.items.get(spot.item)
     if item is None:  # pragma: no cover - the loader checks item references
         return Reply.error(f"There is nothing to {verb} here.")
-    if game.rng.random() >= spot.chance:
+    if ctx.rng.random() >= spot.chance:
         return Reply.info(f"You try to {verb}, but get nothing this time.")
-    with game.ledger.atomic():
+    with ctx.ledger.atomic():
         replies = [Reply.info(f"You {verb} and get {item.name}.")]
-        replies += _xp_line(game, player, skill, spot.xp)
-        change_pack(game, player, {item.id: 1})
+        replies += _xp_line(ctx.skills, player, skill, spot.xp)
+        ctx.world.change_pack(player, {item.id: 1})
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} gets {item.name}."), exclude=[player])
     return replies
 
@@ -113,10 +81,6 @@ def _named(ctx: Context, args: str, pool: list[str], nothing: str) -> ItemDef | 
         return said
     found = pick_item(ctx, said, dict.fromkeys(pool, 1), nothing)
     return found if isinstance(found, Reply) else found.thing
-
-
-def _item(game: Game, spot: GatherSpot) -> ItemDef | None:
-    return game.world.content.items.get(spot.item)
 
 
 @command("forage", category="skills")
@@ -150,13 +114,12 @@ def fish(ctx: Context, args: str) -> Result:
 # -- crafting ------------------------------------------------------------------------------------
 def craft(ctx: Context, args: str, verb: str) -> Result:
     """Make one item from a recipe of ``verb``'s skill (shared by cook and future crafts)."""
-    game, player = ctx.game, ctx.player
-    skill = skill_by_verb(game, verb)
+    player, content = ctx.player, ctx.world.content
+    skill = skill_by_verb(ctx.world, verb)
     if skill is None:
         return Reply.error(f"Nobody in this world knows how to {verb}.")
-    rules = game.world.content.economy
-    recipes = {r.output: r for r in rules.recipes.values() if r.skill == skill.id}
-    outputs = [game.world.content.items[o] for o in recipes if o in game.world.content.items]
+    recipes = {r.output: r for r in content.economy.recipes.values() if r.skill == skill.id}
+    outputs = [content.items[o] for o in recipes if o in content.items]
     if not args:
         names = join_words([i.name for i in outputs]) if outputs else "nothing yet"
         return Reply.error(f"{verb.capitalize()} what? You know how to {verb}: {names}.")
@@ -169,10 +132,10 @@ def craft(ctx: Context, args: str, verb: str) -> Result:
         return refusal
     deltas = {ingredient: -count for ingredient, count in recipe.inputs.items()}
     deltas[item.id] = deltas.get(item.id, 0) + 1
-    with game.ledger.atomic():
+    with ctx.ledger.atomic():
         replies = [Reply.info(f"You {verb} {item.name}.")]
-        replies += _xp_line(game, player, skill, recipe.xp)
-        change_pack(game, player, deltas)
+        replies += _xp_line(ctx.skills, player, skill, recipe.xp)
+        ctx.world.change_pack(player, deltas)
     ctx.to_room(
         player.room, Reply(Kind.MOVE, f"{player.name} makes {item.name}."), exclude=[player]
     )
@@ -182,19 +145,19 @@ def craft(ctx: Context, args: str, verb: str) -> Result:
 def _cannot_craft(
     ctx: Context, recipe: Recipe, skill: SkillDef, verb: str, item: ItemDef
 ) -> Reply | None:
-    game, player = ctx.game, ctx.player
+    player = ctx.player
     if recipe.feature and recipe.feature not in ctx.world.room(player.room).features:
         return Reply.error(
             f"You need a {recipe.feature} to {verb} {item.name}; there is none here."
         )
-    level = game.skills.level(player.name, skill.id)
+    level = ctx.skills.level(player.name, skill.id)
     if level < recipe.level:
         return Reply.error(
             f"You need {skill.label} level {recipe.level} to {verb} {item.name}; "
             f"you are level {level}."
         )
     missing = [
-        f"{game.world.some(ingredient, count)} (you have {player.inventory[ingredient]})"
+        f"{ctx.world.some(ingredient, count)} (you have {player.inventory[ingredient]})"
         for ingredient, count in recipe.inputs.items()
         if player.inventory[ingredient] < count
     ]
@@ -224,9 +187,8 @@ def skills(ctx: Context, args: str) -> Result:
     Usage:
       skills
     """
-    game = ctx.game
-    rules = game.world.content.economy
-    progress = game.skills.all(ctx.player.name)
+    rules = ctx.world.content.economy
+    progress = ctx.skills.all(ctx.player.name)
     if not progress:
         return Reply.info("This world has no skills.")
     lines = []

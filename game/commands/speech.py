@@ -20,7 +20,7 @@ def say(ctx: Context, args: str) -> Result:
         return Reply.error("Say what?")
     player = ctx.player
     ctx.to_room(player.room, Reply(Kind.SAY, f'{player.name} says, "{args}"'), exclude=[player])
-    ctx.game.publish(PlayerSaid(ts=ctx.game.now(), player=player.name, room=player.room, text=args))
+    ctx.publish(PlayerSaid(ts=ctx.now(), player=player.name, room=player.room, text=args))
     return Reply(Kind.SAY, f'You say, "{args}"')
 
 
@@ -41,9 +41,7 @@ def emote(ctx: Context, args: str) -> Result:
     if text[-1] not in ".!?":
         text += "."
     ctx.to_room(player.room, Reply(Kind.EMOTE, text), exclude=[player])
-    ctx.game.publish(
-        PlayerEmoted(ts=ctx.game.now(), player=player.name, room=player.room, text=args)
-    )
+    ctx.publish(PlayerEmoted(ts=ctx.now(), player=player.name, room=player.room, text=args))
     return Reply(Kind.EMOTE, text)
 
 
@@ -58,15 +56,13 @@ def tell(ctx: Context, args: str) -> Result:
     message = message.strip()
     if not name or not message:
         return Reply.error("Usage: tell <name> <message>")
-    target = ctx.game.sessions.get(name)
+    target = ctx.online.get(name)
     if target is None:
         return Reply.error(f"{name} is not online.")
     if target.player is ctx.player:
         return Reply.error("You mutter to yourself.")
     ctx.to_player(target.player.name, Reply(Kind.TELL, f'{ctx.player.name} tells you, "{message}"'))
-    ctx.game.publish(
-        PlayerTold(
-            ts=ctx.game.now(), player=ctx.player.name, target=target.player.name, text=message
-        )
+    ctx.publish(
+        PlayerTold(ts=ctx.now(), player=ctx.player.name, target=target.player.name, text=message)
     )
     return Reply(Kind.TELL, f'You tell {target.player.name}, "{message}"')

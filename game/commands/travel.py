@@ -12,7 +12,6 @@ from game.commands.base import Context, Result, command
 from game.core.reply import Kind, Reply
 from game.core.text import join_words
 from game.world.model import Area
-from game.world.requires import area_refusal, unmet
 
 
 def find_area(areas: list[Area], words: str) -> Area | None:
@@ -42,8 +41,8 @@ def travel(ctx: Context, args: str) -> Result:
     Premium areas are open to premium players and to players who unlocked them;
     the place you arrive at may have its own requirements, as when walking in.
     """
-    game, player = ctx.game, ctx.player
-    content = game.world.content
+    player = ctx.player
+    content = ctx.world.content
     areas = sorted(content.areas.values(), key=lambda a: a.title)
     price = content.economy.prices.get("travel", 0)
     cost = f" It costs {price} token{'s' if price != 1 else ''}." if price else ""
@@ -55,8 +54,8 @@ def travel(ctx: Context, args: str) -> Result:
         names = join_words([_label(a) for a in areas])
         return Reply.error(f"There is no area called {args!r}. Areas: {names}.")
     destination = content.rooms[area.start]
-    refusal = area_refusal(game, player.name, area.id) or unmet(
-        game, player.name, destination.requires
+    refusal = ctx.access.area_refusal(player.name, area.id) or ctx.access.unmet(
+        player.name, destination.requires
     )
     if refusal is not None:
         return Reply.error(refusal)  # the same gates as walking in; errors are never charged
@@ -66,13 +65,13 @@ def travel(ctx: Context, args: str) -> Result:
     ctx.to_room(
         old, Reply(Kind.MOVE, f"{player.name} sets off for {area.title}."), exclude=[player]
     )
-    game.world.move(player, area.start)
+    ctx.world.move(player, area.start)
     ctx.to_room(area.start, Reply(Kind.MOVE, f"{player.name} arrives from afar."), exclude=[player])
-    game.refresh_room(old)
-    game.refresh_room(area.start)
-    game.publish(
+    ctx.refresh_room(old)
+    ctx.refresh_room(area.start)
+    ctx.publish(
         PlayerMoved(
-            ts=game.now(), player=player.name, from_room=old, to_room=area.start, via="travel"
+            ts=ctx.now(), player=player.name, from_room=old, to_room=area.start, via="travel"
         )
     )
-    return Reply.room(game.world.view(area.start, player))
+    return Reply.room(ctx.world.view(area.start, player))

@@ -34,7 +34,7 @@ def form(ctx: Context, args: str) -> Result:
     arrow keys walk when the command line is empty. It needs the premium tier, or the
     form:visual unlock. Your choice is remembered. Line mode always uses sentences.
     """
-    positions, name = ctx.game.positions, ctx.player.name
+    positions, name = ctx.positions, ctx.player.name
     wanted = args.strip().lower()
     current = positions.forms.get(name)
     if not wanted:
@@ -45,7 +45,7 @@ def form(ctx: Context, args: str) -> Result:
         return Reply.error(
             "The visual form needs the premium tier or the form:visual unlock. Nothing was changed."
         )
-    positions.forms.set(name, wanted, ctx.game.clock())
+    positions.forms.set(name, wanted, ctx.clock())
     if wanted == "text":
         return [Reply.info("You now use the text form."), Reply(Kind.PLAN, "", None)]
     replies = [Reply.info(f"You now use the visual form. {ARROWS_HELP}")]
@@ -84,7 +84,7 @@ def walk(ctx: Context, args: str) -> Result:
 
 
 def _step(ctx: Context, direction: str) -> Result:
-    positions, player = ctx.game.positions, ctx.player
+    positions, player = ctx.positions, ctx.player
     layout = positions.layout(player.room)
     x, y = positions.spot(player)
     dx, dy = STEPS[direction]
@@ -104,7 +104,7 @@ def _step(ctx: Context, direction: str) -> Result:
 
 
 def _walk_to(ctx: Context, words: str) -> Result:
-    positions, player = ctx.game.positions, ctx.player
+    positions, player = ctx.positions, ctx.player
     found = _target(ctx, words)
     if found is None:
         return Reply.error(f"You see no {words!r} to walk to here. Try: where")
@@ -123,8 +123,8 @@ def _walk_to(ctx: Context, words: str) -> Result:
 
 def _done(ctx: Context, text: str, *, text_too: bool = False) -> Result:
     """The walker sees the plan move (visual form) or reads where they are now."""
-    if ctx.game.positions.is_visual(ctx.session):
-        plan = ctx.game.positions.plan_reply(ctx.player.room)
+    if ctx.positions.is_visual(ctx.session):
+        plan = ctx.positions.plan_reply(ctx.player.room)
         return [Reply.info(text), plan] if text_too else plan
     return Reply.info(text)
 
@@ -132,7 +132,7 @@ def _done(ctx: Context, text: str, *, text_too: bool = False) -> Result:
 def _target(ctx: Context, words: str) -> tuple[str, list[Spot]] | None:
     """What ``walk to`` means: furniture, a door, an NPC or a player; with its squares."""
     wanted = words.lower().removeprefix("the ").strip()
-    positions, room_id = ctx.game.positions, ctx.player.room
+    positions, room_id = ctx.positions, ctx.player.room
     layout = positions.layout(room_id)
     for name, squares in layout.furniture().items():
         if wanted == name.lower() or wanted in name.lower().split():
@@ -167,7 +167,7 @@ def where(ctx: Context, args: str) -> Result:
 
     Example: Ana is by the fountain, 2 steps north-east of you.
     """
-    positions, player = ctx.game.positions, ctx.player
+    positions, player = ctx.positions, ctx.player
     layout = positions.layout(player.room)
     mine = positions.spot(player)
     lines = [f"You are {landmark(layout, mine)}."]

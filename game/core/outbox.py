@@ -114,6 +114,30 @@ class Outbox:
         if self._depth == 0:
             self.flush()
 
+    # -- what services say, by address (shorthands for put) ------------------------------------
+    def publish(self, event: Event) -> None:
+        """A typed event for listeners and plugins, when the step commits."""
+        self.put(Publish(event))
+
+    def tell(self, name: str, *replies: Reply) -> None:
+        """Lines for ``name``'s interactive session, if they are online then."""
+        self.put(ToPlayer(name, replies))
+
+    def tell_room(self, room: str, *replies: Reply, exclude: Sequence[str] = ()) -> None:
+        """Lines for everyone in ``room`` but the excluded (lower-cased names)."""
+        self.put(ToRoom(room, replies, tuple(exclude)))
+
+    def tell_all(self, *replies: Reply) -> None:
+        self.put(ToAll(replies))
+
+    def room_changed(self, room: str) -> None:
+        """Redraw ``room``'s panel and plan for everyone in it."""
+        self.put(RoomChanged(room))
+
+    def status_changed(self, name: str) -> None:
+        """Recompute ``name``'s status bar once, when the step commits."""
+        self.put(StatusChanged(name))
+
     def on_rollback(self, undo: Callable[[], None]) -> None:
         """Register how to undo an in-memory change made in this step (no-op outside one)."""
         if self._depth > 0:

@@ -10,6 +10,7 @@ markup in game text (the TUI renders :class:`rich.text.Text` objects), so ``[bol
 from __future__ import annotations
 
 import re
+import time
 
 # CSI / OSC / DCS / other ESC sequences (7-bit and 8-bit introducers), then any lone C0/C1
 # control character: tabs become spaces before this runs.
@@ -59,6 +60,11 @@ def clean(text: str) -> str:
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     return _INVISIBLE.sub("", text)
+
+
+def utc(ms: int) -> str:
+    """A timestamp as screen readers read it well: ``2026-11-25 06:40 UTC``."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ms / 1000))
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

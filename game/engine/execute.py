@@ -12,19 +12,20 @@ from __future__ import annotations
 import difflib
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import structlog
 
 from bridge.events import CommandRun
-from game.commands.base import CommandSpec, Context, Result, may_use
+from economy import Ledger
+from game.commands.base import CommandSpec, Context, Registry, Result, may_use
+from game.core.outbox import Outbox
 from game.core.reply import Reply
 from game.core.text import clean
+from game.services.attempt import Attempt, Gate, Prelude
+from game.services.presence import Seat
+from game.services.wallet import Wallet
 from game.world.loader import normalize_direction
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
-    from game.engine.session import Session
+from game.world.state import Player, World
 
 log = structlog.get_logger("sshrealm.engine")
 
@@ -32,15 +33,29 @@ SHORTCUTS = {"'": "say", '"': "say", ":": "emote"}
 APOLOGY = "Sorry, that command failed on our side. It has been logged; nothing else changed."
 
 
-Gate = Callable[[Context, CommandSpec, str], Reply | None]
-"""Refuses a command (the reply says why) or lets it pass (None); it never changes anything."""
-Prelude = Callable[[Context, CommandSpec], list[Reply]]
-"""Runs before a command that passed the gates, in its step; its lines come first."""
-
-
 class Engine:
-    def __init__(self, game: Game) -> None:
-        self.game = game
+    """Runs typed lines as commands. ``context`` builds a command's Context for a player
+    and their session (game/engine/context.py)."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        world: World,
+        wallet: Wallet,
+        ledger: Ledger,
+        outbox: Outbox,
+        clock: Callable[[], int],
+        max_line: int,
+        context: Callable[[Player, Seat], Context],
+    ) -> None:
+        self.registry = registry
+        self.world = world
+        self.wallet = wallet
+        self.ledger = ledger
+        self.outbox = outbox
+        self.clock = clock
+        self.max_line = max_line
+        self.context = context
         self.gates: list[Gate] = []
         self.preludes: list[Prelude] = []
 
@@ -50,27 +65,27 @@ class Engine:
         verb, _, args = line.partition(" ")
         return verb.lower(), args.strip()
 
-    def resolve(self, session: Session, verb: str) -> tuple[CommandSpec | None, str | None]:
+    def resolve(self, session: Seat, verb: str) -> tuple[CommandSpec | None, str | None]:
         """The command for ``verb``; an exit name or direction becomes ``go <exit>``."""
-        spec = self.game.registry.find(verb)
+        spec = self.registry.find(verb)
         if spec is not None:
             return spec, None
         direction = normalize_direction(verb)
-        room = self.game.world.room(session.player.room)
+        room = self.world.room(session.player.room)
         if room.exit(direction) is not None or direction in _ALL_DIRECTIONS:
-            return self.game.registry.find("go"), direction
+            return self.registry.find("go"), direction
         return None, None
 
-    def _suggest(self, session: Session, verb: str) -> list[str]:
+    def _suggest(self, session: Seat, verb: str) -> list[str]:
         """Near misses among the commands and the directions (``nrth``: north first)."""
-        room = self.game.world.room(session.player.room)
+        room = self.world.room(session.player.room)
         directions = sorted({ex.direction for ex in room.exits} | _DIRECTION_WORDS)
         near = difflib.get_close_matches(verb.lower(), directions, n=2, cutoff=0.6)
-        commands = self.game.registry.suggest(verb, session.player.role)
+        commands = self.registry.suggest(verb, session.player.role)
         return [*near, *(c for c in commands if c not in near)][:3]
 
-    def execute(self, session: Session, raw: str) -> list[Reply]:
-        limit = self.game.settings.max_line
+    def execute(self, session: Seat, raw: str) -> list[Reply]:
+        limit = self.max_line
         if len(raw) > limit:
             return [
                 Reply.error(
@@ -94,13 +109,12 @@ class Engine:
             return [Reply.error(f"Unknown command {verb!r}.{hint}")]
         if direction is not None:
             args = direction
-        ctx = Context(self.game, player, session)
-        replies = self._run(ctx, spec, args)
+        replies = self._run(self.context(player, session), spec, args)
         ok = all(r.ok for r in replies)
         elapsed = (time.perf_counter() - started) * 1000
-        self.game.publish(
+        self.outbox.publish(
             CommandRun(
-                ts=self.game.now(),
+                ts=float(self.clock()),
                 player=player.name,
                 verb=spec.name,
                 line=line,
@@ -113,23 +127,22 @@ class Engine:
     def _run(self, ctx: Context, spec: CommandSpec, args: str) -> list[Reply]:
         """Gate, run and charge as one step and one transaction: if anything fails, the
         ledger, the database, the in-memory world and the outbox are as they were."""
-        price = self.game.world.content.economy.prices.get(spec.name, 0)
+        price = self.world.content.economy.prices.get(spec.name, 0)
         try:
-            with self.game.outbox.step(), self.game.ledger.atomic():
+            with self.outbox.step(), self.ledger.atomic():
+                attempt = Attempt(ctx.player, ctx.session.id, spec.name, spec.category, args)
                 for gate in self.gates:
-                    refusal = gate(ctx, spec, args)
+                    refusal = gate(attempt)
                     if refusal is not None:
                         return [refusal]
-                first = [line for prelude in self.preludes for line in prelude(ctx, spec)]
+                first = [line for prelude in self.preludes for line in prelude(attempt)]
                 if price > 0:
-                    refusal = self.game.wallet.refusal(ctx.player.name, spec.name, price)
+                    refusal = self.wallet.refusal(ctx.player.name, spec.name, price)
                     if refusal is not None:
                         return [*first, refusal]
                 replies = _as_list(spec.func(ctx, args))
                 if price > 0 and all(r.ok for r in replies):
-                    replies.append(
-                        self.game.wallet.charge_command(ctx.player.name, spec.name, price)
-                    )
+                    replies.append(self.wallet.charge_command(ctx.player.name, spec.name, price))
                 return first + replies
         except Exception:
             log.exception("command_failed", player=ctx.player.name, command=spec.name, args=args)

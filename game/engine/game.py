@@ -14,7 +14,7 @@ from types import ModuleType
 import structlog
 
 from bridge.bus import EventBus
-from bridge.events import Event, PlayerJoined, PlayerLeft, UnlockGranted
+from bridge.events import Event, PlayerJoined, PlayerLeft
 from economy import Ledger, Tiers, system_clock
 from game.commands import (
     admin,
@@ -41,26 +41,31 @@ from game.commands.base import Registry
 from game.core.config import Settings
 from game.core.outbox import Outbox, Publish, RoomChanged
 from game.core.port import FrontEnd
-from game.core.reply import Kind, Reply, StatusView
+from game.core.reply import Kind, Reply, RoomView, StatusView
+from game.engine.context import CommandContext
 from game.engine.dispatch import Dispatcher
 from game.engine.execute import Engine
-from game.engine.reflecting import RewardMultipliers, load_rules
-from game.engine.reload import ContentWatcher
 from game.engine.session import Session, Sessions
+from game.services.access import Access
 from game.services.activity import ActivityLog
 from game.services.audit import Audit
 from game.services.limits import CommandLimit, Cooldowns
 from game.services.metrics import Metrics
 from game.services.moderation import Moderation
+from game.services.payments import Payments
 from game.services.positions import Positions
+from game.services.premium import Premium
 from game.services.progress import Skills, Unlocks
 from game.services.quests import QuestBook
+from game.services.reload import ContentWatcher
+from game.services.reports import Reports
 from game.services.rewards import Rewards
-from game.services.store import Store
+from game.services.tuning import RewardMultipliers, load_rules
 from game.services.wallet import Wallet
 from game.services.wander import Wanderers
 from game.world.model import Content
 from game.world.state import Player, World
+from game.world.store import Store
 
 log = structlog.get_logger("sshrealm.game")
 
@@ -93,6 +98,12 @@ wall_clock_ms = system_clock
 
 
 class Game:
+    """The composition of the engine and the services, and the presence table's owner.
+
+    Front ends and operations code use it (``connect``, ``disconnect``, ``status``); the
+    services below it never see it: each gets the few collaborators it needs.
+    """
+
     def __init__(
         self,
         settings: Settings,
@@ -107,53 +118,110 @@ class Game:
         self.conn = conn
         self.clock = clock
         self.rng = rng or random.Random()
-        self.store = Store(conn)
-        self.ledger = Ledger(conn, clock)
+        # The one path out (game/core/outbox.py): a step's output leaves on commit, in
+        # order, through the dispatcher; a failed step leaves nothing, its world changes
+        # undone.
+        self.outbox = outbox = Outbox(lambda batch: self.dispatcher.release(batch))
+        self.sessions = Sessions(outbox)
+        self.store = store = Store(conn)
+        self.world = world = World(content, store, clock)
+        world.on_rollback = outbox.on_rollback
+        self.ledger = ledger = Ledger(conn, clock)
         self.tiers = Tiers(conn, clock)
-        self.wallet = Wallet(self, self.ledger, self.tiers)
-        self.skills = Skills(conn, lambda: self.world.content.economy)
-        self.unlocks = Unlocks(conn, clock)
-        # The one path out (game/core/outbox.py): a step's output leaves on commit, in order,
-        # through the dispatcher; a failed step leaves nothing, its world changes undone.
-        self.outbox = Outbox(lambda batch: self.dispatcher.release(batch))
-        self.sessions = Sessions(self.outbox)
-        self.dispatcher = Dispatcher(
-            self.sessions,
-            lambda player: self.world.view(player.room, player),
-            lambda room: self.positions.push(room),
-            self._announce,
+        self.wallet = wallet = Wallet(
+            ledger, self.tiers, outbox, clock, lambda: world.content.economy.free_daily_quota
         )
-        self.world = World(content, self.store, clock)
-        self.world.on_rollback = self.outbox.on_rollback
-        self.registry = Registry.from_modules(modules)
-        self.engine = Engine(self)
-        self.bus = EventBus()
-        self.listeners: list[Callable[[Event], None]] = []
+        self.skills = Skills(conn, lambda: world.content.economy)
+        self.unlocks = Unlocks(conn, clock, outbox)
+        self.premium = Premium(self.tiers, store, outbox, clock)
+        self.payments = Payments(wallet, outbox, clock)  # a payment waiting for "yes"
+        self.multipliers = RewardMultipliers(conn)  # Domingo's bounded reward tuning
+        self.rewards = Rewards(world, wallet, self.multipliers, conn, outbox, clock)
+        self.quests = QuestBook(
+            conn, world, store, wallet, self.skills, self.unlocks, self.multipliers, outbox, clock
+        )
+        self.access = Access(world, self.skills, self.quests, wallet, self.unlocks)
+        self.positions = Positions(  # squares in rooms, the visual form
+            conn, world, self.sessions, wallet, self.unlocks, outbox, clock
+        )
         self.audit = Audit(conn, clock)
         self.moderation = Moderation(conn, clock)
         self.command_limit = CommandLimit(
             settings.commands_per_second, settings.command_burst, clock
         )
         self.cooldowns = Cooldowns(clock)  # rests between repeated actions (gathering)
-        self.payments = payments.Payments(self)  # a payment waiting for "yes"
-        self.rewards = Rewards(self)  # daily bonus and first-visit faucets
         self.metrics = Metrics()
-        self.multipliers = RewardMultipliers(conn)  # Domingo's bounded reward tuning
+        self.reports = Reports(conn)
         self.activity = ActivityLog(  # the reflection cycle's activity log
             conn,
-            lambda name: getattr(self.world.find_online(name), "room", ""),
+            lambda name: getattr(world.find_online(name), "room", ""),
             load_rules(settings.content_dir).categories,
+        )
+        self.wanderers = Wanderers(world, outbox, clock, self.rng)  # a Component in app.py
+        self.content_watcher = ContentWatcher(  # opt-in live reload (reload watch on)
+            settings.content_dir, world, self.sessions, store, self.audit, outbox, clock
+        )
+        self.dispatcher = Dispatcher(
+            self.sessions,
+            lambda player: world.view(player.room, player),
+            lambda room: self.positions.push(room),
+            self._announce,
+        )
+        self.registry = Registry.from_modules(modules)
+        self.engine = Engine(
+            self.registry,
+            world,
+            wallet,
+            ledger,
+            outbox,
+            clock,
+            settings.max_line,
+            CommandContext.maker(
+                world=world,
+                settings=settings,
+                online=self.sessions,
+                registry=self.registry,
+                outbox=outbox,
+                rng=self.rng,
+                store=store,
+                ledger=ledger,
+                wallet=wallet,
+                premium=self.premium,
+                payments=self.payments,
+                skills=self.skills,
+                unlocks=self.unlocks,
+                access=self.access,
+                quests=self.quests,
+                positions=self.positions,
+                cooldowns=self.cooldowns,
+                moderation=self.moderation,
+                audit=self.audit,
+                reports=self.reports,
+                metrics=self.metrics,
+                content_watcher=self.content_watcher,
+                clock=clock,
+            ),
         )
         # Gates run before every command, in this order; the first refusal wins.
         self.engine.gates += [self.command_limit.gate, self.moderation.gate]
         self.engine.preludes.append(self.payments.prelude)
+        self.bus = EventBus()
         # Every published event reaches these, in this order (then the plugin bus).
-        self.listeners += [self.rewards.on_event, self.metrics.observe, self.activity.record]
-        # These subscribe themselves to self.listeners.
-        self.positions = Positions(self)  # squares in rooms, the visual form
-        self.quests = QuestBook(self)  # quest state; listens for moves and commands
-        self.wanderers = Wanderers(self)  # the wander behaviour (a Component in app.py)
-        self.content_watcher = ContentWatcher(self)  # opt-in live reload (reload watch on)
+        self.listeners: list[Callable[[Event], None]] = [
+            self.rewards.on_event,
+            self.metrics.observe,
+            self.activity.record,
+            self.positions.on_event,
+            self.quests.on_event,
+        ]
+
+    @staticmethod
+    def of(session: Session) -> Game:
+        """The game a session belongs to, for front ends and tools (services never need it)."""
+        host = session.host
+        if not isinstance(host, Game):
+            raise TypeError(f"session {session.id} is not hosted by a Game")
+        return host
 
     # -- accounts ------------------------------------------------------------------------------
     def ensure_account(self, name: str, *, password_hash: str | None = None) -> None:
@@ -242,15 +310,18 @@ class Game:
 
     def grant_unlock(self, player: str, unlock: str, reason: str, source: str) -> bool:
         """Grant an unlock once, tell the player in game, and publish UnlockGranted."""
-        if not self.unlocks.grant(player, unlock, reason, source):
-            return False
-        self.sessions.to_player(player, [Reply(Kind.SYSTEM, f"Unlocked: {unlock}. {reason}")])
-        self.publish(UnlockGranted(ts=self.now(), player=player, unlock=unlock, reason=reason))
-        return True
+        return self.unlocks.award(player, unlock, reason, source)
 
     def refresh_room(self, room: str) -> None:
         """Everyone in ``room`` gets a fresh room panel and plan when the step commits."""
         self.outbox.put(RoomChanged(room))
+
+    # -- what sessions ask (engine/session.py's Host) ------------------------------------------
+    def execute(self, session: Session, line: str) -> list[Reply]:
+        return self.engine.execute(session, line)
+
+    def room_view(self, player: Player) -> RoomView | None:
+        return self.world.view(player.room, player)
 
     # -- what front ends show ------------------------------------------------------------------
     def status(self, player: Player) -> StatusView:

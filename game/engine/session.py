@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from game.core.outbox import Close, Outbox, StatusChanged, ToAll, ToPlayer, ToRoom, ToSession
 from game.core.port import FrontEnd
 from game.core.reply import Reply, RoomView, StatusView
+from game.world.state import Player
 
-if TYPE_CHECKING:
-    from game.engine.game import Game
-    from game.world.state import Player
+
+class Host(Protocol):
+    """What a session needs from the game (game/engine/game.py provides it)."""
+
+    outbox: Outbox
+    sessions: Sessions
+
+    def clock(self) -> int: ...
+    def execute(self, session: Session, line: str) -> list[Reply]: ...
+    def status(self, player: Player) -> StatusView: ...
+    def completions(self, player: Player) -> list[str]: ...
+    def room_view(self, player: Player) -> RoomView | None: ...
 
 
 class Session:
@@ -27,7 +37,7 @@ class Session:
 
     def __init__(
         self,
-        game: Game,
+        host: Host,
         player: Player,
         front_end: FrontEnd,
         *,
@@ -35,7 +45,7 @@ class Session:
         address: str = "",
     ) -> None:
         self.id = secrets.token_hex(4)
-        self.game = game
+        self.host = host
         self.player = player
         self.front_end = front_end
         self.kind = kind
@@ -44,9 +54,9 @@ class Session:
         self.ended = False  # the front end was closed (game/engine/dispatch.py)
         self.gone = False  # the game has let go of this session (disconnect ran)
         self._status: StatusView | None = None
-        self.last_input_ms = game.clock()
+        self.last_input_ms = host.clock()
         self.on_close: Callable[[], None] | None = None
-        game.sessions.by_id[self.id] = self
+        host.sessions.by_id[self.id] = self
 
     # -- PlayerPort ------------------------------------------------------------------------------
     @property
@@ -56,51 +66,52 @@ class Session:
     def submit(self, line: str) -> None:
         if self.closed:
             return
-        self.last_input_ms = self.game.clock()
-        with self.game.outbox.step() as first:
-            replies = self.game.engine.execute(self, line)
+        self.last_input_ms = self.host.clock()
+        outbox = self.host.outbox
+        with outbox.step() as first:
+            replies = self.host.execute(self, line)
             if replies:
                 first(ToSession(self.id, tuple(replies)))
-            self.game.outbox.put(StatusChanged(self.player.name))
+            outbox.put(StatusChanged(self.player.name))
 
     def refresh_status(self) -> None:
         """Push the status bar when it changed (location, tokens, tier, quota)."""
-        status = self.game.status(self.player)
+        status = self.host.status(self.player)
         if status != self._status:
             self._status = status
             self.front_end.set_status(status)
 
     def completions(self) -> Sequence[str]:
-        return self.game.completions(self.player)
+        return self.host.completions(self.player)
 
     def current_room(self) -> RoomView | None:
-        return self.game.world.view(self.player.room, self.player)
+        return self.host.room_view(self.player)
 
     def current_status(self) -> StatusView:
-        return self.game.status(self.player)
+        return self.host.status(self.player)
 
     # -- output ----------------------------------------------------------------------------------
     def send(self, replies: Sequence[Reply]) -> None:
         """Lines for this session alone (not any other session of the same player)."""
         if not self.closed:
-            self.game.outbox.put(ToSession(self.id, tuple(replies)))
+            self.host.outbox.put(ToSession(self.id, tuple(replies)))
 
     def close(self, reason: str) -> None:
         """End this session (quit, takeover, kick). Safe to call twice."""
         if self.closed:
             return
         self.closed = True
-        sessions = self.game.sessions
+        sessions, outbox = self.host.sessions, self.host.outbox
         attached = sessions.get(self.player.name) is self
         sessions.remove(self)
-        self.game.outbox.on_rollback(lambda: self._reopen(attached))
-        self.game.outbox.put(Close(self.id, reason))  # after what was said before it
+        outbox.on_rollback(lambda: self._reopen(attached))
+        outbox.put(Close(self.id, reason))  # after what was said before it
 
     def _reopen(self, attached: bool) -> None:
         """The step that closed this session failed: it goes on as it was."""
         self.closed = False
         if attached:
-            self.game.sessions.by_player.setdefault(self.player.key, self)
+            self.host.sessions.by_player.setdefault(self.player.key, self)
 
 
 class Sessions:

@@ -87,5 +87,5 @@ class OpsHttp:
         return web.json_response(body, status=503 if reasons else 200)
 
     async def metrics(self, request: web.Request) -> web.Response:
-        text = self.server.game.metrics.render(self.server.game)
+        text = self.server.game.metrics.render(self.server.game.sessions)
         return web.Response(text=text, content_type="text/plain", charset="utf-8")

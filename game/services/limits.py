@@ -11,12 +11,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from game.core.reply import Reply
-
-if TYPE_CHECKING:
-    from game.commands.base import CommandSpec, Context
+from game.services.attempt import Attempt
 
 Clock = Callable[[], int]
 MAX_KEYS = 10_000
@@ -198,10 +195,10 @@ class CommandLimit:
         self.enabled = per_s > 0
         self.buckets = Buckets(burst, per_s, clock)
 
-    def gate(self, ctx: Context, spec: CommandSpec, args: str) -> Reply | None:
-        if not self.enabled or spec.name == "quit":
+    def gate(self, attempt: Attempt) -> Reply | None:
+        if not self.enabled or attempt.command == "quit":
             return None
-        key = ctx.player.key
+        key = attempt.player.key
         if self.buckets.allow(key):
             return None
         wait = max(1, round(self.buckets.wait_s(key) + 0.49))

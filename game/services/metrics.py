@@ -26,7 +26,7 @@ from bridge.events import (
 )
 
 if TYPE_CHECKING:
-    from game.engine.game import Game
+    from game.services.presence import Seat
 
 LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 CYCLE_BUCKETS_S = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
@@ -111,8 +111,9 @@ class Metrics:
         elif isinstance(event, ReflectionReportWritten):
             self.reports += 1
 
-    def render(self, game: Game) -> str:
-        """The /metrics body (Prometheus text exposition format 0.0.4)."""
+    def render(self, sessions: Iterable[Seat]) -> str:
+        """The /metrics body (Prometheus text exposition format 0.0.4); ``sessions`` are
+        the interactive sessions now, counted by front end."""
         out: list[str] = []
 
         def family(name: str, kind: str, help_: str, rows: Iterable[str]) -> None:
@@ -120,7 +121,7 @@ class Metrics:
             out.append(f"# TYPE {name} {kind}")
             out.extend(rows)
 
-        kinds = Counter(s.kind for s in game.sessions)
+        kinds = Counter(s.kind for s in sessions)
         family(
             "sshrealm_sessions",
             "gauge",

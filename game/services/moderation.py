@@ -11,12 +11,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from game.core.reply import Reply
-
-if TYPE_CHECKING:
-    from game.commands.base import CommandSpec, Context
+from game.services.attempt import Attempt
 
 BAN_KINDS = ("account", "key", "address")
 
@@ -88,8 +85,8 @@ class Moderation:
         ).fetchone()
         return row is not None
 
-    def gate(self, ctx: Context, spec: CommandSpec, args: str) -> Reply | None:
+    def gate(self, attempt: Attempt) -> Reply | None:
         """Engine gate: a muted player's speech commands do nothing."""
-        if spec.category == "speech" and self.muted(ctx.player.name):
+        if attempt.category == "speech" and self.muted(attempt.player.name):
             return Reply.error("You are muted by an admin; nobody hears you. Nothing was said.")
         return None

@@ -12,17 +12,16 @@ import asyncio
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
-from typing import TYPE_CHECKING
 
 from bridge.events import Event, PlayerJoined, PlayerMoved, PlayerSaid
+from game.core.outbox import Outbox
 from game.core.reply import Kind, Reply
+from game.services.presence import Online, Seat
+from game.services.progress import Unlocks
+from game.services.wallet import Wallet
 from game.world.layout import Avatar, Bubble, Layout, PlanView, generated
 from game.world.model import OPPOSITE, Room
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
-    from game.engine.session import Session
-    from game.world.state import Player
+from game.world.state import Player, World
 
 Spot = tuple[int, int]
 STEPS: dict[str, Spot] = {
@@ -73,20 +72,33 @@ class Forms:
 class Positions:
     """Squares of players and NPCs, plans per room, and who is shown what."""
 
-    def __init__(self, game: Game) -> None:
-        self.game = game
-        self.forms = Forms(game.conn)
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        world: World,
+        online: Online,
+        wallet: Wallet,
+        unlocks: Unlocks,
+        outbox: Outbox,
+        clock: Callable[[], int],
+    ) -> None:
+        self.world = world
+        self.online = online
+        self.wallet = wallet
+        self.unlocks = unlocks
+        self.outbox = outbox
+        self.clock = clock
+        self.forms = Forms(conn)
         self.spots: dict[str, tuple[str, Spot]] = {}  # player key -> (room id, square)
         self._layouts: dict[str, tuple[Room, Layout]] = {}
         self._npcs: dict[str, tuple[Room, tuple[str, ...], tuple[Avatar, ...]]] = {}
         self._views: dict[str, PlanView] = {}  # room id -> snapshot, dropped on any change
         self._due: set[str] = set()  # rooms with a push scheduled
-        game.listeners.append(self._on_event)
 
     # -- plans ---------------------------------------------------------------------------------
     def layout(self, room_id: str) -> Layout:
         """The room's authored plan, or its generated one (cached per content version)."""
-        room = self.game.world.room(room_id)
+        room = self.world.room(room_id)
         cached = self._layouts.get(room.id)
         if cached is not None and cached[0] is room:
             return cached[1]
@@ -97,8 +109,8 @@ class Positions:
     def npcs(self, room_id: str) -> tuple[Avatar, ...]:
         """NPCs in the room now (wanderers passing by too) on fixed squares: middle rows
         first, from the east wall, away from doors."""
-        room = self.game.world.room(room_id)
-        names = tuple(npc.name for npc in self.game.world.npcs_in(room.id))
+        room = self.world.room(room_id)
+        names = tuple(npc.name for npc in self.world.npcs_in(room.id))
         cached = self._npcs.get(room.id)
         if cached is not None and cached[0] is room and cached[1] == names:
             return cached[2]
@@ -119,7 +131,7 @@ class Positions:
     def occupied(self, room_id: str, exclude: str | None = None) -> dict[Spot, str]:
         """Squares taken by NPCs and by players already placed in the room."""
         out = {(a.x, a.y): a.name for a in self.npcs(room_id)}
-        for player in self.game.world.occupants(room_id):
+        for player in self.world.occupants(room_id):
             entry = self.spots.get(player.key)
             if player.key != exclude and entry is not None and entry[0] == room_id:
                 out[entry[1]] = player.name
@@ -169,20 +181,18 @@ class Positions:
         return None
 
     # -- who sees what -------------------------------------------------------------------------
-    def is_visual(self, session: Session) -> bool:
+    def is_visual(self, session: Seat) -> bool:
         return session.kind == "tui" and self.forms.get(session.player.name) == "visual"
 
     def may_use_visual(self, name: str) -> bool:
         """Premium players, and anyone Cal granted the ``form:visual`` unlock."""
-        return self.game.wallet.tier(name) == "premium" or self.game.unlocks.has(
-            name, VISUAL_UNLOCK
-        )
+        return self.wallet.tier(name) == "premium" or self.unlocks.has(name, VISUAL_UNLOCK)
 
     def snapshot(self, room_id: str) -> PlanView:
         view = self._views.get(room_id)
         if view is None:
-            people = [Avatar(p.name, *self.spot(p)) for p in self.game.world.occupants(room_id)]
-            room = self.game.world.room(room_id)
+            people = [Avatar(p.name, *self.spot(p)) for p in self.world.occupants(room_id)]
+            room = self.world.room(room_id)
             view = PlanView(
                 room.id, room.title, self.layout(room.id), (*self.npcs(room.id), *people)
             )
@@ -192,8 +202,8 @@ class Positions:
     def plan_reply(self, room_id: str) -> Reply:
         return Reply(Kind.PLAN, "", self.snapshot(room_id))
 
-    def viewers(self, room_id: str) -> Iterable[Session]:
-        return (s for s in self.game.sessions if s.player.room == room_id)
+    def viewers(self, room_id: str) -> Iterable[Seat]:
+        return (s for s in self.online if s.player.room == room_id)
 
     def push(self, room_id: str, *, exclude: Player | None = None) -> None:
         """Send the room's fresh snapshot to its visual viewers (one object for all)."""
@@ -231,9 +241,9 @@ class Positions:
         self.push(room_id)
 
     # -- events --------------------------------------------------------------------------------
-    def _on_event(self, event: Event) -> None:
+    def on_event(self, event: Event) -> None:
         if isinstance(event, PlayerMoved):
-            player = self.game.world.find_online(event.player)
+            player = self.world.find_online(event.player)
             if player is not None and player.room == event.to_room:
                 door = self.layout(event.to_room).doors().get(OPPOSITE.get(event.via, ""))
                 self.place(player, near=door)
@@ -251,9 +261,9 @@ class Positions:
         if self.forms.get(name) != "visual":
             return
         if not self.may_use_visual(name):
-            self.forms.set(name, "text", self.game.clock())
-            self.game.sessions.to_player(
-                name, [Reply.info("The visual form needs premium or its unlock; back to text.")]
+            self.forms.set(name, "text", self.clock())
+            self.outbox.tell(
+                name, Reply.info("The visual form needs premium or its unlock; back to text.")
             )
             return
         try:
@@ -263,7 +273,7 @@ class Positions:
             self._show_plan(name)
 
     def _show_plan(self, name: str) -> None:
-        session = self.game.sessions.get(name)
+        session = self.online.get(name)
         if session is not None and self.is_visual(session):
             session.send([self.plan_reply(session.player.room)])
 

@@ -11,6 +11,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bridge.events import UnlockGranted
+from game.core.outbox import Outbox
+from game.core.reply import Kind, Reply
 from game.world.model import EconomyRules
 
 
@@ -57,9 +60,10 @@ class Skills:
 
 
 class Unlocks:
-    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], int]) -> None:
+    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], int], outbox: Outbox) -> None:
         self.conn = conn
         self.clock = clock
+        self.outbox = outbox
 
     def has(self, player: str, unlock: str) -> bool:
         row = self.conn.execute(
@@ -73,6 +77,14 @@ class Unlocks:
         )
         return [r[0] for r in rows]
 
+    def with_reasons(self, player: str) -> list[tuple[str, str]]:
+        """(unlock, why) for each of ``player``'s unlocks, oldest first."""
+        rows = self.conn.execute(
+            "SELECT unlock, reason FROM player_unlocks WHERE player=? ORDER BY granted_ms",
+            (player,),
+        )
+        return [(str(u), str(r)) for u, r in rows]
+
     def grant(self, player: str, unlock: str, reason: str, source: str) -> bool:
         """Record an unlock once; True only the first time (replays change nothing)."""
         cur = self.conn.execute(
@@ -81,3 +93,13 @@ class Unlocks:
             (player, unlock, reason, source, self.clock()),
         )
         return cur.rowcount > 0
+
+    def award(self, player: str, unlock: str, reason: str, source: str) -> bool:
+        """Grant an unlock once, tell the player in game, and publish UnlockGranted."""
+        if not self.grant(player, unlock, reason, source):
+            return False
+        self.outbox.tell(player, Reply(Kind.SYSTEM, f"Unlocked: {unlock}. {reason}"))
+        self.outbox.publish(
+            UnlockGranted(ts=float(self.clock()), player=player, unlock=unlock, reason=reason)
+        )
+        return True

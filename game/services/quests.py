@@ -10,28 +10,49 @@ idempotency key, so a crash between the two cannot pay twice.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from bridge.events import CommandRun, Event, PlayerMoved, QuestCompleted
 from economy import Reason
+from game.core.outbox import Outbox
 from game.core.reply import Kind, Reply
+from game.services.progress import Skills, Unlocks
+from game.services.tuning import RewardMultipliers
+from game.services.wallet import Wallet
 from game.world.model import Goal, QuestDef
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
+from game.world.state import World
+from game.world.store import Store
 
 
 class QuestBook:
     """Every player's quests. Listens to game events; commands call start/talked."""
 
-    def __init__(self, game: Game) -> None:
-        self.game = game
-        game.listeners.append(self.on_event)
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        world: World,
+        store: Store,
+        wallet: Wallet,
+        skills: Skills,
+        unlocks: Unlocks,
+        multipliers: RewardMultipliers,
+        outbox: Outbox,
+        clock: Callable[[], int],
+    ) -> None:
+        self.conn = conn
+        self.world = world
+        self.store = store
+        self.wallet = wallet
+        self.skills = skills
+        self.unlocks = unlocks
+        self.multipliers = multipliers
+        self.outbox = outbox
+        self.clock = clock
 
     # -- reading ---------------------------------------------------------------------------
     def status(self, player: str, quest: str) -> str | None:
-        row = self.game.conn.execute(
+        row = self.conn.execute(
             "SELECT status FROM quest_state WHERE player=? AND quest=?", (player, quest)
         ).fetchone()
         return str(row[0]) if row else None
@@ -40,8 +61,8 @@ class QuestBook:
         return self.status(player, quest) == "done"
 
     def active(self, player: str) -> list[tuple[QuestDef, dict[str, int]]]:
-        quests = self.game.world.content.quests
-        rows = self.game.conn.execute(
+        quests = self.world.content.quests
+        rows = self.conn.execute(
             "SELECT quest, progress FROM quest_state WHERE player=? AND status='active'"
             " ORDER BY started_ms, quest",
             (player,),
@@ -49,8 +70,8 @@ class QuestBook:
         return [(quests[q], json.loads(p)) for q, p in rows if q in quests]
 
     def finished(self, player: str) -> list[QuestDef]:
-        quests = self.game.world.content.quests
-        rows = self.game.conn.execute(
+        quests = self.world.content.quests
+        rows = self.conn.execute(
             "SELECT quest FROM quest_state WHERE player=? AND status='done' ORDER BY done_ms",
             (player,),
         )
@@ -58,21 +79,21 @@ class QuestBook:
 
     def goal_met(self, player: str, goal: Goal, progress: dict[str, int], index: int) -> bool:
         if goal.kind == "collect":
-            body = self.game.world.find_online(player)
+            body = self.world.find_online(player)
             return body is not None and body.inventory[goal.target] >= goal.count
         return progress.get(str(index), 0) >= goal.count
 
     # -- writing ---------------------------------------------------------------------------
     def start(self, player: str, quest: QuestDef) -> bool:
         """Begin a quest once; visit goals for the room the player stands in count at once."""
-        cur = self.game.conn.execute(
+        cur = self.conn.execute(
             "INSERT INTO quest_state(player, quest, status, started_ms) VALUES (?,?,'active',?)"
             " ON CONFLICT(player, quest) DO NOTHING",
-            (player, quest.id, self.game.clock()),
+            (player, quest.id, self.clock()),
         )
         if cur.rowcount == 0:
             return False
-        body = self.game.world.find_online(player)
+        body = self.world.find_online(player)
         if body is not None:
             self._bump(player, lambda g: g.kind == "visit" and g.target == body.room)
         return True
@@ -81,7 +102,7 @@ class QuestBook:
         """Talking to ``npc``: talk goals are met, and items it waits for are handed over
         (all a goal still needs, if the player carries that many)."""
         notes: list[str] = []
-        body = self.game.world.find_online(player)
+        body = self.world.find_online(player)
         for quest, progress in self.active(player):
             for i, goal in enumerate(quest.goals):
                 if goal.kind == "talk" and goal.target == npc:
@@ -105,7 +126,7 @@ class QuestBook:
     def hand_over(self, player: str, npc: str, item: str, count: int) -> list[str]:
         """Give ``npc`` up to ``count`` of ``item`` toward the quests that ask for it (the
         items leave the world); deliveries add up. Returns the sentence saying so."""
-        body = self.game.world.find_online(player)
+        body = self.world.find_online(player)
         if body is None:
             return []
         given = 0
@@ -117,15 +138,15 @@ class QuestBook:
                 n = min(left, count - given, body.inventory[item])
                 if n <= 0:
                     continue
-                self.game.world.consume(body, item, n)
+                self.world.consume(body, item, n)
                 progress[str(i)] = progress.get(str(i), 0) + n
                 given += n
                 self._save(player, quest.id, progress)
         if not given:
             return []
-        content = self.game.world.content
+        content = self.world.content
         who = content.npcs[npc].name if npc in content.npcs else npc
-        return [f"You hand over {self.game.world.some(item, given)} to {who}."]
+        return [f"You hand over {self.world.some(item, given)} to {who}."]
 
     def settle(self, player: str) -> list[Reply]:
         """Complete the quests whose goals are now met and return what to tell the player,
@@ -136,7 +157,7 @@ class QuestBook:
         if isinstance(event, PlayerMoved):
             self._bump(event.player, lambda g: g.kind == "visit" and g.target == event.to_room)
         elif isinstance(event, CommandRun) and event.ok:
-            skills = self.game.world.content.economy.skills
+            skills = self.world.content.economy.skills
             gathered = {s for s, d in skills.items() if d.verb == event.verb}
             if gathered:
                 self._bump(event.player, lambda g: g.kind == "gather" and g.target in gathered)
@@ -171,66 +192,68 @@ class QuestBook:
                 self._save(player, quest.id, progress)
 
     def _save(self, player: str, quest: str, progress: dict[str, int]) -> None:
-        self.game.conn.execute(
+        self.conn.execute(
             "UPDATE quest_state SET progress=? WHERE player=? AND quest=?",
             (json.dumps(progress, sort_keys=True), player, quest),
         )
 
     def _complete(self, player: str, quest: QuestDef, later: bool) -> list[Reply]:
-        game, reward = self.game, quest.reward
+        reward = quest.reward
         paid: dict[str, int] = {}
-        with game.ledger.atomic():
-            cur = game.conn.execute(
+        with self.wallet.ledger.atomic():
+            cur = self.conn.execute(
                 "UPDATE quest_state SET status='done', done_ms=? "
                 "WHERE player=? AND quest=? AND status='active'",
-                (game.clock(), player, quest.id),
+                (self.clock(), player, quest.id),
             )
             if cur.rowcount == 0:
                 return []
-            tokens = game.rewards.scaled(Reason.QUEST_REWARD, reward.tokens)
+            tokens = self.multipliers.apply(int(Reason.QUEST_REWARD), reward.tokens)
             if tokens > 0:
                 key = f"q:{player.lower()}:{quest.id}"
-                game.wallet.credit(player, tokens, Reason.QUEST_REWARD, key, quest.title)
+                self.wallet.credit(player, tokens, Reason.QUEST_REWARD, key, quest.title)
                 paid["tokens"] = tokens
             for skill, xp in reward.xp.items():
-                game.skills.add_xp(player, skill, xp)
+                self.skills.add_xp(player, skill, xp)
                 paid[f"xp.{skill}"] = xp
-            body = game.world.find_online(player)
+            body = self.world.find_online(player)
             for item, count in reward.items.items():
                 if body is not None:
-                    game.world.grant(body, item, count)
+                    self.world.grant(body, item, count)
                 else:
-                    game.store.adjust_inventory(player, item, count)
+                    self.store.adjust_inventory(player, item, count)
                 paid[f"item.{item}"] = count
         lines = [f"Quest complete: {quest.title}."]
         if quest.completion:
             lines.append(quest.completion)
-        lines.append(f"Reward: {describe_reward(game, quest)}.")
+        lines.append(f"Reward: {describe_reward(self.world, quest)}.")
         told = [Reply(Kind.SYSTEM, "\n".join(lines))]
         if later:  # a move or a catch finished it: after that command's own reply
-            game.sessions.to_player(player, told)
+            self.outbox.tell(player, *told)
         if reward.unlock:
-            game.grant_unlock(player, reward.unlock, f"Finished {quest.title}.", "quest")
-        game.publish(QuestCompleted(ts=game.now(), player=player, quest=quest.id, rewards=paid))
+            self.unlocks.award(player, reward.unlock, f"Finished {quest.title}.", "quest")
+        self.outbox.publish(
+            QuestCompleted(ts=float(self.clock()), player=player, quest=quest.id, rewards=paid)
+        )
         return told
 
 
-def describe_reward(game: Game, quest: QuestDef) -> str:
+def describe_reward(world: World, quest: QuestDef) -> str:
     reward, parts = quest.reward, []
     if reward.tokens:
         parts.append(f"{reward.tokens} tokens")
     for skill, xp in reward.xp.items():
-        spec = game.world.content.economy.skills.get(skill)
+        spec = world.content.economy.skills.get(skill)
         parts.append(f"{xp} {spec.label if spec else skill} XP")
     for item, count in reward.items.items():
-        parts.append(game.world.some(item, count))
+        parts.append(world.some(item, count))
     if reward.unlock:
         parts.append(f"the unlock {reward.unlock}")
     return ", ".join(parts) if parts else "nothing but thanks"
 
 
-def describe_goal(game: Game, goal: Goal) -> str:
-    content = game.world.content
+def describe_goal(world: World, goal: Goal) -> str:
+    content = world.content
     if goal.kind == "visit":
         room = content.rooms.get(goal.target)
         return f"Visit {room.title if room else goal.target}"
@@ -241,7 +264,7 @@ def describe_goal(game: Game, goal: Goal) -> str:
         skill = content.economy.skills.get(goal.target)
         verb = skill.verb if skill else goal.target
         return f"{verb.capitalize()} {goal.count} time{'s' if goal.count != 1 else ''}"
-    name = game.world.some(goal.target, goal.count)
+    name = world.some(goal.target, goal.count)
     if goal.kind == "collect":
         return f"Carry {name}"
     npc = content.npcs.get(goal.to or "")

@@ -110,3 +110,25 @@ def view(kind: str, report: LatestReport | None) -> ReportView:
 def describe(kind: str, report: LatestReport | None) -> str:
     """Plain text for @report in line mode: one fact per line."""
     return "\n".join(view(kind, report).lines())
+
+
+class Reports:
+    """The reflection cycle's output as the game reads it: the latest report per analyst,
+    and Cal's insight for one player."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def latest(self, kind: str) -> LatestReport | None:
+        """The newest ``economy`` (Domingo) or ``growth`` (Cal) report, or None."""
+        return latest(self.conn, ANALYSTS[kind])
+
+    def insight(self, player_key: str) -> tuple[str, dict[str, Any]] | None:
+        """Cal's last insight for a player: (cycle id, body), or None before any cycle."""
+        try:
+            row = self.conn.execute(
+                "SELECT cycle_id, body FROM refl_insights WHERE player = ?", (player_key,)
+            ).fetchone()
+        except sqlite3.OperationalError:  # the reflection tables are not there yet
+            return None
+        return (str(row[0]), _json(str(row[1]))) if row else None

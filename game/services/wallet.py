@@ -8,15 +8,12 @@ a reason code, and the player's TUI status bar updates the moment it lands.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from bridge.events import TokensCharged, TokensCredited
 from economy import MINT, SINK, InsufficientFunds, Ledger, Reason, Tiers, Transfer, UnknownAccount
-from game.core.outbox import StatusChanged
+from game.core.outbox import Outbox
 from game.core.reply import Kind, Reply
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
 
 
 def account_of(name: str) -> str:
@@ -35,15 +32,28 @@ def _b36(n: int) -> str:
 
 
 class Wallet:
-    def __init__(self, game: Game, ledger: Ledger, tiers: Tiers) -> None:
-        self.game = game
+    """Balances, tiers and quotas read; credits, charges and payments written, each one
+    ledger transfer that refreshes the status bar and publishes an event on commit.
+    ``free_quota`` reads the content's daily quota (it changes on a reload)."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        tiers: Tiers,
+        outbox: Outbox,
+        clock: Callable[[], int],
+        free_quota: Callable[[], int],
+    ) -> None:
         self.ledger = ledger
         self.tiers = tiers
+        self.outbox = outbox
+        self.clock = clock
+        self.free_quota = free_quota
         self._seq = itertools.count()
 
     def new_key(self, prefix: str) -> str:
         """A key no other action shares: clock ms and a counter, in base 36 (~12 chars)."""
-        return f"{prefix}{_b36(self.game.clock())}{_b36(next(self._seq) % 1296)}"
+        return f"{prefix}{_b36(self.clock())}{_b36(next(self._seq) % 1296)}"
 
     # -- reads -------------------------------------------------------------------------------------
     def balance(self, name: str) -> int:
@@ -60,7 +70,7 @@ class Wallet:
         """Priced actions left today; None for premium players (no quota)."""
         if self.tier(name) == "premium":
             return None
-        return self.tiers.quota_left(name.lower(), self.game.world.content.economy.free_daily_quota)
+        return self.tiers.quota_left(name.lower(), self.free_quota())
 
     # -- writes ------------------------------------------------------------------------------------
     def credit(
@@ -100,7 +110,7 @@ class Wallet:
         """Why ``name`` may not run a priced command now, or None. Checked before it runs."""
         left = self.quota_left(name)
         if left is not None and left <= 0:
-            quota = self.game.world.content.economy.free_daily_quota
+            quota = self.free_quota()
             return Reply.error(
                 f"You have used all {quota} priced actions for today. They come back at "
                 "midnight UTC, or go premium for no limit (type premium)."
@@ -122,7 +132,7 @@ class Wallet:
         text = f"Charged {price} token{'s' if price != 1 else ''} for {command}"
         if left is None:
             return Reply(Kind.ECONOMY, f"{text}.")
-        quota = self.game.world.content.economy.free_daily_quota
+        quota = self.free_quota()
         used = quota - left + 1
         return Reply(
             Kind.ECONOMY,
@@ -133,11 +143,11 @@ class Wallet:
         """Refresh the player's status bar and tell listeners (bridge, activity log)."""
         if transfer.duplicate:
             return
-        self.game.outbox.put(StatusChanged(name))  # recomputed once when the step commits
+        self.outbox.status_changed(name)  # recomputed once when the step commits
         kind = TokensCredited if delta > 0 else TokensCharged
-        self.game.publish(
+        self.outbox.publish(
             kind(
-                ts=self.game.now(),
+                ts=float(self.clock()),
                 player=name,
                 amount=abs(delta),
                 reason=said or transfer.reason.label,

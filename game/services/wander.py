@@ -9,31 +9,36 @@ area unless ``stay_in_area: false``. Positions are runtime state (``World.npc_ro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import random
+from collections.abc import Callable
 
 import structlog
 
+from game.core.outbox import Outbox
 from game.core.periodic import Periodic
 from game.core.reply import Kind, Reply
 from game.world.model import OPPOSITE
 from game.world.respawn import Respawner
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
+from game.world.state import World
 
 log = structlog.get_logger("sshrealm.wander")
 
 
 class Wanderers(Periodic):
-    def __init__(self, game: Game) -> None:
+    def __init__(
+        self, world: World, outbox: Outbox, clock: Callable[[], int], rng: random.Random
+    ) -> None:
         super().__init__()
-        self.game = game
+        self.world = world
+        self.outbox = outbox
+        self.clock = clock
+        self.rng = rng
         self.next_ms: dict[str, int] = {}
-        self.respawner = Respawner(game.world, game.clock)  # item respawn rides this tick
+        self.respawner = Respawner(world, clock)  # item respawn rides this tick
 
     def tick(self) -> list[tuple[str, str, str]]:
         """Move every wanderer whose time has come; return (npc, from, to) for each step."""
-        world, now = self.game.world, self.game.clock()
+        world, now = self.world, self.clock()
         content = world.content
         steps = []
         for npc in content.npcs.values():
@@ -60,26 +65,26 @@ class Wanderers(Periodic):
             ]
             if not choices:
                 continue
-            ex = self.game.rng.choice(choices)
+            ex = self.rng.choice(choices)
             world.npc_rooms[npc.id] = ex.to
             name = npc.name[0].upper() + npc.name[1:]
             back = OPPOSITE.get(ex.direction)
             arrive = f"{name} wanders in from the {back}." if back else f"{name} wanders in."
-            self.game.sessions.to_room(here, [Reply(Kind.MOVE, f"{name} wanders {ex.direction}.")])
-            self.game.sessions.to_room(ex.to, [Reply(Kind.MOVE, arrive)])
-            self.game.refresh_room(here)
-            self.game.refresh_room(ex.to)
+            self.outbox.tell_room(here, Reply(Kind.MOVE, f"{name} wanders {ex.direction}."))
+            self.outbox.tell_room(ex.to, Reply(Kind.MOVE, arrive))
+            self.outbox.room_changed(here)
+            self.outbox.room_changed(ex.to)
             steps.append((npc.id, here, ex.to))
         return steps
 
     def _home(self, npc: str) -> str | None:
-        for room in self.game.world.content.rooms.values():
+        for room in self.world.content.rooms.values():
             if any(p.ref == npc for p in room.npcs):
-                self.game.world.npc_rooms[npc] = room.id
+                self.world.npc_rooms[npc] = room.id
                 return room.id
         return None
 
     async def step(self) -> None:
         self.tick()
         for room, _, _ in self.respawner.tick():
-            self.game.refresh_room(room)
+            self.outbox.room_changed(room)

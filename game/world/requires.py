@@ -1,17 +1,12 @@
-"""``requires:`` gates on rooms, exits, topics and quests: parsed from content here, and
-checked against a player at run time with one plain sentence saying what is missing."""
+"""``requires:`` gates on rooms, exits, topics and quests, parsed from content. They are
+checked against a player at run time by game/services/access.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from game.core.text import join_words
-from game.world.model import NO_REQUIREMENTS, Exit, Requires
+from game.world.model import NO_REQUIREMENTS, Requires
 from game.world.reader import Reader, Refs, full_ref
 from game.world.source import LocatedDict, where_of
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
 
 TIERS = ("free", "premium")
 REQUIRES_KEYS = {"skills", "quests", "tier", "unlocks"}
@@ -57,52 +52,3 @@ def parse_requires(reader: Reader, entry: LocatedDict, area: str, refs: Refs) ->
         reader.error(where_of(raw, "tier"), f"'tier' must be one of {join_words(list(TIERS))}")
         tier = None
     return Requires(skills, quests, tier, _names(reader, raw, "unlocks"))
-
-
-def unmet(game: Game, player: str, req: Requires) -> str | None:
-    """The first missing condition as a sentence for the player, or None if all hold."""
-    if not req:
-        return None
-    for skill, level in req.skills.items():
-        have = game.skills.level(player, skill)
-        if have < level:
-            label = game.world.content.economy.skills.get(skill)
-            name = label.label if label else skill
-            return f"You need {name} level {level} for that; you are level {have}."
-    for quest in req.quests:
-        if not game.quests.done(player, quest):
-            title = game.world.content.quests.get(quest)
-            return f"You must first finish the quest {title.title if title else quest}."
-    if req.tier == "premium" and game.wallet.tier(player) != "premium":
-        return "Only premium players may go there. Type premium to learn more."
-    for unlock in req.unlocks:
-        if not game.unlocks.has(player, unlock):
-            return f"That is not open to you yet; it needs the unlock {unlock}."
-    return None
-
-
-def area_refusal(game: Game, player: str, area_id: str) -> str | None:
-    """A premium area admits premium players and those holding the area's unlock."""
-    area = game.world.content.areas.get(area_id)
-    if area is None or not area.premium:
-        return None
-    if game.wallet.tier(player) == "premium":
-        return None
-    if game.unlocks.has(player, area.unlock or f"area:{area.id}"):
-        return None
-    return (
-        f"{area.title} is a premium area. Premium players and those granted its unlock may "
-        "enter; type premium to learn more."
-    )
-
-
-def exit_refusal(game: Game, player: str, from_room: str, ex: Exit) -> str | None:
-    """Why ``player`` may not take ``ex`` (the exit's gate, the room's, a premium area)."""
-    content = game.world.content
-    target = content.rooms.get(ex.to)
-    if target is None:
-        return None
-    refusal = unmet(game, player, ex.requires) or unmet(game, player, target.requires)
-    if refusal is None and content.rooms[from_room].area != target.area:
-        refusal = area_refusal(game, player, target.area)
-    return refusal

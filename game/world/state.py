@@ -2,19 +2,19 @@
 
 Static content (:class:`~game.world.model.Content`) is swapped whole on reload; this state
 survives the swap. Every change that must outlive a restart is written through the
-:class:`~game.services.store.Store` at once.
+:class:`~game.world.store.Store` at once.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from game.core.reply import RoomView
 from game.core.text import counted
-from game.services.store import Store
 from game.world.model import Content, Exit, ItemDef, NpcDef, Room
+from game.world.store import Store
 
 
 @dataclass
@@ -160,6 +160,22 @@ class World:
         self.on_rollback(lambda: player.inventory.update({item: count}))
         self.store.adjust_inventory(player.name, item, -count)
 
+    def change_pack(self, player: Player, deltas: Mapping[str, int]) -> None:
+        """Add (+) or remove (-) items from ``player``'s pack at once (a purchase, a recipe):
+        every store write first, the in-memory pack only after them all, undone with the
+        step. Raises ValueError, changing nothing, if the pack lacks something."""
+        for item, delta in deltas.items():
+            if player.inventory[item] + delta < 0:
+                raise ValueError(f"{player.name} has only {player.inventory[item]} of {item}")
+        for item, delta in deltas.items():
+            self.store.adjust_inventory(player.name, item, delta)
+        before = {item: player.inventory[item] for item in deltas}
+        for item, delta in deltas.items():
+            player.inventory[item] += delta
+            if player.inventory[item] <= 0:
+                del player.inventory[item]
+        self.on_rollback(lambda: _restore(player.inventory, before))
+
     def grant(self, player: Player, item: str, count: int = 1) -> None:
         """Items enter the world into a player's hands (rewards)."""
         player.inventory[item] += count
@@ -207,3 +223,12 @@ class World:
             npcs=npcs,
             area=self.content.areas[room.area].title if room.area in self.content.areas else "",
         )
+
+
+def _restore(pack: Counter[str], counts: Mapping[str, int]) -> None:
+    """Put a pack back as it was (the step that changed it failed)."""
+    for item, count in counts.items():
+        if count > 0:
+            pack[item] = count
+        else:
+            pack.pop(item, None)

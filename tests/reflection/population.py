@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from economy import MINT, SINK, Ledger, Reason
-from game.services.store import connect
+from game.world.store import connect
 from reflection import schema
 from reflection.schema import DAY_MS
 

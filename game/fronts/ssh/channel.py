@@ -26,6 +26,7 @@ from structlog.contextvars import bind_contextvars
 from game.core.outbox import StatusChanged, ToSession
 from game.core.reply import Reply
 from game.core.text import clean
+from game.engine.game import Game
 from game.fronts.line import ExecFrontEnd, LineFrontEnd, render
 from game.fronts.ssh.names import Login
 
@@ -297,7 +298,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
 def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
     """An exec command acted on a body an open session also shows: that session shows the
     new room (panel and a room line) when the body moved, and a fresh status bar."""
-    game = exec_session.game
+    game = Game.of(exec_session)
     other = game.sessions.get(exec_session.player.name)
     if other is None or other.closed:
         return
@@ -311,7 +312,7 @@ def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
 
 
 def _greeting(session: Session) -> list[Reply]:
-    view = session.game.world.view(session.player.room, session.player)
+    view = Game.of(session).world.view(session.player.room, session.player)
     return [Reply.info(WELCOME.format(name=session.name)), Reply.room(view)]
 
 

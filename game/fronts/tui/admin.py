@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from game.commands.admin import idle_text
 from game.commands.admin_ops import server_lines
-from game.commands.base import Context
+from game.engine.game import Game
 from game.fronts.tui import report_table
 from game.services import reports
 
@@ -50,9 +50,8 @@ RESULT_LINES = 200  # kept in the result pane (it scrolls)
 def report_text(kind: str, session: Session) -> RenderableType:
     """A report with one sparkline per numeric series, then its facts and tables (plain text,
     never markup)."""
-    game = session.game
-    latest = reports.latest(game.conn, reports.ANALYSTS[kind], game.settings.data_dir)
-    return report_table.renderable(reports.view(kind, latest))
+    game = Game.of(session)
+    return report_table.renderable(reports.view(kind, game.reports.latest(kind)))
 
 
 ACTION_HINT = "@command — on the table: k kick, m mute, b ban, g grant, r revoke, t tier"
@@ -124,7 +123,7 @@ class AdminScreen(Screen[None]):
 
     # -- data ---------------------------------------------------------------------------------
     def player_rows(self) -> list[tuple[str, ...]]:
-        game = self.session.game
+        game = Game.of(self.session)
         now = game.clock()
         rows: list[tuple[str, ...]] = []
         for s in sorted(game.sessions, key=lambda s: s.player.name.lower()):
@@ -154,8 +153,9 @@ class AdminScreen(Screen[None]):
                 table.move_cursor(row=names.index(selected))
         self.query_one("#economy-text", Static).update(report_text("economy", self.session))
         self.query_one("#growth-text", Static).update(report_text("growth", self.session))
-        ctx = Context(self.session.game, self.session.player, self.session)
-        self.query_one("#server-text", Static).update(Text("\n".join(server_lines(ctx))))
+        game = Game.of(self.session)
+        lines = server_lines(game.metrics, game.sessions)
+        self.query_one("#server-text", Static).update(Text("\n".join(lines)))
 
     def selected_name(self) -> str | None:
         table = self.query_one("#player-table", DataTable)
@@ -192,7 +192,7 @@ class AdminScreen(Screen[None]):
     def run_line(self, line: str) -> None:
         """Run an admin command through the engine, outside this app's context (so tasks
         the command starts never pin this app), and show its replies here."""
-        game = self.session.game
+        game = Game.of(self.session)
         self.session.last_input_ms = game.clock()
         replies = contextvars.Context().run(game.engine.execute, self.session, line)
         text = "\n".join(r.text for r in replies) or "Done."

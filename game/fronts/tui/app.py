@@ -36,6 +36,7 @@ from game.commands.admin_ops import OPEN_ADMIN
 from game.core.port import PlayerPort
 from game.core.reply import Kind, Reply, RoomView, StatusView
 from game.core.text import clean
+from game.engine.game import Game
 from game.fronts.steps import Steps
 from game.fronts.tui.chatlog import ChatLog
 from game.fronts.tui.driver import SSHDriver
@@ -216,7 +217,7 @@ class GameApp(App[None]):
                 self._pending_room = reply.data
             if isinstance(reply.data, GrowthSheet):
                 self.push_screen(GrowthPanel(reply.data))
-            if reply.data == OPEN_ADMIN and hasattr(self.port, "game"):
+            if reply.data == OPEN_ADMIN and isinstance(getattr(self.port, "host", None), Game):
                 from game.fronts.tui.admin import AdminScreen
 
                 self.push_screen(AdminScreen(cast(Any, self.port)))

@@ -107,7 +107,6 @@ def test_outside_a_step_undo_is_not_kept() -> None:
 # -- the outbox in the game: what a failed step must leave as it was ---------------------------
 
 from game.commands.base import CommandSpec, Context, Result  # noqa: E402
-from game.commands.skills import change_pack  # noqa: E402
 from game.engine.execute import APOLOGY  # noqa: E402
 from game.engine.game import Game  # noqa: E402
 from tests.conftest import join, run  # noqa: E402
@@ -158,7 +157,7 @@ def test_a_pack_change_in_a_failed_step_is_undone(game: Game) -> None:
     game.store.set_role("root", "admin")
     root.player.role = "admin"
     before = dict(root.player.inventory)
-    _failing(game, "packfail", lambda ctx: change_pack(game, ctx.player, {"town:bread": 2}))
+    _failing(game, "packfail", lambda ctx: game.world.change_pack(ctx.player, {"town:bread": 2}))
     assert run(root, "packfail").text == APOLOGY
     assert dict(root.player.inventory) == before
     assert game.store.inventory("root") == before

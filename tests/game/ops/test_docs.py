@@ -38,8 +38,8 @@ def test_every_admin_command_is_documented() -> None:
         assert f"`{spec.name}" in DOC, spec.name
 
 
-def test_every_metric_family_is_documented(game: object) -> None:
-    text = Metrics().render(game)  # type: ignore[arg-type]
+def test_every_metric_family_is_documented() -> None:
+    text = Metrics().render([])
     for name in re.findall(r"^# TYPE (\w+) ", text, re.M):
         assert f"`{name}" in DOC, name
 

@@ -22,7 +22,7 @@ import asyncssh
 import pytest
 import structlog
 
-import game.engine.reload
+import game.services.reload
 from game.app import Server
 from game.world.loader import check_content
 from game.world.source import ALIAS_BUDGET, MAX_DEPTH
@@ -145,14 +145,14 @@ async def test_reload_checks_off_the_event_loop_so_others_keep_playing(
     server, _ = world
     await _make(server, "ana", keys["ana"], "admin")
     entered, release = threading.Event(), threading.Event()
-    real_check = game.engine.reload.check_content
+    real_check = game.services.reload.check_content
 
     def slow_check(root: Path, *, warnings: bool = True) -> object:
         entered.set()
         release.wait(timeout=20)  # a huge world: the check takes as long as the test says
         return real_check(root, warnings=warnings)
 
-    monkeypatch.setattr(game.engine.reload, "check_content", slow_check)
+    monkeypatch.setattr(game.services.reload, "check_content", slow_check)
     a, ra = await _line(server, "ana", keys["ana"])
     b, rb = await _line(server, "bob", keys["bob"])
     async with a, b:  # type: ignore[attr-defined]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
 from bridge.events import ContentReloaded, Event
 from game.core.reply import Kind
 from game.engine.game import Game
-from game.engine.reload import reload_content
 from tests.conftest import ROOT, FakeClock, join, run
 
 
@@ -55,7 +53,7 @@ def test_reload_swaps_world_moves_players_and_reports_diff(game: Game, tmp_path:
     text = text.replace("    up: loft\n", "").replace("dry stone\n", "dry marble\n")
     text += "\n- id: cellar\n  title: Cellar\n  brief: Dark.\n  description: A dark cellar.\n"
     rooms.write_text(text)
-    result = reload_content(game, "ana", root)
+    result = game.content_watcher.reload("ana", root)
     assert result.ok, result.summary()
     assert result.added == ("room town:cellar",)
     assert result.removed == ("room town:loft",)
@@ -80,7 +78,7 @@ def test_reload_with_errors_changes_nothing(game: Game, tmp_path: Path) -> None:
         (root / "moor" / "rooms.yaml").read_text().replace("south: hut", "south: hutt")
     )
     before = game.world.content
-    result = reload_content(game, "ana", root)
+    result = game.content_watcher.reload("ana", root)
     assert not result.ok
     assert game.world.content is before
     summary = result.summary()
@@ -103,8 +101,8 @@ def test_reload_command_is_for_admins(game: Game) -> None:
 
 async def test_watcher_reloads_when_files_change(game: Game, tmp_path: Path) -> None:
     root = _copy_content(tmp_path)
-    game.settings = dataclasses.replace(game.settings, content_dir=root)
     watcher = game.content_watcher
+    watcher.content_dir = root
     assert await watcher.check() is None  # off until an admin turns it on
     watcher.enable("root")
     assert await watcher.check() is None  # nothing changed yet

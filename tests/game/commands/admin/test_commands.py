@@ -3,7 +3,6 @@ says, writes one audit row, and a player or builder is refused with nothing chan
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -282,7 +281,7 @@ def test_reload_with_broken_yaml_changes_nothing(game: Game, tmp_path: Path) -> 
     shutil.copytree(game.settings.content_dir, broken)
     rooms = broken / "town" / "rooms.yaml"
     rooms.write_text(rooms.read_text() + "\n  - this: [is not\n")
-    game.settings = dataclasses.replace(game.settings, content_dir=broken)
+    game.content_watcher.content_dir = broken
     root, _ = admin_of(game)
     before = game.world.content
     reply = run(root, "@reload")

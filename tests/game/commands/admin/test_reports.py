@@ -11,8 +11,8 @@ from game.cli.main import main
 from game.engine.game import Game
 from game.services import reports
 from reflection import schema
-from tests.game.commands.admin.test_commands import admin_of
 from tests.conftest import run
+from tests.game.commands.admin.test_commands import admin_of
 
 
 def store_report(game: Game, cycle: str, ms: int, analyst: str, body: dict[str, object]) -> None:
@@ -27,7 +27,7 @@ def test_economy_series_span_the_last_reports(game: Game) -> None:
     for n, supply in enumerate((100, 140, 120)):
         body = {"supply": {"supply": supply, "faucet_24h": 10 * n, "sink_24h": 5, "net_24h": 1}}
         store_report(game, f"c{n}", 1000 + n, "domingo", body)
-    latest = reports.latest(game.conn, "domingo", game.settings.data_dir)
+    latest = game.reports.latest("economy")
     assert latest is not None
     assert latest.cycle_id == "c2"
     assert latest.series["supply"] == [100.0, 140.0, 120.0]

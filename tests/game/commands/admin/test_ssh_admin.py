@@ -76,7 +76,7 @@ async def test_exec_admin_command(server: Server, keys: dict[str, asyncssh.SSHKe
 def test_grant_role_unknown_account(tmp_path: object) -> None:
     from pathlib import Path
 
-    from game.services.store import connect as db
+    from game.world.store import connect as db
 
     data = Path(str(tmp_path)) / "var"
     db(data / "sshrealm.db").close()

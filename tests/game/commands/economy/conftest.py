@@ -16,8 +16,8 @@ from game.core.config import Settings, load_settings
 from game.core.reply import Reply
 from game.engine.game import Game
 from game.engine.session import Session
-from game.services.store import connect
 from game.world.loader import load_content
+from game.world.store import connect
 from tests.conftest import FakeClock, Screen, join
 
 ECON_WORLD = Path(__file__).resolve().parents[3] / "fixtures" / "econ_world"
@@ -57,10 +57,10 @@ def player(game: Game, name: str, tokens: int = 0) -> tuple[Session, Screen]:
 
 def play(session: Session, line: str) -> list[Reply]:
     """Run a line as the player would, a second after the last (under the rate limit)."""
-    clock = session.game.clock
+    clock = Game.of(session).clock
     assert isinstance(clock, FakeClock)
     clock.tick(1000)
-    return session.game.engine.execute(session, line)
+    return Game.of(session).engine.execute(session, line)
 
 
 def one(session: Session, line: str) -> Reply:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from economy import MINT, Ledger, Reason
 from game.cli.ledger import ledger
-from game.services.store import connect
+from game.world.store import connect
 
 
 @pytest.fixture

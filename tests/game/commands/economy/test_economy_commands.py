@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from economy import Reason
-from game.commands.economy import DAY_MS, set_tier
 from game.core.reply import Kind
 from game.engine.game import Game
+from game.services.premium import DAY_MS
 from tests.conftest import FakeClock, Screen
 from tests.game.commands.economy.conftest import one, play, player, rules, text
 
@@ -171,17 +171,17 @@ def test_premium_expires_by_the_clock(econ: Game, clock: FakeClock) -> None:
 
 def test_set_tier_for_admins(econ: Game, clock: FakeClock) -> None:
     _, screen = player(econ, "ana")
-    assert set_tier(econ, "ANA", "premium", 7).startswith("ana is premium until")
+    assert econ.premium.set_tier("ANA", "premium", 7).startswith("ana is premium until")
     assert econ.tiers.premium_until("ana") == clock() + 7 * DAY_MS
     assert screen.statuses[-1].tier == "premium"
-    assert set_tier(econ, "ana", "free") == "ana is now on the free tier."
+    assert econ.premium.set_tier("ana", "free") == "ana is now on the free tier."
     assert econ.wallet.tier("ana") == "free"
     with pytest.raises(ValueError, match="no player called 'nobody'"):
-        set_tier(econ, "nobody", "free")
+        econ.premium.set_tier("nobody", "free")
     with pytest.raises(ValueError, match="Unknown tier 'gold'"):
-        set_tier(econ, "ana", "gold", 3)
+        econ.premium.set_tier("ana", "gold", 3)
     with pytest.raises(ValueError, match="number of days"):
-        set_tier(econ, "ana", "premium", 0)
+        econ.premium.set_tier("ana", "premium", 0)
     assert econ.wallet.balance("ana") == 10  # no tokens moved
 
 

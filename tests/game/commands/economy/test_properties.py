@@ -19,8 +19,8 @@ from economy import Reason
 from game.core.config import load_settings
 from game.engine.execute import APOLOGY
 from game.engine.game import Game
-from game.services.store import connect
 from game.world.loader import load_content
+from game.world.store import connect
 from tests.conftest import FakeClock, join
 from tests.game.commands.economy.conftest import ECON_WORLD, play
 

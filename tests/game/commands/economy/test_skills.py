@@ -21,6 +21,13 @@ class Rolls(random.Random):
         return self.rolls.pop(0)
 
 
+def scripted(game: Game, *rolls: float) -> Rolls:
+    """The game's own RNG (the one its services hold) now returns ``rolls`` in order."""
+    script = Rolls(*rolls)
+    game.rng.random = script.random  # type: ignore[method-assign]
+    return script
+
+
 def test_forage_gives_item_and_xp(econ: Game) -> None:
     ana, _ = player(econ, "ana")
     replies = play(ana, "forage")
@@ -44,7 +51,7 @@ def test_gathering_levels_up_with_a_message(econ: Game) -> None:
 
 
 def test_fishing_chance_uses_the_injected_rng(econ: Game) -> None:
-    econ.rng = Rolls(0.7, 0.2)  # chance 0.5: the first roll misses, the second lands
+    scripted(econ, 0.7, 0.2)  # chance 0.5: the first roll misses, the second lands
     ana, _ = player(econ, "ana")
     play(ana, "east")
     miss = one(ana, "fish")
@@ -56,7 +63,7 @@ def test_fishing_chance_uses_the_injected_rng(econ: Game) -> None:
 
 
 def test_higher_level_spot_needs_the_level(econ: Game) -> None:
-    econ.rng = Rolls(0.0, 0.0)
+    scripted(econ, 0.0, 0.0)
     ana, _ = player(econ, "ana")
     play(ana, "east")
     refused = one(ana, "fish pike")
@@ -116,7 +123,7 @@ def test_skills_lists_levels_and_next_threshold(econ: Game) -> None:
 
 def test_gathering_again_waits_out_the_rest_and_a_refusal_changes_nothing(econ: Game) -> None:
     rules(econ, gather_cooldown=5)
-    econ.rng = Rolls(0.9)  # one roll only: a refused try must not draw from the RNG
+    rolls = scripted(econ, 0.9)  # one roll only: a refused try must not draw from the RNG
     ana, _ = player(econ, "ana")
     play(ana, "east")
     assert one(ana, "fish").text == "You try to fish, but get nothing this time."
@@ -125,19 +132,19 @@ def test_gathering_again_waits_out_the_rest_and_a_refusal_changes_nothing(econ: 
     assert refused.text == (
         "You need a moment before you can fish again: try in 4 seconds. Nothing was done."
     )
-    assert econ.rng.rolls == []
+    assert rolls.rolls == []
     assert ana.player.inventory["vale:trout"] == 0
     assert econ.skills.xp("ana", "fishing") == 0
     clock = econ.clock
     assert isinstance(clock, FakeClock)
     clock.tick(3000)
-    econ.rng = Rolls(0.0)
+    rolls = scripted(econ, 0.0)
     assert text(play(ana, "fish")).startswith("You fish and get a raw trout.")
 
 
 def test_the_rest_is_per_skill_and_nowhere_to_gather_starts_none(econ: Game) -> None:
     rules(econ, gather_cooldown=60)
-    econ.rng = Rolls(0.0, 0.0)
+    scripted(econ, 0.0, 0.0)
     ana, _ = player(econ, "ana")
     assert one(ana, "fish").text == "There is nothing to fish here."
     assert text(play(ana, "forage")).startswith("You forage and get")

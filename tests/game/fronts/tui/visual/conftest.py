@@ -13,8 +13,8 @@ from game.app import Server
 from game.core.config import Settings, load_settings
 from game.engine.game import Game
 from game.engine.session import Session
-from game.services.store import connect
 from game.world.loader import load_content
+from game.world.store import connect
 from tests.conftest import FakeClock, Screen
 from tests.e2e.conftest import e2e_settings
 

@@ -17,24 +17,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import structlog
 
 from bridge.events import ContentReloaded
-from game.core.outbox import StatusChanged
+from game.core.outbox import Outbox
 from game.core.periodic import Periodic
 from game.core.reply import Kind, Reply
+from game.services.audit import Audit
+from game.services.presence import Online
 from game.world.loader import check_content
 from game.world.model import Content
 from game.world.problems import Problem, report_order
 from game.world.source import Where
-
-if TYPE_CHECKING:
-    from game.engine.game import Game
+from game.world.state import World
+from game.world.store import Store
 
 log = structlog.get_logger("sshrealm.reload")
 KINDS = ("areas", "rooms", "items", "npcs", "quests", "shops")
@@ -95,23 +95,6 @@ def diff(old: Content, new: Content) -> tuple[list[str], list[str], list[str]]:
     return added, changed, removed
 
 
-def reload_content(game: Game, by: str, root: Path | None = None) -> ReloadResult:
-    """Validate ``root`` (the configured content folder by default) and swap it in.
-
-    On the running server (called from a command, on the event loop) the files are read
-    and checked in a worker thread: this returns at once with a ``pending`` result and
-    ``by`` is told the outcome when it is done (:meth:`ContentWatcher.reload_for`).
-    Without a running loop (scripts, tests) it checks and swaps before returning.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        started = time.perf_counter()
-        content, problems = _check(root or game.settings.content_dir)
-        return apply_content(game, content, problems, by, started)
-    return game.content_watcher.reload_for(by, root)
-
-
 def _check(root: Path) -> tuple[Content | None, list[Problem]]:
     """:func:`check_content`, with anything unexpected turned into a problem, not raised."""
     try:
@@ -119,44 +102,6 @@ def _check(root: Path) -> tuple[Content | None, list[Problem]]:
     except (Exception, RecursionError, MemoryError) as exc:
         log.exception("content_check_crashed", root=str(root))
         return None, [Problem(Where(str(root), 1, 1), f"the content check failed: {exc!r}")]
-
-
-def apply_content(
-    game: Game, content: Content | None, problems: list[Problem], by: str, started: float
-) -> ReloadResult:
-    errors = tuple(p for p in problems if p.severity == "error")
-    if content is None:
-        log.warning("reload_refused", by=by, errors=len(errors))
-        return ReloadResult(False, tuple(problems), errors=errors)
-    world = game.world
-    added, changed, removed = diff(world.content, content)
-    world.content = content  # the swap: one assignment, between two commands
-    moved = []
-    for player in list(world.online.values()):
-        if player.room not in content.rooms:
-            world.move(player, content.area_start(player.room))
-            moved.append(player.name)
-            game.sessions.to_player(
-                player.name,
-                [Reply(Kind.SYSTEM, "The world shifts around you; you find yourself elsewhere.")],
-            )
-    world.npc_rooms = {
-        n: r for n, r in world.npc_rooms.items() if n in content.npcs and r in content.rooms
-    }
-    world.seed_items(content.rooms[r.split(" ", 1)[1]] for r in added if r.startswith("room "))
-    for session in game.sessions:
-        game.refresh_room(session.player.room)
-        game.outbox.put(StatusChanged(session.player.name))
-    elapsed = (time.perf_counter() - started) * 1000
-    game.publish(
-        ContentReloaded(
-            ts=game.now(), added=tuple(added), changed=tuple(changed), removed=tuple(removed), by=by
-        )
-    )
-    log.info("content_reloaded", by=by, added=len(added), changed=len(changed), ms=elapsed)
-    return ReloadResult(
-        True, tuple(problems), tuple(added), tuple(changed), tuple(removed), tuple(moved), elapsed
-    )
 
 
 def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -176,9 +121,25 @@ class ContentWatcher(Periodic):
     The poll and the parse run in a thread.
     """
 
-    def __init__(self, game: Game, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        content_dir: Path,
+        world: World,
+        online: Online,
+        store: Store,
+        audit: Audit,
+        outbox: Outbox,
+        clock: Callable[[], int],
+        interval: float = 1.0,
+    ) -> None:
         super().__init__()
-        self.game = game
+        self.content_dir = content_dir
+        self.world = world
+        self.online = online
+        self.store = store
+        self.audit = audit
+        self.outbox = outbox
+        self.clock = clock
         self.interval_s = interval
         self.enabled = False
         self.notify: str | None = None  # the admin who turned it on hears the results
@@ -186,9 +147,73 @@ class ContentWatcher(Periodic):
         self.running: asyncio.Task[ReloadResult] | None = None  # one reload at a time
         self._polling = False  # the watcher is reading the files
 
+    def reload(self, by: str, root: Path | None = None) -> ReloadResult:
+        """Validate ``root`` (the configured content folder by default) and swap it in.
+
+        On the running server (called from a command, on the event loop) the files are read
+        and checked in a worker thread: this returns at once with a ``pending`` result and
+        ``by`` is told the outcome when it is done (:meth:`ContentWatcher.reload_for`).
+        Without a running loop (scripts, tests) it checks and swaps before returning.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            started = time.perf_counter()
+            content, problems = _check(root or self.content_dir)
+            return self.apply(content, problems, by, started)
+        return self.reload_for(by, root)
+
+    def apply(
+        self, content: Content | None, problems: list[Problem], by: str, started: float
+    ) -> ReloadResult:
+        """Swap in checked content (or refuse it, on errors); move stranded players."""
+        errors = tuple(p for p in problems if p.severity == "error")
+        if content is None:
+            log.warning("reload_refused", by=by, errors=len(errors))
+            return ReloadResult(False, tuple(problems), errors=errors)
+        world = self.world
+        added, changed, removed = diff(world.content, content)
+        world.content = content  # the swap: one assignment, between two commands
+        moved = []
+        for player in list(world.online.values()):
+            if player.room not in content.rooms:
+                world.move(player, content.area_start(player.room))
+                moved.append(player.name)
+                self.outbox.tell(
+                    player.name,
+                    Reply(Kind.SYSTEM, "The world shifts around you; you find yourself elsewhere."),
+                )
+        world.npc_rooms = {
+            n: r for n, r in world.npc_rooms.items() if n in content.npcs and r in content.rooms
+        }
+        world.seed_items(content.rooms[r.split(" ", 1)[1]] for r in added if r.startswith("room "))
+        for session in self.online:
+            self.outbox.room_changed(session.player.room)
+            self.outbox.status_changed(session.player.name)
+        elapsed = (time.perf_counter() - started) * 1000
+        self.outbox.publish(
+            ContentReloaded(
+                ts=float(self.clock()),
+                added=tuple(added),
+                changed=tuple(changed),
+                removed=tuple(removed),
+                by=by,
+            )
+        )
+        log.info("content_reloaded", by=by, added=len(added), changed=len(changed), ms=elapsed)
+        return ReloadResult(
+            True,
+            tuple(problems),
+            tuple(added),
+            tuple(changed),
+            tuple(removed),
+            tuple(moved),
+            elapsed,
+        )
+
     def enable(self, admin: str) -> None:
         self.enabled, self.notify = True, admin
-        self._seen = fingerprint(self.game.settings.content_dir)
+        self._seen = fingerprint(self.content_dir)
 
     def disable(self) -> None:
         self.enabled = False
@@ -211,18 +236,18 @@ class ContentWatcher(Periodic):
 
     async def _reload(self, by: str, root: Path | None) -> ReloadResult:
         started = time.perf_counter()
-        where = root or self.game.settings.content_dir
+        where = root or self.content_dir
         content, problems = await asyncio.to_thread(_check, where)
-        result = apply_content(self.game, content, problems, by, started)
+        result = self.apply(content, problems, by, started)
         kind = Kind.SYSTEM if result.ok else Kind.ERROR
-        self.game.audit.record(by, "reload", "content", "", result.summary().split("\n", 1)[0])
-        self.game.sessions.to_player(by, [Reply(kind, result.summary())])
+        self.audit.record(by, "reload", "content", "", result.summary().split("\n", 1)[0])
+        self.outbox.tell(by, Reply(kind, result.summary()))
         return result
 
     async def check(self) -> ReloadResult | None:
         if not self.enabled or self.busy:
             return None
-        root = self.game.settings.content_dir
+        root = self.content_dir
         self._polling = True
         try:
             seen = await asyncio.to_thread(fingerprint, root)
@@ -233,11 +258,11 @@ class ContentWatcher(Periodic):
             content, problems = await asyncio.to_thread(_check, root)
         finally:
             self._polling = False
-        result = apply_content(self.game, content, problems, "watcher", started)
+        result = self.apply(content, problems, "watcher", started)
         if not result.ok:
             self._tell_staff(result)
         elif self.notify:
-            self.game.sessions.to_player(self.notify, [Reply(Kind.SYSTEM, result.summary())])
+            self.outbox.tell(self.notify, Reply(Kind.SYSTEM, result.summary()))
         return result
 
     def _tell_staff(self, result: ReloadResult) -> None:
@@ -246,9 +271,9 @@ class ContentWatcher(Periodic):
         first = str(result.errors[0]) if result.errors else ""
         log.warning("watched_reload_failed", errors=len(result.errors), first=first)
         text = "Content watcher: " + result.summary()
-        for session in self.game.sessions:
+        for session in self.online:
             name = session.player.name
-            account = self.game.store.account(name)
+            account = self.store.account(name)
             role = account.role if account is not None else session.player.role
             if role in ("builder", "admin") or name.lower() == (self.notify or "").lower():
                 session.send([Reply(Kind.ERROR, text)])

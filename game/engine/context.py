@@ -1,0 +1,91 @@
+"""The engine's command context: what game/commands/base.py's ``Context`` protocol asks for.
+
+The game fills in the services once (:meth:`CommandContext.maker`); each command gets a
+fresh context with its player and session. Output helpers only put deliveries in the
+outbox, so what a command says leaves when its step commits, never before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bridge.events import Event
+from economy import Ledger
+from game.commands.base import Registry
+from game.core.config import Settings
+from game.core.outbox import Outbox
+from game.core.reply import Reply
+from game.services.access import Access
+from game.services.audit import Audit
+from game.services.limits import Cooldowns
+from game.services.metrics import Metrics
+from game.services.moderation import Moderation
+from game.services.payments import Payments
+from game.services.positions import Positions
+from game.services.premium import Premium
+from game.services.presence import Online, Seat
+from game.services.progress import Skills, Unlocks
+from game.services.quests import QuestBook
+from game.services.reload import ContentWatcher
+from game.services.reports import Reports
+from game.services.wallet import Wallet
+from game.world.state import Player, World
+from game.world.store import Store
+
+
+@dataclass(slots=True)
+class CommandContext:
+    player: Player
+    session: Seat
+    world: World
+    settings: Settings
+    online: Online
+    registry: Registry
+    outbox: Outbox
+    rng: random.Random
+    store: Store
+    ledger: Ledger
+    wallet: Wallet
+    premium: Premium
+    payments: Payments
+    skills: Skills
+    unlocks: Unlocks
+    access: Access
+    quests: QuestBook
+    positions: Positions
+    cooldowns: Cooldowns
+    moderation: Moderation
+    audit: Audit
+    reports: Reports
+    metrics: Metrics
+    content_watcher: ContentWatcher
+    clock: Callable[[], int]
+
+    @classmethod
+    def maker(cls, **services: Any) -> Callable[[Player, Seat], CommandContext]:
+        """A factory for contexts sharing ``services`` (every field but player and
+        session); a missing or unknown service fails here, at startup."""
+        names = {f.name for f in dataclasses.fields(cls)} - {"player", "session"}
+        if set(services) != names:
+            raise TypeError(f"services differ: {sorted(set(services) ^ names)}")
+        return lambda player, session: cls(player, session, **services)
+
+    def now(self) -> float:
+        return float(self.clock())
+
+    def to_room(self, room: str, reply: Reply, *, exclude: Sequence[Player] = ()) -> None:
+        self.outbox.tell_room(room, reply, exclude=[p.key for p in exclude])
+
+    def to_player(self, name: str, reply: Reply) -> bool:
+        self.outbox.tell(name, reply)
+        return self.online.get(name) is not None
+
+    def refresh_room(self, room: str) -> None:
+        self.outbox.room_changed(room)
+
+    def publish(self, event: Event) -> None:
+        self.outbox.publish(event)
