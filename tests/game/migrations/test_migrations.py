@@ -25,7 +25,7 @@ from reflection import schema as reflection_schema
 from tests.e2e.conftest import connect, e2e_settings
 from tests.fixtures.release_db.make import facts as release_facts
 
-FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "release_db"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "release_db"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text())
 
 

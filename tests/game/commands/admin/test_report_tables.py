@@ -14,9 +14,9 @@ from game.fronts.tui.admin import report_text
 from reflection import report, schema
 from reflection.cal import CalReport, FunnelStep, Insight, Suggestion, Unlock
 from reflection.domingo import Change, DomingoReport
-from tests.game.commands.admin.test_commands import admin_of
 from tests.e2e.conftest import Reader, connect
 from tests.e2e.pty import PtyScreen
+from tests.game.commands.admin.test_commands import admin_of
 
 FAUCET = (
     "Faucet exploration (code 102): 6 transfers, 6 tokens, 100% of issuance, "

@@ -11,8 +11,8 @@ from game.cli.main import main
 from game.engine.game import Game
 from game.services import reports
 from reflection import schema
-from tests.game.commands.admin.test_commands import admin_of
 from tests.conftest import run
+from tests.game.commands.admin.test_commands import admin_of
 
 
 def store_report(game: Game, cycle: str, ms: int, analyst: str, body: dict[str, object]) -> None:

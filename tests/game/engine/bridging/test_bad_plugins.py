@@ -17,8 +17,8 @@ from bridge.plugin import PluginContext, PluginFactory
 from bridge.requests import GrantTokens, PostToRoom
 from game.app import Server
 from game.core.config import Settings
-from tests.game.engine.bridging.harness import bridged_server, bridged_settings
 from tests.e2e.conftest import Reader, connect
+from tests.game.engine.bridging.harness import bridged_server, bridged_settings
 
 LOOKS = 40
 P95_LIMIT_MS = 250.0

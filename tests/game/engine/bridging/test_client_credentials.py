@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from game.cli.main import main
 from game.core.config import load_settings
-from tests.game.engine.bridging.harness import bridged_server, bridged_settings, http_plugin
 from tests.e2e.conftest import connect
+from tests.game.engine.bridging.harness import bridged_server, bridged_settings, http_plugin
 
 CODE = re.compile(r"^  (\S+)$", re.MULTILINE)
 

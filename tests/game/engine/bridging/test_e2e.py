@@ -11,8 +11,8 @@ import pytest
 from economy import Reason
 from game.core.config import load_settings
 from game.core.text import plural
-from tests.game.engine.bridging.harness import Client, bridged_server, bridged_settings, next_event
 from tests.e2e.conftest import Reader, connect, e2e_settings
+from tests.game.engine.bridging.harness import Client, bridged_server, bridged_settings, next_event
 
 
 @pytest.fixture(scope="module")

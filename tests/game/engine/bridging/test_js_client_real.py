@@ -12,8 +12,13 @@ import asyncssh
 import pytest
 
 from tests.bridge.test_js_client import _node_flags
-from tests.game.engine.bridging.harness import CLIENTS, bridged_server, bridged_settings, http_plugin
 from tests.e2e.conftest import connect
+from tests.game.engine.bridging.harness import (
+    CLIENTS,
+    bridged_server,
+    bridged_settings,
+    http_plugin,
+)
 
 NODE = shutil.which("node")
 EXAMPLE = Path(__file__).resolve().parents[4] / "examples" / "js-client"

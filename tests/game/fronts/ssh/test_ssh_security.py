@@ -27,8 +27,8 @@ from game.services.limits import address_group
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Reader, connect
 from tests.e2e.test_tui_ssh import open_tui
-from tests.game.ops.conftest import ops_settings
 from tests.game.fronts.ssh.test_ssh_limits import BannerClient, attempt, first_words
+from tests.game.ops.conftest import ops_settings
 
 Start = Callable[..., Awaitable[Server]]
 
