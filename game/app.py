@@ -1,4 +1,11 @@
-"""Composition root: build the database, world, game and listeners; start and stop them."""
+"""Composition root: build the database, world, game and listeners; start and stop them.
+
+Only the ``serve`` command (game/cli/main.py) imports this module. What sits below it and
+needs the server (the health server, the graceful shutdown) declares what it uses as a
+protocol (:class:`game.ops.host.OpsHost`) and is handed the :class:`Server`; wiring between
+parts that must not know each other (the bridge's plugin states shown by /metrics) is done
+here.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +21,8 @@ from game.engine.bridging import BridgeComponent
 from game.engine.game import Clock, Game, wall_clock_ms
 from game.engine.reflecting import Reflection
 from game.fronts.ssh.server import SshFront
-from game.ops.http import OpsHttp
 from game.ops.service import ops_components
 from game.ops.shutdown import graceful_stop
-from game.ops.watch import IdleWatcher
 from game.world.loader import load_content
 from game.world.store import connect
 
@@ -45,9 +50,12 @@ class Server:
         self.components: list[Component] = []
         self.bridge = BridgeComponent(self.game, settings)  # plugin host; admin console too
         self.components.append(self.bridge)
-        self.ops_http: OpsHttp | None = None
-        self.idle: IdleWatcher | None = None
-        self.components.extend(ops_components(self))  # health/metrics HTTP, lag, idle
+        # Plugin states for /metrics and the admin console, without the bridge knowing either.
+        self.game.metrics.plugins = self.bridge.status
+        ops = ops_components(self)  # loop lag, idle watcher, health/metrics HTTP
+        self.ops_http = ops.http
+        self.idle = ops.idle
+        self.components.extend(ops)
         self.reflection = Reflection(self.game, reword=self.bridge.reword, isolated=True)
         self.components.append(self.reflection)  # Cal and Domingo on APScheduler
         self.components += [self.game.wanderers, self.game.content_watcher]  # content

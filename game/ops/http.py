@@ -2,7 +2,8 @@
 
 It listens on ``http_host:http_port`` (127.0.0.1:8888 by default; never expose it publicly,
 it needs no auth because it reveals only counts). ``http_port = -1`` turns it off and ``0``
-picks a free port (tests read :attr:`OpsHttp.port`).
+picks a free port (tests read :attr:`OpsHttp.port`). It reads the server through
+:class:`game.ops.host.OpsHost`, never the composition root that builds it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import structlog
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from game.app import Server
+    from game.ops.host import OpsHost
 
 log = structlog.get_logger("sshrealm.ops")
 MAX_LAG_S = 1.0
@@ -22,7 +23,7 @@ MAX_LAG_S = 1.0
 
 
 class OpsHttp:
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: OpsHost) -> None:
         self.server = server
         self.runner: web.AppRunner | None = None
         self.port = 0

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from game.ops.http import OpsHttp
 from game.ops.watch import IdleWatcher, LoopLag
 
 if TYPE_CHECKING:
-    from game.app import Component, Server
+    from game.ops.host import OpsHost
 
 
-def ops_components(server: Server) -> list[Component]:
+class OpsComponents(NamedTuple):
     """Loop-lag sampler, idle watcher and the /healthz + /metrics server.
 
-    Plugin states come from the bridge component when the server has one, so /metrics and
-    the admin console show them without the bridge knowing about either.
+    The fields are in start order: the composition root adds the tuple to its components as
+    it is, and keeps ``idle`` and ``http`` to reach them (tests read the HTTP port).
     """
-    bridge: Any = getattr(server, "bridge", None)
-    if bridge is not None and callable(getattr(bridge, "status", None)):
-        server.game.metrics.plugins = bridge.status
-    server.ops_http = OpsHttp(server)
-    server.idle = IdleWatcher(server.game)
-    return [LoopLag(server.game), server.idle, server.ops_http]
+
+    lag: LoopLag
+    idle: IdleWatcher
+    http: OpsHttp
+
+
+def ops_components(server: OpsHost) -> OpsComponents:
+    """The operations components watching ``server``."""
+    return OpsComponents(LoopLag(server.game), IdleWatcher(server.game), OpsHttp(server))

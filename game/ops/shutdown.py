@@ -5,6 +5,9 @@ load balancer stops sending players), then everyone is told, then after a short 
 sessions close with a sentence, components stop, and the database is checkpointed so the
 WAL is folded into the main file before the process exits. Every piece of player state is
 already committed as it happens (rooms, items, tokens), so a restart brings it all back.
+
+The server is handed in as :class:`game.ops.host.OpsHost` (the composition root calls this on
+SIGTERM; ops never imports it).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import structlog
 from game.core.reply import Kind, Reply
 
 if TYPE_CHECKING:
-    from game.app import Server
+    from game.ops.host import OpsHost
 
 log = structlog.get_logger("sshrealm.shutdown")
 DEADLINE_S = 10.0
@@ -26,7 +29,7 @@ WARNING = "The server is restarting in {s}. Your progress is saved; come back so
 GOODBYE = "The server is restarting now. Your progress is saved. See you soon."
 
 
-async def graceful_stop(server: Server, *, grace_s: float | None = None) -> float:
+async def graceful_stop(server: OpsHost, *, grace_s: float | None = None) -> float:
     """Stop ``server`` politely; returns the seconds it took. Never takes over 10 s."""
     started = time.monotonic()
     grace = server.settings.shutdown_grace_s if grace_s is None else grace_s
@@ -48,12 +51,12 @@ async def graceful_stop(server: Server, *, grace_s: float | None = None) -> floa
     return took
 
 
-async def _stop(server: Server) -> None:
+async def _stop(server: OpsHost) -> None:
     flush(server)
     await server.stop(GOODBYE)
 
 
-def flush(server: Server) -> None:
+def flush(server: OpsHost) -> None:
     """Fold the WAL into the database file so a copied file is complete on its own."""
     try:
         server.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

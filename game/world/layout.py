@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from game.world.model import DIRECTIONS, OPPOSITE
+from game.world.directions import DIRECTIONS, OPPOSITE
 from game.world.reader import Reader
 from game.world.source import LocatedDict, LocatedList, Where, where_of
 

@@ -9,37 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from game.world.layout import Layout
-
-DIRECTIONS: Mapping[str, str] = {
-    "n": "north",
-    "s": "south",
-    "e": "east",
-    "w": "west",
-    "ne": "northeast",
-    "nw": "northwest",
-    "se": "southeast",
-    "sw": "southwest",
-    "u": "up",
-    "d": "down",
-}
-OPPOSITE: Mapping[str, str] = {
-    "north": "south",
-    "south": "north",
-    "east": "west",
-    "west": "east",
-    "northeast": "southwest",
-    "southwest": "northeast",
-    "northwest": "southeast",
-    "southeast": "northwest",
-    "up": "down",
-    "down": "up",
-    "in": "out",
-    "out": "in",
-}
+# DIRECTIONS and OPPOSITE live in game.world.directions, below both this module and the
+# floor plans (game.world.layout, which Room holds); they are re-exported here for the
+# modules that import them with the rest of the model.
+from game.world.directions import DIRECTIONS as DIRECTIONS
+from game.world.directions import OPPOSITE as OPPOSITE
+from game.world.layout import Layout
 
 
 @dataclass(frozen=True, slots=True)

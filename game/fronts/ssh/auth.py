@@ -15,36 +15,68 @@ the argon2 check so parallel guesses cannot outrun the count. The lockout stops 
 link codes only: a key cannot be guessed, so players behind the same NAT still log in with
 theirs. A connection takes one of ``max_sessions`` slots once it has logged in, and may open
 ``max_channels`` channels.
+
+The login knows the SSH front only as :class:`LoginHost`: what a channel needs of it
+(:class:`~game.fronts.ssh.channel.ChannelHost`, since the login opens the channels) plus the
+checks, slots and hashing threads below. The front (server.py) builds one
+:class:`GameSSHServer` per connection and is never imported here.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import asyncssh
 import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from game.fronts.ssh.channel import ChannelHost, GameChannel
 from game.fronts.ssh.names import RULE, Login, parse_login
 from game.services.keylink import matches
+
+if TYPE_CHECKING:
+    from game.services.limits import LoginThrottle
 
 KbdIntChallenge = bool | tuple[str, str, str, list[tuple[str, bool]]]
 KbdIntResponse = Sequence[str]
 
-if TYPE_CHECKING:
-    from game.fronts.ssh.server import SshFront
-
 log = structlog.get_logger("sshrealm.auth")
 MIN_PASSWORD = 8
+T = TypeVar("T")
+
+
+class LoginHost(ChannelHost, Protocol):
+    """What a login needs of the SSH front (:class:`game.fronts.ssh.server.SshFront` fits)."""
+
+    @property
+    def hasher(self) -> PasswordHasher: ...
+
+    @property
+    def throttle(self) -> LoginThrottle:
+        """Failed passwords and link codes per address."""
+
+    def refuse_login(self, name: str, address: str) -> str | None:
+        """Why ``name`` from ``address`` may not log in by any method, or None."""
+
+    def password_lockout(self, address: str) -> str | None:
+        """Why ``address`` may not try a password (or link code) now, or None."""
+
+    async def hashing(self, work: Callable[..., T], *args: object) -> T:
+        """Run a password hash or check off the event loop."""
+
+    def claim_slot(self) -> bool:
+        """One logged-in connection more; False (and nothing claimed) when full."""
+
+    def release_slot(self) -> None: ...
 
 
 class GameSSHServer(asyncssh.SSHServer):
     """One instance per TCP connection."""
 
-    def __init__(self, front: SshFront) -> None:
+    def __init__(self, front: LoginHost) -> None:
         self.front = front
         self.conn: asyncssh.SSHServerConnection | None = None
         self.login = Login("", False, False)
@@ -276,8 +308,6 @@ class GameSSHServer(asyncssh.SSHServer):
             log.info("account_bound", player=name, by="key" if self.pending_key else "password")
 
     def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
-        from game.fronts.ssh.channel import GameChannel
-
         if not self.slot:
             raise asyncssh.ChannelOpenError(
                 asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "The server is full right now."

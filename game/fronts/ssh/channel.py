@@ -11,13 +11,18 @@ What one channel may cost is bounded: the terminal size is clamped to ``max_term
 keeps resizing without a pause: a relayout of a big screen is the costliest thing a
 client can ask for), and output waiting for a client that does not read is
 capped at ``max_output_kb``: past it the connection is dropped with a reason.
+
+A channel knows the SSH front only as :class:`ChannelHost`, the few things it uses: the
+game, the settings, the shared TUI factory, the task set and the timer. The login (auth.py),
+which opens channels, extends that protocol with its own needs, and the front (server.py)
+fits both; this module imports neither.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import asyncssh
 import structlog
@@ -31,9 +36,10 @@ from game.fronts.line import ExecFrontEnd, LineFrontEnd, render
 from game.fronts.ssh.names import Login
 
 if TYPE_CHECKING:
+    from game.core.config import Settings
+    from game.engine.game import Game
     from game.engine.session import Session
-    from game.fronts.ssh.server import SshFront
-    from game.fronts.tui.runner import TuiSession
+    from game.fronts.tui.runner import TuiFactory, TuiSession
 
 log = structlog.get_logger("sshrealm.ssh")
 PLAIN_TERMS = frozenset({"", "dumb", "unknown", "bot"})
@@ -42,10 +48,34 @@ RESIZE_QUIET_MS = 2000  # no relayout for this long: the resize window is short 
 RESIZE_MAX_DOUBLINGS = 4  # the window grows to at most 16 times resize_window_ms
 
 
+class ChannelHost(Protocol):
+    """What a channel needs of the SSH front that accepted its connection
+    (:class:`game.fronts.ssh.server.SshFront` fits)."""
+
+    tui_factory: TuiFactory | None
+    """Made by the first TUI session; the sessions after it share its caches."""
+
+    @property
+    def game(self) -> Game: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def tasks(self) -> set[asyncio.Task[None]]:
+        """Running TUI apps, cancelled when the front stops."""
+
+    @property
+    def output_limit(self) -> int:
+        """Bytes of output a client may leave unread before it is dropped."""
+
+    def call_later(self, delay_s: float, callback: Callable[[], None]) -> asyncio.TimerHandle: ...
+
+
 class GameChannel(asyncssh.SSHServerSession[bytes]):
     def __init__(
         self,
-        front: SshFront,
+        front: ChannelHost,
         login: Login,
         address: str,
         on_closed: Callable[[], None] | None = None,

@@ -6,15 +6,16 @@ session first, given to the app, and picked up by the driver when Textual builds
 owns what must outlive or precede the driver: keystrokes that arrive before the app can take
 them, the current size, and the "terminal is in application mode" flag that tells the session
 whether it still has to restore the player's terminal.
+
+The link sits below the driver (:mod:`game.fronts.tui.driver` imports this module, never the
+other way): it knows the driver only as :class:`LinkedDriver`, the three calls it and the
+session make on whatever driver attached itself.
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import TYPE_CHECKING, Literal, Protocol
-
-if TYPE_CHECKING:
-    from game.fronts.tui.driver import SSHDriver
+from typing import Literal, Protocol
 
 ColorSystem = Literal["standard", "256", "truecolor"]
 
@@ -45,6 +46,20 @@ class Channel(Protocol):
     def close(self) -> None: ...
 
 
+class LinkedDriver(Protocol):
+    """What the link (and the session that owns it) asks of the driver bound to it
+    (:class:`game.fronts.tui.driver.SSHDriver` fits; it sets ``link.driver`` itself)."""
+
+    def feed(self, data: bytes) -> None:
+        """Raw input from the channel."""
+
+    def resize(self, cols: int, rows: int) -> None:
+        """The client's window changed."""
+
+    def close(self) -> None:
+        """The session is over: let go of the app."""
+
+
 def color_system_for(term: str | None, colorterm: str | None = None) -> ColorSystem:
     """Rich colour system for a client's TERM (and COLORTERM, if the client sent it).
 
@@ -67,7 +82,7 @@ class TerminalLink:
     def __init__(self, channel: Channel, size: tuple[int, int]) -> None:
         self.channel = channel
         self.size = size
-        self.driver: SSHDriver | None = None
+        self.driver: LinkedDriver | None = None
         self.in_application_mode = False
         self.closed = False
         self._ready = False
