@@ -7,7 +7,7 @@ from pathlib import Path
 
 from game.world.layout import generated
 from game.world.loader import check_content
-from tests.game.fronts.tui.visual.conftest import CONTENT
+from tests.game.fronts.tui.plan.conftest import CONTENT
 
 AREA = "title: T\ndescription: d\nstart: a\nflags: [start]\n"
 

@@ -26,8 +26,8 @@ from game.fronts.tui.direct import paint_spans
 from game.fronts.tui.runner import TuiFactory, TuiSession
 from game.world.layout import Avatar, PlanView
 from tests.game.fronts.tui.fakes import FakeChannel, FakePort
+from tests.game.fronts.tui.plan.test_plan import SIZE, VIEW, big_room
 from tests.game.fronts.tui.test_driver import wait_for
-from tests.game.fronts.tui.visual.test_plan import SIZE, VIEW, big_room
 
 BOB_EAST = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 6, 1)))
 BOB_SOUTH = replace(VIEW, avatars=(*VIEW.avatars[:2], Avatar("bob", 6, 3)))

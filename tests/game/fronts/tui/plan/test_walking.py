@@ -5,7 +5,7 @@ from __future__ import annotations
 from game.core.reply import Kind
 from game.engine.game import Game
 from tests.conftest import run
-from tests.game.fronts.tui.visual.conftest import enter
+from tests.game.fronts.tui.plan.conftest import enter
 
 
 def test_walk_step_moves_and_room_hears_one_sentence(vgame: Game) -> None:

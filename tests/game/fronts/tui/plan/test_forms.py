@@ -6,7 +6,7 @@ from game.core.reply import Kind
 from game.engine.game import Game
 from game.world.layout import Bubble, PlanView
 from tests.conftest import FakeClock, run
-from tests.game.fronts.tui.visual.conftest import enter, make_game
+from tests.game.fronts.tui.plan.conftest import enter, make_game
 
 
 def test_form_visual_refused_without_premium_or_unlock(vgame: Game) -> None:
