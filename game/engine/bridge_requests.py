@@ -87,7 +87,7 @@ class GameRequests:
         if req.room not in self.game.world.content.rooms:
             return RequestResult(False, f"no room named {req.room}")
         listeners = self.game.world.occupants(req.room)
-        self.game.sessions.to_room(req.room, [Reply(Kind.SYSTEM, attributed(plugin, req.text))])
+        self.game.outbox.tell_room(req.room, Reply(Kind.SYSTEM, attributed(plugin, req.text)))
         return RequestResult(True, f"posted to {req.room}", data={"players": len(listeners)})
 
     def _tokens(self, plugin: str, req: GrantTokens | ChargeTokens) -> RequestResult:
@@ -133,7 +133,7 @@ class GameRequests:
             text = f"{speaker(plugin)} gave you {amount} ({why}). You have {balance}."
         else:
             text = f"{speaker(plugin)} took {amount} from you ({why}). You have {balance}."
-        self.game.sessions.to_player(name, [Reply(Kind.ECONOMY, text)])
+        self.game.outbox.tell(name, Reply(Kind.ECONOMY, text))
 
     def _unlock(self, plugin: str, req: GrantUnlock) -> RequestResult:
         name = self._known(req.player)

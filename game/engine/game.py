@@ -122,7 +122,7 @@ class Game:
         # order, through the dispatcher; a failed step leaves nothing, its world changes
         # undone.
         self.outbox = outbox = Outbox(lambda batch: self.dispatcher.release(batch))
-        self.sessions = Sessions(outbox)
+        self.sessions = Sessions()
         self.store = store = Store(conn)
         self.world = world = World(content, store, clock)
         world.on_rollback = outbox.on_rollback
@@ -246,10 +246,8 @@ class Game:
             old.close("You have logged in from somewhere else; this session is closed.")
             log.info("session_taken_over", player=player.name, session=session.id)
         else:
-            self.sessions.to_room(
-                player.room,
-                [Reply(Kind.MOVE, f"{player.name} arrives.")],
-                exclude=[player.key],
+            self.outbox.tell_room(
+                player.room, Reply(Kind.MOVE, f"{player.name} arrives."), exclude=[player.key]
             )
             self.refresh_room(player.room)
         log.info("session_started", player=player.name, session=session.id, kind=kind)
@@ -285,7 +283,7 @@ class Game:
         self.world.leave(player)
         if session.kind == "exec":
             return  # a one-shot command never showed the body to anyone
-        self.sessions.to_room(player.room, [Reply(Kind.MOVE, f"{player.name} leaves the realm.")])
+        self.outbox.tell_room(player.room, Reply(Kind.MOVE, f"{player.name} leaves the realm."))
         self.refresh_room(player.room)
         log.info("session_ended", player=player.name, session=session.id)
 

@@ -3,8 +3,8 @@
 :class:`Session` is the :class:`~game.core.port.PlayerPort` a front end talks to; it hands typed
 lines to the engine, one step each (game/core/outbox.py): the command's reply is released first,
 then what followed from it, in order, and the status bar once. :class:`Sessions` is the
-presence table: who is connected, and the addresses output is put in the outbox for (a
-session, a player, a room, everyone); game/engine/dispatch.py carries it to the front ends.
+presence table: who is connected, for the dispatcher (game/engine/dispatch.py) to find the
+front ends that output is addressed to (a session, a player, a room, everyone).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from game.core.outbox import Close, Outbox, StatusChanged, ToAll, ToPlayer, ToRoom, ToSession
+from game.core.outbox import Close, Outbox, StatusChanged, ToSession
 from game.core.port import FrontEnd
 from game.core.reply import Reply, RoomView, StatusView
 from game.world.state import Player
@@ -118,8 +118,7 @@ class Sessions:
     """Connected players, by lower-cased name; at most one interactive session per player.
     ``by_id`` also holds exec sessions (one command, never announced) while they run."""
 
-    def __init__(self, outbox: Outbox) -> None:
-        self.outbox = outbox
+    def __init__(self) -> None:
         self.by_player: dict[str, Session] = {}
         self.by_id: dict[str, Session] = {}
 
@@ -146,14 +145,3 @@ class Sessions:
         """The connection is gone: nothing is delivered to it any more."""
         self.remove(session)
         self.by_id.pop(session.id, None)
-
-    def to_room(self, room: str, replies: Sequence[Reply], *, exclude: Sequence[str] = ()) -> None:
-        self.outbox.put(ToRoom(room, tuple(replies), tuple(exclude)))
-
-    def to_player(self, name: str, replies: Sequence[Reply]) -> bool:
-        """Lines for ``name``'s interactive session; False when they are not online."""
-        self.outbox.put(ToPlayer(name, tuple(replies)))
-        return name.lower() in self.by_player
-
-    def to_all(self, replies: Sequence[Reply]) -> None:
-        self.outbox.put(ToAll(tuple(replies)))

@@ -39,7 +39,7 @@ async def graceful_stop(server: OpsHost, *, grace_s: float | None = None) -> flo
     log.info("shutdown_started", sessions=len(sessions), grace_s=grace)
     n = round(grace)
     when = "a moment" if n == 0 else f"{n} second{'s' if n != 1 else ''}"
-    server.game.sessions.to_all([Reply(Kind.SYSTEM, WARNING.format(s=when))])
+    server.game.outbox.tell_all(Reply(Kind.SYSTEM, WARNING.format(s=when)))
     if grace and sessions:
         await asyncio.sleep(grace)
     try:
