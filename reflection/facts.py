@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlite_utils import Database
+
 from reflection.schema import CATEGORIES, DAY_MS
 
 
 def has_table(conn: sqlite3.Connection, table: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,))
-    return row.fetchone() is not None
+    return Database(conn)[table].exists()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import sqlite3
 import time
 from typing import Final
 
+from reflection.facts import has_table
 from reflection.schema import DAY_MS, HOUR_MS, WRITE_PAUSE_S
 
 WEEK_DAYS: Final = 6
@@ -109,9 +110,7 @@ def fold(conn: sqlite3.Connection, batch: int = BATCH) -> dict[str, int]:
 
 
 def _week_rows(conn: sqlite3.Connection, sign: int) -> str:
-    has_players = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='players'"
-    ).fetchone()
+    has_players = has_table(conn, "players")
     cohort = f"coalesce(p.created_ms, 0) / {7 * DAY_MS}" if has_players else "0"
     join = " LEFT JOIN players p ON p.name = d.player" if has_players else ""
     return (

@@ -16,8 +16,7 @@ queue and are released in the same flush, after what caused them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -143,17 +142,23 @@ class Outbox:
         if self._depth > 0:
             self._undo.append(undo)
 
-    @contextmanager
-    def step(self) -> Iterator[Callable[[Delivery], None]]:
-        """One all-or-nothing unit. Yields ``first``: a delivery passed to it is released
-        before everything else the step made (a command's reply before what followed it).
-        Steps nest; only the outermost releases."""
-        mark, undo_mark = len(self._pending), len(self._undo)
-        head: list[Delivery] = []
+    def step(self) -> Step:
+        """One all-or-nothing unit (a context manager). Entering it gives ``first``: a
+        delivery passed to it is released before everything else the step made (a
+        command's reply before what followed it). Steps nest; only the outermost releases."""
+        return Step(self)
+
+    def open_step(self) -> tuple[int, int]:
+        """Enter a step (for :class:`Step`): where its deliveries and undo actions start."""
         self._depth += 1
-        try:
-            yield head.append
-        except BaseException:
+        return len(self._pending), len(self._undo)
+
+    def close_step(self, marks: tuple[int, int], head: list[Delivery], *, failed: bool) -> None:
+        """Leave a step (for :class:`Step`): on failure drop what it made and undo its
+        changes, newest first; else put its ``head`` first and, outermost, release."""
+        self._depth -= 1
+        mark, undo_mark = marks
+        if failed:
             del self._pending[mark:]
             undo = self._undo[undo_mark:]
             del self._undo[undo_mark:]
@@ -162,9 +167,7 @@ class Outbox:
                     action()
                 except Exception:  # one failed undo must not skip the others
                     log.exception("undo_failed")
-            raise
-        finally:
-            self._depth -= 1
+            return
         self._pending[mark:mark] = head
         if self._depth == 0:
             self._undo.clear()
@@ -181,3 +184,22 @@ class Outbox:
                 self._release(batch)
         finally:
             self._releasing = False
+
+
+class Step:
+    """:meth:`Outbox.step`: a plain class, not a generator, since every command and every
+    listener call opens one."""
+
+    __slots__ = ("_head", "_marks", "_outbox")
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._head: list[Delivery] = []
+        self._marks = (0, 0)
+
+    def __enter__(self) -> Callable[[Delivery], None]:
+        self._marks = self._outbox.open_step()
+        return self._head.append
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._outbox.close_step(self._marks, self._head, failed=kind is not None)

@@ -67,12 +67,13 @@ class Session:
         if self.closed:
             return
         self.last_input_ms = self.host.clock()
-        outbox = self.host.outbox
+        outbox, room = self.host.outbox, self.player.room
         with outbox.step() as first:
             replies = self.host.execute(self, line)
             if replies:
                 first(ToSession(self.id, tuple(replies)))
-            outbox.put(StatusChanged(self.player.name))
+            if self.player.room != room:  # the place shown; tokens, tier and quota say so
+                outbox.put(StatusChanged(self.player.name))  # themselves (Wallet, Premium)
 
     def refresh_status(self) -> None:
         """Push the status bar when it changed (location, tokens, tier, quota)."""

@@ -91,9 +91,7 @@ def migrate(conn: sqlite3.Connection, backups: Path | None) -> tuple[list[str], 
     pending = [m.name for m in MIGRATIONS.pending(db)]
     if not pending:
         return [], None
-    has_tables = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1"
-    ).fetchone()
+    has_tables = bool(db.table_names())
     saved = backup(conn, backups, pending[0]) if backups is not None and has_tables else None
     MIGRATIONS.apply(db)
     return pending, saved

@@ -46,6 +46,7 @@ class Forms:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._cache: dict[str, str] = {}
+        self.visual: set[str] = set()  # lower-cased names known to be in the visual form
 
     def get(self, name: str) -> str:
         key = name.lower()
@@ -54,8 +55,16 @@ class Forms:
             row = self.conn.execute(
                 "SELECT form FROM player_forms WHERE player = ?", (name,)
             ).fetchone()
-            form = self._cache[key] = row[0] if row else "text"
+            form = row[0] if row else "text"
+            self._remember(key, form)
         return form
+
+    def _remember(self, key: str, form: str) -> None:
+        self._cache[key] = form
+        if form == "visual":
+            self.visual.add(key)
+        else:
+            self.visual.discard(key)
 
     def set(self, name: str, form: str, now_ms: int) -> None:
         if form not in FORMS:
@@ -66,7 +75,7 @@ class Forms:
             " changed_ms = excluded.changed_ms",
             (name, form, now_ms),
         )
-        self._cache[name.lower()] = form
+        self._remember(name.lower(), form)
 
 
 class Positions:
@@ -205,12 +214,22 @@ class Positions:
     def viewers(self, room_id: str) -> Iterable[Seat]:
         return (s for s in self.online if s.player.room == room_id)
 
+    def visual_viewers(self, room_id: str) -> list[Seat]:
+        """The sessions in ``room_id`` showing the plan: a walk over the few players in the
+        visual form, not over everyone online (a say in a crowded room asks this)."""
+        found = []
+        for key in self.forms.visual:
+            session = self.online.get(key)
+            if session is not None and session.player.room == room_id and self.is_visual(session):
+                found.append(session)
+        return found
+
     def push(self, room_id: str, *, exclude: Player | None = None) -> None:
         """Send the room's fresh snapshot to its visual viewers (one object for all)."""
         self._views.pop(room_id, None)
         reply: Reply | None = None
-        for session in self.viewers(room_id):
-            if session.player is not exclude and self.is_visual(session):
+        for session in self.visual_viewers(room_id):
+            if session.player is not exclude:
                 reply = reply or self.plan_reply(room_id)
                 session.send([reply])
 
@@ -250,9 +269,8 @@ class Positions:
                 self.push(event.to_room)
         elif isinstance(event, PlayerSaid):
             bubble = Reply(Kind.PLAN, "", Bubble(event.player, event.text))
-            for session in self.viewers(event.room):
-                if self.is_visual(session):
-                    session.send([bubble])
+            for session in self.visual_viewers(event.room):
+                session.send([bubble])
         elif isinstance(event, PlayerJoined) and event.front_end == "tui":
             self._joined(event.player)
 
