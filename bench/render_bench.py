@@ -8,8 +8,10 @@ update and ~0.5 ms per line when 10 lines share a repaint). This drives the real
 * update: one line delivered -> the coalesced flush -> one frame on the channel, then 30 ms
   for follow-up repaints; CPU is ``time.process_time()`` over that whole window;
 * batch10: ten replies delivered back to back (ten ``deliver`` calls) -> one frame;
-* idle: the same window with no update (the measurement floor), and CPU per second of idle
-  apps (cursor blink is off, so this should be ~0);
+* idle: the same window with no update (the measurement floor: the same timer, wake-up and
+  waits), and CPU per second of idle apps (cursor blink is off, so this should be ~0);
+* direct: the same updates with the frame run at once instead of by the loop's timer, the
+  TUI's own CPU without the event loop's share;
 * memory: RSS growth per app with 50 apps up, and the startup CPU per app.
 
 Run ``python -m bench.render_bench [--quick]``; results land in bench/results/render.json.
@@ -133,7 +135,9 @@ async def measure(
         if lines:
             for k in range(lines):
                 tui.deliver([Reply(Kind.SAY, f"{LINE[:-6]}{n:03d}:{k:02d}")])
-            await asyncio.wait_for(channel.written.wait(), 2)
+        else:  # the floor: the same timer, wake-up and wait, with nothing to draw
+            asyncio.get_running_loop().call_later(0, channel.written.set)
+        await asyncio.wait_for(channel.written.wait(), 2)
         latency = time.perf_counter() - wall0
         await asyncio.sleep(WINDOW)
         out["cpu"].append((time.process_time() - cpu0) * 1000)
@@ -141,6 +145,21 @@ async def measure(
         out["frames"].append(channel.writes - writes0)
         out["latency"].append(latency * 1000)
     return out
+
+
+def direct_cpu_ms(tui: TuiSession, lines: int, rounds: int) -> float:
+    """CPU per update of ``lines`` lines with the frame run at once, not by the loop's
+    timer: what the TUI itself costs, without the event loop's share."""
+    app = tui.app
+    assert app is not None
+    assert app.app_context is not None
+    frame, context = app.frame_now, app.app_context
+    cpu0 = time.process_time()
+    for n in range(rounds):
+        for k in range(lines):
+            tui.deliver([Reply(Kind.SAY, f"{LINE[:-6]}{n:03d}:{k:02d}")])
+        context.run(frame)
+    return (time.process_time() - cpu0) * 1000 / rounds
 
 
 async def idle_cpu_ms_per_s(seconds: float) -> float:
@@ -162,6 +181,8 @@ async def _run(quick: bool) -> dict[str, Any]:
     floor = await measure(tui, channel, 0, rounds)
     await measure(tui, channel, 10, warmup // 2)
     batch = await measure(tui, channel, 10, rounds)
+    direct_one = direct_cpu_ms(tui, 1, rounds * 4)
+    direct_ten = direct_cpu_ms(tui, 10, rounds)
     idle_one = await idle_cpu_ms_per_s(idle_seconds)
     await stop(sessions, tasks)
 
@@ -191,6 +212,7 @@ async def _run(quick: bool) -> dict[str, Any]:
             "bytes_median": statistics.median(single["bytes"]),
             "frames_median": statistics.median(single["frames"]),
             "latency_ms": summary(single["latency"]),
+            "direct_cpu_ms": round(direct_one, 3),
         },
         "batch10": {
             "cpu_ms": summary(batch["cpu"]),
@@ -198,6 +220,7 @@ async def _run(quick: bool) -> dict[str, Any]:
             "bytes_median": statistics.median(batch["bytes"]),
             "bytes_per_line_median": statistics.median(batch["bytes"]) / 10,
             "frames_median": statistics.median(batch["frames"]),
+            "direct_cpu_ms": round(direct_ten, 3),
         },
         "idle": {
             "window_cpu_ms": summary(floor["cpu"]),

@@ -125,9 +125,6 @@ class GameApp(App[None]):
             super().__init__()
             self.status = status
 
-    class FlushDue(Message):
-        """The coalescing timer fired: apply everything queued."""
-
     def __init__(
         self,
         port: PlayerPort,
@@ -162,12 +159,17 @@ class GameApp(App[None]):
         # One command per loop turn: what a command defers (a reward after its room) is
         # shown before the next command of a paste runs (game/fronts/steps.py).
         self._steps = Steps()
-        self._pending_lines: list[list[LogLine]] = []  # one chunk per Output message
+        self._pending_replies: list[tuple[Reply, ...]] = []  # delivered, not yet looked at
+        self._pending_lines: list[list[LogLine]] = []  # one chunk per delivery
         self._pending_room: RoomView | None = None
         self._pending_status: StatusView | None = None
         self._flush_handle: asyncio.TimerHandle | None = None
         self._flush_due = 0.0  # loop time the pending flush was scheduled for
         self._last_flush = float("-inf")
+        # The app's own context once mounted (Textual's active app is set in it): output
+        # from the game is taken without a message and flushed by a plain timer callback
+        # run in it, two Textual message dispatches less per frame (take_output).
+        self._app_context: contextvars.Context | None = None
 
     def get_default_screen(self) -> GameScreen:
         return GameScreen(id="_default")
@@ -189,6 +191,7 @@ class GameApp(App[None]):
         yield self.too_small
 
     def on_mount(self) -> None:
+        self._app_context = contextvars.copy_context()
         self.room_panel.view = self.port.current_room()
         self.status_line.text = self.port.current_status().text()
         self.command.focus()
@@ -206,9 +209,36 @@ class GameApp(App[None]):
 
     # -- output, coalesced ----------------------------------------------------------------
 
+    def take_output(self, replies: tuple[Reply, ...]) -> None:
+        """The game's lines for this player (TuiSession.deliver): queued for the next frame."""
+        if self._app_context is None:  # not mounted yet: through Textual's queue
+            self.post_message(self.Output(replies))
+            return
+        self._pending_replies.append(replies)
+        self._schedule_flush()
+
+    def take_room(self, view: RoomView) -> None:
+        if self._app_context is None:
+            self.post_message(self.RoomChanged(view))
+            return
+        self._pending_room = view
+        self._schedule_flush()
+
+    def take_status(self, status: StatusView) -> None:
+        if self._app_context is None:
+            self.post_message(self.StatusChanged(status))
+            return
+        self._pending_status = status
+        self._schedule_flush()
+
     def on_game_app_output(self, message: Output) -> None:
+        self._pending_replies.append(message.replies)
+        self._schedule_flush()
+
+    def _absorb(self, replies: tuple[Reply, ...]) -> None:
+        """Turn delivered replies into log lines; open what they open (plan, panels)."""
         lines: list[LogLine] = []
-        for reply in message.replies:
+        for reply in replies:
             if reply.kind is Kind.PLAN:
                 self.plan.offer(reply.data)
                 continue
@@ -225,8 +255,7 @@ class GameApp(App[None]):
             self._pending_lines.append(lines)
             note = getattr(self.screen, "note_output", None)  # the admin console, if open
             if note is not None:
-                note(message.replies)
-        self._schedule_flush()
+                note(replies)
 
     def on_game_app_room_changed(self, message: RoomChanged) -> None:
         self._pending_room = message.view
@@ -248,10 +277,32 @@ class GameApp(App[None]):
         now = loop.time()
         delay = max(0.0, self._last_flush + self.pacer.interval - now)
         self._flush_due = now + delay
-        self._flush_handle = loop.call_later(delay, self.post_message, self.FlushDue())
+        self._flush_handle = loop.call_later(delay, self._frame, context=self._app_context)
 
-    def on_game_app_flush_due(self, _: FlushDue) -> None:
+    @property
+    def app_context(self) -> contextvars.Context | None:
+        """The context the app's frames run in (None before it is mounted)."""
+        return self._app_context
+
+    def frame_now(self) -> None:
+        """Draw what is queued now, not at the next tick (run it in :attr:`app_context`)."""
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+        self._frame()
+
+    def _frame(self) -> None:
+        """The coalescing timer fired: apply everything queued, as one frame."""
+        try:
+            self._apply_pending()
+        except Exception:  # a rendering bug must not stop this player's output for good
+            log.exception("flush failed for %s", self.port.name)
+
+    def _apply_pending(self) -> None:
         self._flush_handle = None
+        if not self.is_running:
+            return
+        while self._pending_replies:
+            self._absorb(self._pending_replies.pop(0))
         now = asyncio.get_running_loop().time()
         self._last_flush = now
         self.pacer.observe(now - self._flush_due)  # how far behind the loop is
@@ -274,7 +325,7 @@ class GameApp(App[None]):
         would scroll away without ever being drawn. Chunks that would push earlier ones off
         the screen wait for the next frame instead.
         """
-        width, height = self.chat_log.size
+        width, height = self.chat_log.columns, self.chat_log.rows  # 0 before resized
         width = max(1, width)
         rows = taken = 0
         for chunk in self._pending_lines:

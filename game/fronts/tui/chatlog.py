@@ -10,6 +10,12 @@ on screen for about 2 ms, and about 0.5 ms per line when lines arrive batched:
 * the virtual size is set with ``set_reactive`` (no ``layout=True`` refresh, no reflow);
 * there is no scrollbar (``overflow-y: hidden`` in the .tcss); Page Up/Down still scroll.
 
+Appending while following skips the compositor altogether: the log's changed rows (all of
+them when it scrolls) go straight to the terminal as cursor moves and the strips' cached
+ANSI text (:meth:`ChatLog._paint_end`, game/fronts/tui/direct.py), which is byte for byte
+what a compositor pass would write for this region; anything that might cover the log (a
+modal, a toast, the admin console) or a pending layout sends the frame through Textual.
+
 The log *follows* (keeps the newest line in view) until the player scrolls back; a size
 change (the floor plan appearing above it, a resize) keeps it following. While scrolled
 back, the bottom row says how many lines arrived below ("▼ 3 new lines — PageDown/End"),
@@ -25,15 +31,19 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable, Iterable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.color import Color
 from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
+from game.fronts.tui.direct import paint_spans
 from game.fronts.tui.linecache import LineCache, look_key
 from game.fronts.tui.output import ROLES, LogLine
 from game.fronts.tui.report_table import entry_renderable
@@ -63,14 +73,17 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
         self._first = 0  # entries before this are not rendered (yet) at the current width
         self._strips: list[Strip] = []  # the rows of entries[_first:], in order
         self._width = 0
+        self.rows = 0  # the log's height on screen, as of the last resize
         self._role_styles: tuple[Style, dict[str, Style]] | None = None
         self._look: tuple[Hashable, ...] = ()  # what, beside role/text/width, shapes a line
         self._look_filters: tuple[LineFilter, ...] | None = None  # the filters _look is for
         self._styles_dirty = False
+        self._background = Color(0, 0, 0)  # behind the log, for line filters (_styles)
         self._blank: Strip | None = None
         self.following = True  # the newest line stays in view
         self.unseen = 0  # lines that arrived below while scrolled back
         self._marker: Strip | None = None  # the "new lines below" row, while scrolled back
+        self.direct_frames = 0  # appends written straight to the terminal (_paint_end)
 
     # -- public ---------------------------------------------------------------------------
 
@@ -92,7 +105,10 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
         if not self._width:
             self._first = len(self._entries)
         trimmed = self._trim()
-        self._set_virtual_height()
+        self._set_virtual_height(scrollbars=False)
+        if at_end and self._paint_end(start, trimmed):
+            return  # the scroll offset is set: the scroll machinery has nothing to do
+        update_scrollbars(self, self.virtual_size)
         if at_end and self.max_scroll_y != self.scroll_y:
             self.scroll_to(y=self.max_scroll_y, animate=False, force=True)  # repaints
         elif at_end and not trimmed:
@@ -102,6 +118,44 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
                 # keep the lines the player is reading where they are
                 self.scroll_to(y=max(0, self.scroll_y - trimmed), animate=False, force=True)
             self.refresh()
+
+    def _paint_end(self, first_new: int, trimmed: int) -> bool:
+        """Show the end of the log by writing its changed rows straight to the terminal.
+
+        Appending while following changes only this widget's rows (every row when the log
+        scrolls, the new rows when it is still filling up), so the compositor would repaint
+        this region with these very strips and nothing else: write them directly
+        (game/fronts/tui/direct.py) and move the scroll offset without a repaint. False,
+        having changed nothing, when something may cover the log or a layout is pending;
+        the caller then repaints through Textual.
+        """
+        width, height = self._width, self.rows
+        if not width or not height:
+            return False
+        count = len(self._strips)
+        top = max(0, count - height)
+        if trimmed or top != round(self.scroll_y):
+            rows = range(height)  # the log scrolled: every row shows another line
+        else:
+            rows = range(max(0, first_new - top), min(height, count - top))
+        base, _ = self._styles()
+        if self._blank is None or self._blank.cell_length != width:
+            self._blank = Strip.blank(width, base)
+        strips, blank = self._strips, self._blank
+        spans = [
+            (Region(0, y, width, 1), strips[top + y] if top + y < count else blank) for y in rows
+        ]
+        if not paint_spans(self, spans):
+            return False
+        self.set_reactive(Widget.scroll_target_y, top)
+        self.set_reactive(Widget.scroll_y, float(top))
+        self.direct_frames += 1
+        return True
+
+    @property
+    def columns(self) -> int:
+        """The log's width on screen, as of the last resize."""
+        return self._width
 
     def page(self, direction: int) -> None:
         """Scroll a page back (-1) or forward (+1) through the history."""
@@ -147,6 +201,7 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
             }
             changed = self._role_styles is not None and self._role_styles != (base, roles)
             self._role_styles = (base, roles)
+            self._background = self.background_colors[1]
             self._look_filters = None
             if changed:
                 self._reflow()  # the theme changed: same text, new colours
@@ -171,15 +226,28 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
         return strips
 
     def _render_strips(self, role: str, plain: str) -> tuple[Strip, ...]:
-        base, roles = self._styles()
-        width = self._width
+        _, roles = self._styles()
+        style = roles.get(role, Style())
+        if type(plain) is str and plain.isprintable() and cell_len(plain) <= self._width:
+            # One line that fits (most lines): what Rich's wrapping makes of it, without
+            # the wrapping machinery, a third of an update's CPU otherwise.
+            return self._strips_of([[Segment(plain, style)]] if plain else [[]])
+        return self._strips_of(self._rich_rows(plain, style))
+
+    def _rich_rows(self, plain: str, style: Style) -> list[list[Segment]]:
         console = self.app.console
-        options = console.options.update(width=width, height=None, overflow="fold")
-        text = entry_renderable(plain, roles.get(role, Style()))
-        background = self.background_colors[1]
+        options = console.options.update(width=self._width, height=None, overflow="fold")
+        return console.render_lines(
+            entry_renderable(plain, style), options, pad=False, new_lines=False
+        )
+
+    def _strips_of(self, rows: list[list[Segment]]) -> tuple[Strip, ...]:
+        base, _ = self._styles()
+        width = self._width
+        background = self._background
         filters = self.app.get_line_filters()
         strips = []
-        for segments in console.render_lines(text, options, pad=False, new_lines=False):
+        for segments in rows:
             strip = Strip(Segment.apply_style(segments, base))
             strip = strip.extend_cell_length(width, base).crop(0, width).simplify()
             for line_filter in filters:
@@ -229,11 +297,12 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
             del self._strips[:rows]
         return rows
 
-    def _set_virtual_height(self) -> None:
+    def _set_virtual_height(self, *, scrollbars: bool = True) -> None:
         # set_reactive skips virtual_size's layout=True refresh: no full-screen reflow.
         virtual = Size(self._width, len(self._strips))
         self.set_reactive(ScrollView.virtual_size, virtual)
-        update_scrollbars(self, virtual)
+        if scrollbars:
+            update_scrollbars(self, virtual)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Hand back the prebuilt strips (bypasses the per-widget styles cache)."""
@@ -271,6 +340,7 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
         self._styles_dirty = True
 
     def on_resize(self, event: events.Resize) -> None:
+        self.rows = event.size.height
         width = event.size.width
         if width != self._width:
             self._width = width

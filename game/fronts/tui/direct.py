@@ -56,9 +56,9 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
     region, clip = geometry
     if region.size != widget.size or clip.intersection(region) != region:
         return False
-    ancestors = widget.ancestors
     for other, (other_region, _) in visible.items():
-        if other is not widget and other_region.overlaps(region) and other not in ancestors:
+        overlaps = other is not widget and other_region.overlaps(region)
+        if overlaps and other not in widget.ancestors:  # only overlapping ones are looked up
             return False
     console = app.console
     width, height = region.size

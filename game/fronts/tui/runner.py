@@ -83,15 +83,15 @@ class TuiSession:
 
     def deliver(self, replies: Sequence[Reply]) -> None:
         if self._app is not None and replies:
-            self._app.post_message(GameApp.Output(tuple(replies)))
+            self._app.take_output(tuple(replies))
 
     def set_room(self, view: RoomView) -> None:
         if self._app is not None:
-            self._app.post_message(GameApp.RoomChanged(view))
+            self._app.take_room(view)
 
     def set_status(self, status: StatusView) -> None:
         if self._app is not None:
-            self._app.post_message(GameApp.StatusChanged(status))
+            self._app.take_status(status)
 
     def close(self, reason: str) -> None:
         """End the session: the app exits, the terminal is restored, ``reason`` is shown
