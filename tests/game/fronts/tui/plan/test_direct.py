@@ -24,6 +24,7 @@ from game.fronts.tui import plan as plan_module
 from game.fronts.tui.app import GameApp
 from game.fronts.tui.direct import paint_spans
 from game.fronts.tui.runner import TuiFactory, TuiSession
+from game.fronts.tui.textual_private import layout_pending
 from game.world.layout import Avatar, PlanView
 from tests.game.fronts.tui.fakes import FakeChannel, FakePort
 from tests.game.fronts.tui.plan.test_plan import SIZE, VIEW, big_room
@@ -68,6 +69,7 @@ async def shown(
         return app.plan.region.height == len(rows) > 0 and plan_area(channel, app) == rows
 
     await wait_for(drawn)
+    await wait_for(lambda: not layout_pending(app.screen))  # the plan's own relayout settles
     try:
         yield tui, app, channel
     finally:
