@@ -103,10 +103,6 @@ class Outbox:
         self._depth = 0
         self._releasing = False
 
-    @property
-    def in_step(self) -> bool:
-        return self._depth > 0
-
     def put(self, delivery: Delivery) -> None:
         """Queue a delivery; outside a step it is released at once."""
         self._pending.append(delivery)

@@ -1,8 +1,8 @@
 """The seam between a player's session and a front end.
 
-The TUI (``game/tui``) depends only on this protocol and on ``game.core.reply``; it never reaches
-into the world or the engine. That keeps ``textual`` out of everything but ``game/tui`` and
-lets the TUI be tested headless with a fake port.
+The TUI's log, panels and prompt (``game/fronts/tui``) depend only on this protocol and on
+``game.core.reply``, so they can be tested headless with a fake port; only the admin console
+asks the session for the whole game (``Game.of``). ``textual`` stays in game/fronts/tui.
 """
 
 from __future__ import annotations

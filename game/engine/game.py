@@ -54,7 +54,7 @@ from game.services.metrics import Metrics
 from game.services.moderation import Moderation
 from game.services.payments import Payments
 from game.services.positions import Positions
-from game.services.premium import Premium
+from game.services.premium import DAY_MS, Premium
 from game.services.progress import Skills, Unlocks
 from game.services.quests import QuestBook
 from game.services.reload import ContentWatcher
@@ -330,6 +330,14 @@ class Game:
             tier=self.wallet.tier(player.name),
             quota_left=self.wallet.quota_left(player.name),
         )
+
+    def status_stale_at(self, player: Player) -> int:
+        """When ``player``'s status bar goes stale by the clock alone: the next UTC midnight
+        (the daily quota resets) or the end of their premium, whichever comes first."""
+        now = self.clock()
+        midnight = (now // DAY_MS + 1) * DAY_MS
+        until = self.premium.until(player.name)
+        return min(midnight, until) if until > now else midnight
 
     def completions(self, player: Player) -> list[str]:
         room = self.world.room(player.room)

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from game.core.outbox import Close, Outbox, StatusChanged, ToSession
+from game.core.outbox import Close, Outbox, ToSession
 from game.core.port import FrontEnd
 from game.core.reply import Reply, RoomView, StatusView
 from game.world.state import Player
@@ -28,6 +28,7 @@ class Host(Protocol):
     def clock(self) -> int: ...
     def execute(self, session: Session, line: str) -> list[Reply]: ...
     def status(self, player: Player) -> StatusView: ...
+    def status_stale_at(self, player: Player) -> int: ...
     def completions(self, player: Player) -> list[str]: ...
     def room_view(self, player: Player) -> RoomView | None: ...
 
@@ -54,6 +55,7 @@ class Session:
         self.ended = False  # the front end was closed (game/engine/dispatch.py)
         self.gone = False  # the game has let go of this session (disconnect ran)
         self._status: StatusView | None = None
+        self._stale_at = 0  # clock ms after which the bar may be wrong without any event
         self.last_input_ms = host.clock()
         self.on_close: Callable[[], None] | None = None
         host.sessions.by_id[self.id] = self
@@ -72,12 +74,15 @@ class Session:
             replies = self.host.execute(self, line)
             if replies:
                 first(ToSession(self.id, tuple(replies)))
-            if self.player.room != room:  # the place shown; tokens, tier and quota say so
-                outbox.put(StatusChanged(self.player.name))  # themselves (Wallet, Premium)
+            # Tokens, tier and quota announce their own changes (Wallet, Premium); the place
+            # shown, the midnight quota reset and premium running out do not.
+            if self.player.room != room or self.host.clock() >= self._stale_at:
+                outbox.status_changed(self.player.name)
 
     def refresh_status(self) -> None:
         """Push the status bar when it changed (location, tokens, tier, quota)."""
         status = self.host.status(self.player)
+        self._stale_at = self.host.status_stale_at(self.player)
         if status != self._status:
             self._status = status
             self.front_end.set_status(status)

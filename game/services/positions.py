@@ -59,6 +59,11 @@ class Forms:
             self._remember(key, form)
         return form
 
+    def forget(self, keys: list[str]) -> None:
+        for key in keys:
+            self._cache.pop(key, None)
+            self.visual.discard(key)
+
     def _remember(self, key: str, form: str) -> None:
         self._cache[key] = form
         if form == "visual":
@@ -217,11 +222,14 @@ class Positions:
     def visual_viewers(self, room_id: str) -> list[Seat]:
         """The sessions in ``room_id`` showing the plan: a walk over the few players in the
         visual form, not over everyone online (a say in a crowded room asks this)."""
-        found = []
+        found, gone = [], []
         for key in self.forms.visual:
             session = self.online.get(key)
-            if session is not None and session.player.room == room_id and self.is_visual(session):
+            if session is None:
+                gone.append(key)  # asked again from the table when they come back
+            elif session.player.room == room_id and self.is_visual(session):
                 found.append(session)
+        self.forms.forget(gone)
         return found
 
     def push(self, room_id: str, *, exclude: Player | None = None) -> None:

@@ -166,11 +166,18 @@ class ContentWatcher(Periodic):
     def apply(
         self, content: Content | None, problems: list[Problem], by: str, started: float
     ) -> ReloadResult:
-        """Swap in checked content (or refuse it, on errors); move stranded players."""
+        """Swap in checked content (or refuse it, on errors); move stranded players. One
+        step: every screen's room redraw goes out once, after the swap."""
         errors = tuple(p for p in problems if p.severity == "error")
         if content is None:
             log.warning("reload_refused", by=by, errors=len(errors))
             return ReloadResult(False, tuple(problems), errors=errors)
+        with self.outbox.step():
+            return self._swap(content, problems, by, started)
+
+    def _swap(
+        self, content: Content, problems: list[Problem], by: str, started: float
+    ) -> ReloadResult:
         world = self.world
         added, changed, removed = diff(world.content, content)
         world.content = content  # the swap: one assignment, between two commands

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from game.core import report_view
@@ -42,12 +41,10 @@ class LatestReport:
     series: dict[str, list[float]] = field(default_factory=dict)
 
 
-def latest(
-    conn: sqlite3.Connection, analyst: str, data_dir: Path | None = None
-) -> LatestReport | None:
+def latest(conn: sqlite3.Connection, analyst: str) -> LatestReport | None:
     """The newest report by ``analyst`` ("cal" or "domingo") with its charted series over
-    the last reports, or None if none exists yet. ``data_dir`` is accepted for callers that
-    pass it; the stored JSON is the same as ``<data_dir>/reports/<cycle>/<analyst>.json``."""
+    the last reports, or None if none exists yet (the stored JSON is also written as
+    ``<data_dir>/reports/<cycle>/<analyst>.json``)."""
     try:
         rows = conn.execute(
             "SELECT cycle_id, created_ms, body FROM refl_reports WHERE analyst = ?"

@@ -20,15 +20,12 @@ from economy import IdempotencyConflict, Reason
 from economy.clock import utc_day
 from game.core.outbox import Outbox
 from game.core.reply import Kind, Reply
+from game.core.text import plural
 from game.services.tuning import RewardMultipliers
 from game.services.wallet import Wallet
 from game.world.state import World
 
 log = structlog.get_logger("sshrealm.rewards")
-
-
-def _tokens(n: int) -> str:
-    return f"{n} token{'s' if n != 1 else ''}"
 
 
 class Rewards:
@@ -65,7 +62,7 @@ class Rewards:
         key = f"d:{name.lower()}:{utc_day(self.clock())}"
         if not self._pay(name, amount, Reason.DAILY_BONUS, key):
             return 0
-        self._tell(name, f"Daily bonus: +{_tokens(amount)}. Come back tomorrow for more.")
+        self._tell(name, f"Daily bonus: +{plural(amount, 'token')}. Come back tomorrow for more.")
         return amount
 
     def first_visit(self, name: str, room_id: str) -> int:
@@ -77,7 +74,7 @@ class Rewards:
         amount = self.scaled(Reason.EXPLORATION, base)
         if not self._pay(name, amount, Reason.EXPLORATION, f"v:{name.lower()}:{room_id}"):
             return 0
-        self._tell(name, f"First visit to {room.title}: +{_tokens(amount)} for exploring.")
+        self._tell(name, f"First visit to {room.title}: +{plural(amount, 'token')} for exploring.")
         return amount
 
     def scaled(self, reason: Reason, amount: int) -> int:

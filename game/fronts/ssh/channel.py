@@ -28,7 +28,7 @@ import asyncssh
 import structlog
 from structlog.contextvars import bind_contextvars
 
-from game.core.outbox import StatusChanged, ToSession
+from game.core.outbox import ToSession
 from game.core.reply import Reply
 from game.core.text import clean
 from game.engine.game import Game
@@ -338,7 +338,7 @@ def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
         told = Reply.info(f"From another connection: {clean(command)}")
         other.send([told, Reply.room(view)])
         game.refresh_room(player.room)
-    game.outbox.put(StatusChanged(player.name))
+    game.outbox.status_changed(player.name)
 
 
 def _greeting(session: Session) -> list[Reply]:

@@ -20,7 +20,7 @@ import contextvars
 import io
 import logging
 from collections.abc import Callable
-from typing import Any, ClassVar, cast
+from typing import ClassVar
 
 from rich.console import Console
 from rich.text import Text
@@ -36,7 +36,7 @@ from game.commands.admin_ops import OPEN_ADMIN
 from game.core.port import PlayerPort
 from game.core.reply import Kind, Reply, RoomView, StatusView
 from game.core.text import clean
-from game.engine.game import Game
+from game.engine.session import Session
 from game.fronts.steps import Steps
 from game.fronts.tui.chatlog import ChatLog
 from game.fronts.tui.driver import SSHDriver
@@ -191,7 +191,9 @@ class GameApp(App[None]):
         yield self.too_small
 
     def on_mount(self) -> None:
-        self._app_context = contextvars.copy_context()
+        # Output posted before this (the greeting, the first room) is still in Textual's
+        # queue: go direct only once it has been handled, so nothing overtakes it.
+        self.call_later(self._take_directly)
         self.room_panel.view = self.port.current_room()
         self.status_line.text = self.port.current_status().text()
         self.command.focus()
@@ -209,11 +211,21 @@ class GameApp(App[None]):
 
     # -- output, coalesced ----------------------------------------------------------------
 
+    def _take_directly(self) -> None:
+        self._app_context = contextvars.copy_context()
+
     def take_output(self, replies: tuple[Reply, ...]) -> None:
         """The game's lines for this player (TuiSession.deliver): queued for the next frame."""
         if self._app_context is None:  # not mounted yet: through Textual's queue
             self.post_message(self.Output(replies))
             return
+        self._queue(replies)
+
+    def _queue(self, replies: tuple[Reply, ...]) -> None:
+        # A room view counts from when it arrived: a set_room after it must win.
+        for reply in replies:
+            if reply.kind is Kind.ROOM and isinstance(reply.data, RoomView):
+                self._pending_room = reply.data
         self._pending_replies.append(replies)
         self._schedule_flush()
 
@@ -232,8 +244,7 @@ class GameApp(App[None]):
         self._schedule_flush()
 
     def on_game_app_output(self, message: Output) -> None:
-        self._pending_replies.append(message.replies)
-        self._schedule_flush()
+        self._queue(message.replies)
 
     def _absorb(self, replies: tuple[Reply, ...]) -> None:
         """Turn delivered replies into log lines; open what they open (plan, panels)."""
@@ -243,14 +254,12 @@ class GameApp(App[None]):
                 self.plan.offer(reply.data)
                 continue
             lines.extend(reply_lines(reply))
-            if reply.kind is Kind.ROOM and isinstance(reply.data, RoomView):
-                self._pending_room = reply.data
             if isinstance(reply.data, GrowthSheet):
                 self.push_screen(GrowthPanel(reply.data))
-            if reply.data == OPEN_ADMIN and isinstance(getattr(self.port, "host", None), Game):
+            if reply.data == OPEN_ADMIN and isinstance(self.port, Session):
                 from game.fronts.tui.admin import AdminScreen
 
-                self.push_screen(AdminScreen(cast(Any, self.port)))
+                self.push_screen(AdminScreen(self.port))
         if lines:
             self._pending_lines.append(lines)
             note = getattr(self.screen, "note_output", None)  # the admin console, if open
@@ -296,6 +305,8 @@ class GameApp(App[None]):
             self._apply_pending()
         except Exception:  # a rendering bug must not stop this player's output for good
             log.exception("flush failed for %s", self.port.name)
+            if self._pending_replies or self._pending_lines:
+                self._schedule_flush()
 
     def _apply_pending(self) -> None:
         self._flush_handle = None
@@ -311,11 +322,11 @@ class GameApp(App[None]):
         if self._pending_status is not None:
             self.status_line.text = self._pending_status.text()
             self._pending_status = None
-        self.plan.flush()  # newest plan snapshot and bubbles, changed cells only
-        if self._pending_lines:
+        if self._pending_lines:  # before the plan: its appearing relayouts the log
             self.chat_log.write_lines(self._take_screenful())
             if self._pending_lines:
                 self._schedule_flush()
+        self.plan.flush()  # newest plan snapshot and bubbles, changed cells only
 
     def _take_screenful(self) -> list[LogLine]:
         """The queued chunks that fit on the log together (at least one chunk).

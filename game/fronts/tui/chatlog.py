@@ -130,8 +130,8 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
         the caller then repaints through Textual.
         """
         width, height = self._width, self.rows
-        if not width or not height:
-            return False
+        if not width or not height or (width, height) != self.size:
+            return False  # a resize not yet handled here: let Textual lay it out
         count = len(self._strips)
         top = max(0, count - height)
         if trimmed or top != round(self.scroll_y):

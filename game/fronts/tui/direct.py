@@ -38,7 +38,8 @@ from game.fronts.tui.textual_private import (
 
 
 def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
-    """Write each (one-row region in widget coordinates, that row's strip) now.
+    """Write each (one-row region in the widget's outer coordinates, padding and border
+    included, that row's strip) now.
 
     Returns False, having written nothing, when the compositor must do it instead.
     """
@@ -54,7 +55,7 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
     if geometry is None:
         return False
     region, clip = geometry
-    if region.size != widget.size or clip.intersection(region) != region:
+    if region.size != widget.outer_size or clip.intersection(region) != region:
         return False
     for other, (other_region, _) in visible.items():
         overlaps = other is not widget and other_region.overlaps(region)

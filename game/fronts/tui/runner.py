@@ -8,8 +8,9 @@ Usage (game/ssh, on the server's event loop)::
     await tui.run()          # until the player quits or the connection goes
     # asyncssh callbacks meanwhile: tui.feed(data), tui.resize(cols, rows), tui.close(reason)
 
-Every :class:`~game.core.port.FrontEnd` method only posts a message to the app (it may be called
-from another player's app), so each costs a queue put. ``run()`` guarantees the app is gone
+Every :class:`~game.core.port.FrontEnd` method (called from the dispatcher, on the same loop)
+only queues what it is given on the app and, once the app is mounted, sets the coalesced
+frame's timer; before that it posts a message. ``run()`` guarantees the app is gone
 when it returns: normal exit, a 5 s hard cancel if the app will not stop, and no reference
 from this object to the app afterwards, so a lingering session object cannot keep an App
 alive.

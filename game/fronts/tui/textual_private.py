@@ -66,6 +66,10 @@ Private methods overridden, through the classes here:
     through it, so it is where a widget's kept lines are dropped.
 17. ``Widget._scroll_update`` (``update_scrollbars``, called by ChatLog): tells the scroll
     machinery about a new virtual size set with ``set_reactive`` (which skips the reflow).
+18. ``Widget._set_dirty``, ``Widget._layout_cache``, ``Widget._rich_style_cache``,
+    ``Widget._repaint_required`` (``PaintsItself``, used by CommandInput): what
+    ``Widget.refresh`` does to forget a widget's look, without asking the screen for a
+    compositor pass; the widget then paints its own rows (direct.py).
 
 Not private, but patched here too: ``Strip.render``, ``Strip.render_style`` (classmethod),
 ``Strip.render_ansi`` (called). Message handlers are named ``on_*`` elsewhere, never
@@ -309,6 +313,43 @@ class FrameLines(_WidgetMixin):
     def notify_style_update(self) -> None:
         self._frame = None
         super().notify_style_update()
+
+
+class PaintsItself(_WidgetMixin):
+    """A plain repaint of this widget goes straight to the terminal (point 18).
+
+    ``refresh()`` with no region, layout or recompose forgets the widget's look the way
+    Textual's does, but instead of marking the widget for the screen's next compositor pass
+    it asks for :meth:`paint_itself` once per loop turn (a key changes the value, the
+    cursor and the scroll offset: three refreshes, one paint). ``paint_itself`` returns
+    False when it could not paint (something covers the widget, a layout is pending); the
+    widget then goes through Textual after all.
+    """
+
+    _paint_due = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Any:
+        if regions or layout or recompose or not repaint or not self.is_mounted:
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        self._layout_cache.clear()
+        self._set_dirty()
+        self.clear_cached_dimensions()
+        self._rich_style_cache.clear()
+        if not self._paint_due:
+            self._paint_due = True
+            asyncio.get_running_loop().call_soon(self._paint_soon)
+        return self
+
+    def _paint_soon(self) -> None:
+        self._paint_due = False
+        if self.is_mounted and not self.paint_itself():
+            self._repaint_required = True
+            self.check_idle()
+
+    def paint_itself(self) -> bool:
+        raise NotImplementedError
 
 
 def update_scrollbars(widget: Widget, virtual_size: Size) -> None:

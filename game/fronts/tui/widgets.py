@@ -14,7 +14,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -22,8 +22,9 @@ from textual.widgets import Input, Static
 
 from game.core.reply import RoomView
 from game.core.text import clean
+from game.fronts.tui.direct import paint_spans
 from game.fronts.tui.history import Completer, History
-from game.fronts.tui.textual_private import FrameLines, RepaintOnScroll
+from game.fronts.tui.textual_private import FrameLines, PaintsItself, RepaintOnScroll
 
 
 class Banner(FrameLines, Static):
@@ -76,7 +77,7 @@ class StatusLine(FrameLines, Widget):
         return Text(clean(self.text), no_wrap=True, overflow="ellipsis")
 
 
-class CommandInput(RepaintOnScroll, FrameLines, Input):
+class CommandInput(PaintsItself, RepaintOnScroll, FrameLines, Input):
     """The command prompt: Up/Down browse history, Tab completes the current word."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +102,15 @@ class CommandInput(RepaintOnScroll, FrameLines, Input):
         self.past = History()
         self._completer = Completer()
         self._completions = completions
+
+    def paint_itself(self) -> bool:
+        """A key typed changes only the prompt's row: write it straight to the terminal
+        (game/fronts/tui/direct.py) instead of a compositor pass per key per player."""
+        width, height = self.outer_size
+        if not width or not height:
+            return False
+        lines = self.render_lines(Region(0, 0, width, height))
+        return paint_spans(self, [(Region(0, y, width, 1), line) for y, line in enumerate(lines)])
 
     def _show(self, value: str, cursor: int | None = None) -> None:
         self.value = value

@@ -8,15 +8,20 @@ from __future__ import annotations
 import asyncio
 import codecs
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import pyte
 import pytest
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 
 from game.core.reply import Kind, Reply, StatusView
+from game.fronts.tui import widgets
 from game.fronts.tui.app import GameApp
+from game.fronts.tui.direct import paint_spans
 from game.fronts.tui.runner import TuiSession
 from tests.game.fronts.tui.fakes import GARDEN, HALL, FakeChannel, FakePort
 from tests.game.fronts.tui.plan.test_plan import VIEW
@@ -110,6 +115,28 @@ async def test_a_line_while_following_is_painted_directly_and_matches_a_full_rep
         await full_repaint_matches(terminal, channel, app)
 
 
+async def test_keys_typed_repaint_the_prompt_directly_and_match_a_full_repaint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    painted: list[bool] = []
+
+    def counted(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
+        done = paint_spans(widget, spans)
+        painted.append(done)
+        return done
+
+    monkeypatch.setattr(widgets, "paint_spans", counted)
+    async with session() as (tui, app, channel, terminal):
+        for key in [b"l", b"o", b"o", b"k", b" ", b"\x7f", b"\x1b[D", b"a"]:
+            before = len(painted)
+            tui.feed(key)
+            await wait_for(lambda b=before: len(painted) > b)
+            await full_repaint_matches(terminal, channel, app)
+        assert app.command.value == "looak"
+        assert all(painted), painted
+        assert any("looak" in row for row in terminal.rows())
+
+
 async def test_a_covered_log_is_left_to_the_compositor() -> None:
     async with session() as (tui, app, channel, terminal):
         tui.deliver([Reply(Kind.INFO, "growth coming")])
@@ -134,6 +161,7 @@ WORDS = [
 ]
 KINDS = [Kind.SAY, Kind.INFO, Kind.ERROR, Kind.MOVE, Kind.ECONOMY, Kind.SYSTEM]
 KEYS = {"pageup": b"\x1b[5~", "pagedown": b"\x1b[6~", "end": b"\x1b[F"}
+TYPING = [b"l", b"o", b"k", b" ", b"\x7f", b"\x1b[D", b"\x1b[C", b"\t", b"\x1b[A", b"\r", b"x" * 90]
 
 
 @pytest.mark.slow
@@ -160,6 +188,9 @@ async def test_random_events_and_sizes_leave_the_screen_a_full_repaint_would_dra
                 tui.resize(cols, rows)
             elif event == "key":
                 tui.feed(KEYS[rng.choice(list(KEYS))])
+            elif event == "type":
+                for _ in range(rng.randint(1, 6)):
+                    tui.feed(rng.choice(TYPING))
             else:
                 tui.deliver([Reply(Kind.PLAN, "", VIEW)])
             await full_repaint_matches(terminal, channel, app)
@@ -187,3 +218,12 @@ async def test_a_line_that_fits_renders_as_rich_would_render_it() -> None:
                 if text.isprintable():
                     rich = log._strips_of(log._rich_rows(text, style))
                     assert log._render_strips(role, text) == rich, (role, text)
+
+
+async def test_a_newer_room_view_wins_over_a_look_queued_before_it() -> None:
+    async with session() as (tui, app, channel, _terminal):
+        crowded, empty = replace(HALL, people=("bob", "cy")), replace(HALL, people=())
+        tui.deliver([Reply.room(crowded)])  # a look's reply, then bob and cy leave
+        tui.set_room(empty)
+        await settled(channel, app)
+        assert app.room_panel.view == empty

@@ -277,6 +277,20 @@ def test_17_scroll_update_takes_the_virtual_size() -> None:
     )
 
 
+def test_18_refresh_forgets_the_look_through_these_and_repaint_required_is_honoured() -> None:
+    source = inspect.getsource(Widget.refresh)
+    for needle in (
+        "self._layout_cache.clear()",
+        "self._set_dirty(*regions)",
+        "self.clear_cached_dimensions()",
+        "self._rich_style_cache.clear()",
+        "self._repaint_required = True",
+        "self.check_idle()",
+    ):
+        assert needle in source, needle  # PaintsItself.refresh does the same, minus the idle
+    assert "_repaint_required" in inspect.getsource(Widget._check_refresh)
+
+
 def test_on_and_underscore_on_handlers_dispatch_alike() -> None:
     """Why game/ may name handlers ``on_key`` where Textual's own widgets say ``_on_key``."""
     source = inspect.getsource(MessagePump._get_dispatch_methods)
