@@ -72,11 +72,8 @@ Private methods overridden, through the classes here:
     compositor pass; the widget then paints its own rows (direct.py).
 
 Not private, but patched here too: ``Strip.render``, ``Strip.render_style`` (classmethod),
-``Strip.render_ansi`` (called); ``events.Key.__str__`` (``patch_key_logging``): the key
-parser builds ``str(token)`` for its debug log on every key even with the log off, and a
-Key's rich repr cost ~4% of the server's CPU with a hundred players typing. Message
-handlers are named ``on_*`` elsewhere, never ``_on_*``: Textual dispatches both names
-alike (``MessagePump._get_dispatch_methods``).
+``Strip.render_ansi`` (called). Message handlers are named ``on_*`` elsewhere, never
+``_on_*``: Textual dispatches both names alike (``MessagePump._get_dispatch_methods``).
 """
 
 from __future__ import annotations
@@ -180,16 +177,6 @@ def patch_colour_rendering() -> None:
 
 
 # -- input ----------------------------------------------------------------------------------
-
-
-def _key_str(self: events.Key) -> str:
-    return f"Key({self.key!r})"
-
-
-@cache
-def patch_key_logging() -> None:
-    """Make the string the parser builds for its (usually off) debug log cheap."""
-    setattr(events.Key, "__str__", _key_str)  # noqa: B010
 
 
 class KeyParser(XTermParser):

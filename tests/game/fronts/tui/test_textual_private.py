@@ -433,11 +433,3 @@ def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
         "game/leaky.py:9 ._driver",
         "game/leaky.py:11 self._render_cache",
     ]
-
-
-def test_the_key_parser_still_strings_every_token_and_the_patch_makes_it_cheap() -> None:
-    from textual._xterm_parser import XTermParser
-
-    assert "self.debug_log(str(token))" in inspect.getsource(XTermParser.parse)
-    tp.patch_key_logging()
-    assert str(events.Key("a", "a")) == "Key('a')"
