@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 
 from economy import InsufficientFunds, Reason
+from economy.clock import DAY_MS
 from game.commands.base import Context, Result, command
 from game.core.numbers import BadNumber, numeric, whole_number
 from game.core.reply import Reply
 from game.services.moderation import BAN_KINDS
 
-DAY_MS = 86_400_000
 _UNITS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}
 _DURATION = re.compile(r"^([0-9]{1,6})([smhdw])$")  # \d would match every Unicode digit
 

@@ -14,7 +14,6 @@ from game.core.reply import Kind, Reply
 from game.core.text import clean, utc
 from game.services.wallet import account_of
 
-DAY_MS = 86_400_000
 MAX_AMOUNT_DIGITS = 12
 HISTORY_DEFAULT, HISTORY_MAX = 10, 50
 

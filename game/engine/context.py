@@ -1,17 +1,16 @@
 """The engine's command context: what game/commands/base.py's ``Context`` protocol asks for.
 
-The game fills in the services once (:meth:`CommandContext.maker`); each command gets a
-fresh context with its player and session. Output helpers only put deliveries in the
-outbox, so what a command says leaves when its step commits, never before.
+The game makes one per command (``Game.command_context``) with the player, their session
+and the services it wired; mypy checks both the fields and this class against the protocol.
+Output helpers only put deliveries in the outbox, so what a command says leaves when its
+step commits, never before.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bridge.events import Event
 from economy import Ledger
@@ -64,15 +63,6 @@ class CommandContext:
     metrics: Metrics
     content_watcher: ContentWatcher
     clock: Callable[[], int]
-
-    @classmethod
-    def maker(cls, **services: Any) -> Callable[[Player, Seat], CommandContext]:
-        """A factory for contexts sharing ``services`` (every field but player and
-        session); a missing or unknown service fails here, at startup."""
-        names = {f.name for f in dataclasses.fields(cls)} - {"player", "session"}
-        if set(services) != names:
-            raise TypeError(f"services differ: {sorted(set(services) ^ names)}")
-        return lambda player, session: cls(player, session, **services)
 
     def now(self) -> float:
         return float(self.clock())

@@ -16,6 +16,7 @@ import structlog
 from bridge.bus import EventBus
 from bridge.events import Event, PlayerJoined, PlayerLeft
 from economy import Ledger, Tiers, system_clock
+from economy.clock import DAY_MS, utc_day
 from game.commands import (
     admin,
     admin_ops,
@@ -54,7 +55,8 @@ from game.services.metrics import Metrics
 from game.services.moderation import Moderation
 from game.services.payments import Payments
 from game.services.positions import Positions
-from game.services.premium import DAY_MS, Premium
+from game.services.premium import Premium
+from game.services.presence import Seat
 from game.services.progress import Skills, Unlocks
 from game.services.quests import QuestBook
 from game.services.reload import ContentWatcher
@@ -176,31 +178,7 @@ class Game:
             outbox,
             clock,
             settings.max_line,
-            CommandContext.maker(
-                world=world,
-                settings=settings,
-                online=self.sessions,
-                registry=self.registry,
-                outbox=outbox,
-                rng=self.rng,
-                store=store,
-                ledger=ledger,
-                wallet=wallet,
-                premium=self.premium,
-                payments=self.payments,
-                skills=self.skills,
-                unlocks=self.unlocks,
-                access=self.access,
-                quests=self.quests,
-                positions=self.positions,
-                cooldowns=self.cooldowns,
-                moderation=self.moderation,
-                audit=self.audit,
-                reports=self.reports,
-                metrics=self.metrics,
-                content_watcher=self.content_watcher,
-                clock=clock,
-            ),
+            self.command_context,
         )
         # Gates run before every command, in this order; the first refusal wins.
         self.engine.gates += [self.command_limit.gate, self.moderation.gate]
@@ -214,6 +192,37 @@ class Game:
             self.positions.on_event,
             self.quests.on_event,
         ]
+
+    def command_context(self, player: Player, session: Seat) -> CommandContext:
+        """The context one command runs with (game/engine/context.py): the player, their
+        session and the services wired here."""
+        return CommandContext(
+            player,
+            session,
+            world=self.world,
+            settings=self.settings,
+            online=self.sessions,
+            registry=self.registry,
+            outbox=self.outbox,
+            rng=self.rng,
+            store=self.store,
+            ledger=self.ledger,
+            wallet=self.wallet,
+            premium=self.premium,
+            payments=self.payments,
+            skills=self.skills,
+            unlocks=self.unlocks,
+            access=self.access,
+            quests=self.quests,
+            positions=self.positions,
+            cooldowns=self.cooldowns,
+            moderation=self.moderation,
+            audit=self.audit,
+            reports=self.reports,
+            metrics=self.metrics,
+            content_watcher=self.content_watcher,
+            clock=self.clock,
+        )
 
     @staticmethod
     def of(session: Session) -> Game:
@@ -335,7 +344,7 @@ class Game:
         """When ``player``'s status bar goes stale by the clock alone: the next UTC midnight
         (the daily quota resets) or the end of their premium, whichever comes first."""
         now = self.clock()
-        midnight = (now // DAY_MS + 1) * DAY_MS
+        midnight = (utc_day(now) + 1) * DAY_MS
         until = self.premium.until(player.name)
         return min(midnight, until) if until > now else midnight
 

@@ -13,7 +13,7 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
 
-from bridge.events import Event, PlayerJoined, PlayerMoved, PlayerSaid
+from bridge.events import Event, PlayerJoined, PlayerLeft, PlayerMoved, PlayerSaid
 from game.core.outbox import Outbox
 from game.core.reply import Kind, Reply
 from game.services.presence import Online, Seat
@@ -59,10 +59,10 @@ class Forms:
             self._remember(key, form)
         return form
 
-    def forget(self, keys: list[str]) -> None:
-        for key in keys:
-            self._cache.pop(key, None)
-            self.visual.discard(key)
+    def forget(self, name: str) -> None:
+        """Drop a player who left from the cache (read from the table when they return)."""
+        self._cache.pop(name.lower(), None)
+        self.visual.discard(name.lower())
 
     def _remember(self, key: str, form: str) -> None:
         self._cache[key] = form
@@ -222,14 +222,11 @@ class Positions:
     def visual_viewers(self, room_id: str) -> list[Seat]:
         """The sessions in ``room_id`` showing the plan: a walk over the few players in the
         visual form, not over everyone online (a say in a crowded room asks this)."""
-        found, gone = [], []
+        found = []
         for key in self.forms.visual:
             session = self.online.get(key)
-            if session is None:
-                gone.append(key)  # asked again from the table when they come back
-            elif session.player.room == room_id and self.is_visual(session):
+            if session is not None and session.player.room == room_id and self.is_visual(session):
                 found.append(session)
-        self.forms.forget(gone)
         return found
 
     def push(self, room_id: str, *, exclude: Player | None = None) -> None:
@@ -281,6 +278,8 @@ class Positions:
                 session.send([bubble])
         elif isinstance(event, PlayerJoined) and event.front_end == "tui":
             self._joined(event.player)
+        elif isinstance(event, PlayerLeft) and self.online.get(event.player) is None:
+            self.forms.forget(event.player)
 
     def _joined(self, name: str) -> None:
         """Check the stored form still allowed; show the plan once the TUI is attached."""

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from economy import Tiers
+from economy.clock import DAY_MS
 from game.core.outbox import Outbox
 from game.core.text import utc
 from game.world.store import Store
-
-DAY_MS = 86_400_000
 
 
 class Premium:

@@ -129,8 +129,8 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
         having changed nothing, when something may cover the log or a layout is pending;
         the caller then repaints through Textual.
         """
-        width, height = self._width, self.rows
-        if not width or not height or (width, height) != self.size:
+        width, height = self.size
+        if not width or not height or width != self._width:
             return False  # a resize not yet handled here: let Textual lay it out
         count = len(self._strips)
         top = max(0, count - height)
