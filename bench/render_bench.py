@@ -32,6 +32,7 @@ from typing import Any
 
 import psutil
 
+from game.core import heap
 from game.core.reply import Kind, Reply, RoomView, StatusView
 from game.fronts.tui.app import FLUSH_INTERVAL
 from game.fronts.tui.runner import TuiSession
@@ -172,7 +173,7 @@ async def _run(quick: bool) -> dict[str, Any]:
     warmup, rounds = (20, 60) if quick else (60, 300)
     apps = 20 if quick else 50
     idle_seconds = 1.0 if quick else 3.0
-    gc.collect()
+    heap.settle()  # the collector policy the server runs with (game/core/heap.py)
 
     sessions, channels, tasks = await start(1)
     tui, channel = sessions[0], channels[0]

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import structlog
 
+from game.core import heap
 from game.core.config import Settings
 from game.engine.bridging import BridgeComponent
 from game.engine.game import Clock, Game, wall_clock_ms
@@ -86,6 +87,7 @@ class Server:
 
     async def serve_forever(self, ready: Callable[[Server], None] | None = None) -> None:
         await self.start()
+        heap.settle()  # the world is loaded: fewer, cheaper collections from here on
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):

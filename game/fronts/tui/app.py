@@ -47,7 +47,11 @@ from game.fronts.tui.pacing import Pacer
 from game.fronts.tui.plan import FloorPlan, PlanCache
 from game.fronts.tui.streams import install_shared_streams
 from game.fronts.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
-from game.fronts.tui.textual_private import patch_colour_rendering, share_print_capture
+from game.fronts.tui.textual_private import (
+    patch_colour_rendering,
+    share_print_capture,
+    share_stylesheet_parsing,
+)
 from game.fronts.tui.widgets import Banner, CommandInput, GameScreen, RoomPanel, StatusLine
 from reflection.sheet import GrowthSheet
 
@@ -149,6 +153,7 @@ class GameApp(App[None]):
         self.line_cache = line_cache
         self.plan_cache = plan_cache
         patch_colour_rendering()  # or the first session to draw a style sets its colours
+        share_stylesheet_parsing()
         self.console = session_console(color_system)
         # Every app shares one stdout/stderr proxy so Textual's redirects are no-ops.
         out, err = install_shared_streams()

@@ -28,6 +28,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
+from textual.css.stylesheet import Stylesheet
 from textual.driver import Driver
 from textual.geometry import Region, Size
 from textual.message_pump import MessagePump
@@ -289,6 +290,38 @@ def test_18_refresh_forgets_the_look_through_these_and_repaint_required_is_honou
     ):
         assert needle in source, needle  # PaintsItself.refresh does the same, minus the idle
     assert "_repaint_required" in inspect.getsource(Widget._check_refresh)
+
+
+# -- 19: stylesheets ---------------------------------------------------------------------------
+
+
+def test_19_parse_rules_signature_and_variables() -> None:
+    assert params(original("Stylesheet._parse_rules")) == [
+        "self",
+        "css",
+        "read_from",
+        "is_default_rules",
+        "tie_breaker",
+        "scope",
+    ]
+    assert Stylesheet(variables={"x": "red"})._variables == {"x": "red"}
+    parse = inspect.getsource(Stylesheet.parse)
+    assert "self._parse_rules(" in parse  # every parse goes through the shared cache
+
+
+def test_19_stylesheets_share_rules_per_css_and_theme() -> None:
+    tp.share_stylesheet_parsing()
+    css = "Label { color: $accent; }"
+    first, second = Stylesheet(variables={"accent": "red"}), Stylesheet(variables={"accent": "red"})
+    other = Stylesheet(variables={"accent": "blue"})
+    for sheet in (first, second, other):
+        sheet.add_source(css, read_from=("test.tcss", ""))
+        sheet.parse()
+    assert first.rules[0] is second.rules[0]  # parsed once, shared
+    assert other.rules[0] is not first.rules[0]  # another theme is parsed for itself
+    red = first.rules[0].styles.color
+    blue = other.rules[0].styles.color
+    assert red != blue
 
 
 def test_on_and_underscore_on_handlers_dispatch_alike() -> None:
