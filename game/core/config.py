@@ -32,6 +32,18 @@ class Settings:
     """Address the SSH server listens on."""
     ssh_port: int = 2222
     """SSH port; 0 picks a free port (tests)."""
+    telnet_host: str = "0.0.0.0"
+    """Address the telnet listeners (plain and TLS) listen on."""
+    telnet_port: int = -1
+    """Telnet port for MUD clients (4000 is usual); -1 (the default) disables it: plain telnet
+    sends passwords in the clear, so an operator turns it on knowingly. 0 picks a free port."""
+    telnet_tls_port: int = -1
+    """Telnet-over-TLS port (4443 is usual; needs telnet_tls_cert and telnet_tls_key); -1
+    disables it."""
+    telnet_tls_cert: str = ""
+    """PEM certificate (chain) file for telnet over TLS."""
+    telnet_tls_key: str = ""
+    """PEM private key file for telnet over TLS."""
     data_dir: Path = Path("var")
     """Where the SQLite database, host key and reports live."""
     content_dir: Path = Path("content")
