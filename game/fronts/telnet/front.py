@@ -103,7 +103,7 @@ class TelnetFront:
         for server in self.servers:
             server.close()
         for protocol in list(self.open):
-            protocol.close()
+            protocol.abort()
         for server in self.servers:
             await server.wait_closed()
         self.servers.clear()

@@ -146,8 +146,9 @@ class LoginDialog:
             self._finish()
             return
         self.tries += 1
-        if self.tries >= PASSWORD_TRIES:
-            self.asker.hang_up("Wrong password.")
+        locked = self.gate.password_lockout(self.address)
+        if locked is not None or self.tries >= PASSWORD_TRIES:
+            self.asker.hang_up(f"Wrong password. {locked or ''}".strip())
             return
         self.asker.say("Wrong password.")
         self._ask_secret(Step.PASSWORD, "Password: ")

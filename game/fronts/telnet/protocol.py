@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("sshrealm.telnet")
 OFFERED = {GMCP: "GMCP", MSDP: "MSDP", MSSP: "MSSP"}
+LINGER_S = 5.0
 
 
 class _Inbox(TelnetReader):
@@ -91,6 +92,8 @@ class MudTelnet(TelnetServer):
         self.conn: TelnetConnection | None = None
         self.limit = max(1, host.settings.max_output_kb) * 1024
         self._overflowed = False
+        self._hanging_up = False
+        self._linger: asyncio.TimerHandle | None = None
         self.on_gone: Callable[[MudTelnet], None] = lambda protocol: None
 
     # -- asyncio -------------------------------------------------------------------------------
@@ -146,6 +149,9 @@ class MudTelnet(TelnetServer):
     def connection_lost(self, exc: Exception | None) -> None:
         conn, self.conn = self.conn, None
         self.on_gone(self)
+        if self._linger is not None:
+            self._linger.cancel()
+            self._linger = None
         if conn is not None:
             conn.lost()
         if isinstance(self.reader, _Inbox):
@@ -155,7 +161,9 @@ class MudTelnet(TelnetServer):
     # -- Wire ----------------------------------------------------------------------------------
     def write(self, data: bytes) -> None:
         writer, transport = self.writer, self._transport
-        if writer is None or transport is None or writer.is_closing() or self._overflowed:
+        if writer is None or transport is None or writer.is_closing():
+            return
+        if self._overflowed or self._hanging_up:
             return
         if transport.get_write_buffer_size() > self.limit:
             self._overflow()
@@ -214,6 +222,28 @@ class MudTelnet(TelnetServer):
             self._transport.resume_reading()
 
     def close(self) -> None:
+        """Hang up politely: what was written goes out, then end-of-file; input still
+        arriving (a client's late negotiation answer) is read and dropped until the client
+        closes, so the kernel never answers it with a reset that could eat the last words.
+        The game lets go of the player at once; a client that never closes is cut off after
+        ``LINGER_S``."""
+        transport = self._transport
+        if transport is None or self._hanging_up:
+            return
+        self._hanging_up = True
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            conn.lost()
+        if isinstance(self.reader, _Inbox):
+            self.reader.sink = None
+        if isinstance(transport, asyncio.WriteTransport) and transport.can_write_eof():
+            transport.write_eof()
+            self._linger = self.host.call_later(LINGER_S, self.abort)
+        else:
+            self.abort()
+
+    def abort(self) -> None:
+        """Hang up now (server stop, a client that will not close)."""
         writer = self.writer
         if writer is not None and not writer.is_closing():
             writer.close()

@@ -124,7 +124,7 @@ class Mud:
                 for data in self.client.packages(package):
                     if test(data):
                         return data
-                await asyncio.sleep(0.01)  # noqa: ASYNC110 (a poll of what has arrived)
+                await asyncio.sleep(0.01)  # a poll of what has arrived
 
     async def login(self, name: str, password: str, *, new: bool = False) -> str:
         await self.until("What name")
