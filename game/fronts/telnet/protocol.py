@@ -29,14 +29,17 @@ from telnetlib3.server_base import BaseServer
 from telnetlib3.telopt import (
     BINARY,
     DO,
+    DONT,
     ECHO,
     EOR,
     GMCP,
+    IAC,
     MCCP2_COMPRESS,
     MCCP3_COMPRESS,
     MSDP,
     MSSP,
     NAWS,
+    SB,
     WILL,
     WONT,
 )
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
 log = structlog.get_logger("sshrealm.telnet")
 OFFERED = {GMCP: "GMCP", MSDP: "MSDP", MSSP: "MSSP"}
 LINGER_S = 5.0
+_MULTI_BYTE = (DO, DONT, WILL, WONT, SB)
 
 
 class _Inbox(TelnetReader):
@@ -62,9 +66,23 @@ class _Inbox(TelnetReader):
 
 
 class _Writer(TelnetWriter):
-    """Tells the connection when the client agrees to an option the server offered."""
+    """Tells the connection when the client agrees to an option the server offered, and
+    drops the second byte of an unknown two-byte command (``IAC SE`` with no ``SB``), which
+    the library would pass on as typed text."""
 
     agreed: Any = None
+
+    def feed_byte(self, byte: bytes) -> bool:
+        pending = self.cmd_received if self.cmd_received in _MULTI_BYTE else False
+        stray = (
+            self.iac_received
+            and not pending
+            and byte != IAC
+            and byte not in _MULTI_BYTE
+            and byte not in self._iac_callback
+        )
+        inband = bool(super().feed_byte(byte))
+        return inband and not stray
 
     def handle_do(self, opt: bytes) -> bool:
         ok = bool(super().handle_do(opt))

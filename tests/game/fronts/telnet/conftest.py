@@ -87,9 +87,7 @@ class Recorder(telnetlib3.TelnetClient):
 class Mud:
     """One MUD client connection: read text up to a marker, type lines, see GMCP."""
 
-    def __init__(
-        self, reader: Any, writer: Any, protocol: Recorder
-    ) -> None:
+    def __init__(self, reader: Any, writer: Any, protocol: Recorder) -> None:
         self.reader = reader
         self.writer = writer
         self.client = protocol
@@ -124,6 +122,22 @@ class Mud:
                 for data in self.client.packages(package):
                     if test(data):
                         return data
+                await asyncio.sleep(0.01)  # a poll of what has arrived
+
+    async def msdp(self, test: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The first MSDP message (from the start) that passes ``test``."""
+        async with asyncio.timeout(10):
+            while True:
+                for message in self.client.msdp:
+                    if test(message):
+                        return message
+                await asyncio.sleep(0.01)  # a poll of what has arrived
+
+    async def until_mssp(self) -> dict[str, Any]:
+        async with asyncio.timeout(10):
+            while True:
+                if self.client.mssp is not None:
+                    return self.client.mssp
                 await asyncio.sleep(0.01)  # a poll of what has arrived
 
     async def login(self, name: str, password: str, *, new: bool = False) -> str:

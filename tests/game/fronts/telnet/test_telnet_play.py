@@ -3,7 +3,6 @@ GMCP and MSDP sent when they change, colour only when asked for."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from typing import Any
 
@@ -128,9 +127,7 @@ async def test_msdp_reports_the_same_facts_when_asked(start: Start) -> None:
         client.send("north")
         await client.until("> ")
         hall = srv.game.world.content.rooms[where(srv, "ana")].title
-        async with asyncio.timeout(10):
-            while not any(m.get("ROOM_NAME") == hall for m in client.client.msdp):
-                await asyncio.sleep(0.01)  # a poll of what has arrived
+        await client.msdp(lambda m: m.get("ROOM_NAME") == hall)
         merged: dict[str, Any] = {}
         for message in client.client.msdp:
             merged.update(message)
