@@ -42,6 +42,18 @@ def test_ssh_bench_tiny_line_mode_run_has_every_figure(monkeypatch: pytest.Monke
     assert run["rss_mb_at_n"] > 0
 
 
+def test_ssh_bench_tiny_telnet_run_has_every_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same workload over telnet (MUD client bots, password logins)."""
+    monkeypatch.setenv("BENCH_CONTENT_DIR", str(Path(ROOT) / "content"))
+    result = ssh_bench.measure(fronts=("telnet",), ns=(2,), duration=3.0, idle_s=1.0)
+    run = result["telnet"]["2"]
+    for figure in FIGURES:
+        assert isinstance(run[figure], float | int), (figure, run)
+    assert run["looks"] >= 2
+    assert run["looks_lost"] == 0
+    assert run["says_unfinished"] == 0
+
+
 def test_ssh_summary_table_marks_targets() -> None:
     run = {
         "look_p50_ms": 5.0,

@@ -46,8 +46,8 @@ class Outband:
     # -- from the game -------------------------------------------------------------------------
     def put(self, package: str, data: Any) -> None:
         """A package's value now; sent if it changed (events: always)."""
-        shown = json.dumps(data, sort_keys=True, separators=(",", ":"))
         if package not in EVENTS:
+            shown = json.dumps(data, sort_keys=True, separators=(",", ":"))
             if self._shown.get(package) == shown:
                 return
             self._shown[package] = shown
