@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from game.services.keylink import LINK_TTL_MS, code_hash
+from tests.game.fronts.ssh.test_ssh_security import Later
 from tests.game.fronts.telnet.conftest import Start, mud
 
 SECRET = "correct horse"
@@ -141,3 +142,16 @@ async def test_tls_port_serves_the_same_game_without_compression(
         assert not client.writer.mccp2_active  # never compress-then-encrypt
     finally:
         client.close()
+
+
+async def test_a_login_left_unfinished_times_out_and_frees_its_slot(start: Start) -> None:
+    srv = await start(login_timeout_s=30)
+    later = srv.telnet.later = Later()  # the timer fires when the test says, not the clock
+    client = await mud(srv.telnet.port)
+    await client.until("What name")
+    assert srv.gate.startups == 1
+    assert later.delays == [30]
+    later.fire()  # the login timeout (and then the hang-up's linger, cutting it off)
+    assert "Login timed out" in (await client.rest()).decode()
+    assert srv.gate.startups == 0
+    assert len(srv.game.sessions) == 0
