@@ -57,15 +57,16 @@ def char_status(status: StatusView) -> Json:
 
 
 def room_info(view: RoomView, facts: RoomFacts) -> Json:
-    exits = {d: to for d, to in facts.exits.items()}
+    """Mapper-shaped (IRE's ``Room.Info``, which Mudlet's mappers read): ``num`` and
+    ``exits`` by number, beside the stable string ids."""
     return {
         "num": room_num(view.id),
         "id": view.id,
         "name": view.title,
         "area": view.area,
         "area_id": facts.area_id,
-        "exits": exits,
-        "exits_num": {d: room_num(to) for d, to in exits.items()},
+        "exits": {d: room_num(to) for d, to in facts.exits.items()},
+        "exit_ids": dict(facts.exits),
         "doors": {d: state for d, state in facts.doors.items()},
         "coords": list(facts.coordinates) if facts.coordinates is not None else None,
     }
@@ -98,7 +99,7 @@ def _room(info: Json) -> Json:
         "ID": info["id"],
         "NAME": info["name"],
         "AREA": info["area"],
-        "EXITS": {d: str(n) for d, n in info["exits_num"].items()},
+        "EXITS": {d: str(n) for d, n in info["exits"].items()},
         "COORDS": {k: str(v) for k, v in zip(("X", "Y", "Z"), coords, strict=False)},
     }
 
@@ -118,7 +119,7 @@ MSDP_FROM: Mapping[str, tuple[str, Callable[[Json], Json]]] = {
     "ROOM_VNUM": ("Room.Info", lambda d: str(d["num"])),
     "ROOM_NAME": ("Room.Info", lambda d: d["name"]),
     "AREA_NAME": ("Room.Info", lambda d: d["area"]),
-    "ROOM_EXITS": ("Room.Info", lambda d: {k: str(v) for k, v in d["exits_num"].items()}),
+    "ROOM_EXITS": ("Room.Info", lambda d: {k: str(v) for k, v in d["exits"].items()}),
     "ROOM_PLAYERS": ("Room.Players", lambda d: [p["name"] for p in d]),
     "GROWTH": ("sshrealm.Growth", lambda d: [s for s in d["suggestions"]]),
 }

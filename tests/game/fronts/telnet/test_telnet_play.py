@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from game.app import Server
+from game.fronts.telnet.gmcp import room_num
 from tests.game.fronts.telnet.conftest import Mud, Start, mud
 
 SECRET = "correct horse"
@@ -60,9 +61,10 @@ async def test_room_info_follows_every_move_with_exit_targets_and_coordinates(
             assert info["name"] == room.title
             assert info["area_id"] == room.area
             assert info["area"] == content.areas[room.area].title
-            assert info["exits"] == {ex.direction: ex.to for ex in room.exits}
+            assert info["exit_ids"] == {ex.direction: ex.to for ex in room.exits}
+            assert info["exits"] == {ex.direction: room_num(ex.to) for ex in room.exits}
+            assert info["num"] == room_num(here)
             assert info["coords"] == (list(room.coordinates) if room.coordinates else None)
-            assert set(info["exits_num"]) == set(info["exits"])
             assert client.client.packages("Room.Info")[-1]["id"] == here  # the last one sent
     finally:
         client.close()
