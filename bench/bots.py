@@ -30,7 +30,9 @@ TITLE = "Town Square"
 TOKEN = re.compile(rb"zq[0-9a-z]{10}qz")
 # The log keeps a one-column margin: its lines start at column 2.
 TUI_TITLE = re.compile(rb"\x1b\[\d+;[12]H\x1b\[[0-9;]*m" + TITLE.encode() + rb"\x1b")
-LINE_TITLE = re.compile(rb"(?:^|\n)" + TITLE.encode() + rb"\r\n")
+# Line mode: at a line start; telnet: also right after IAC EOR or IAC GA (a prompt's end)
+# or IAC SE (the end of a GMCP message).
+LINE_TITLE = re.compile(rb"(?:^|\n|\xff[\xef\xf9\xf0])" + TITLE.encode() + rb"\r\n")
 TUI_READY = b"ype a command"  # the prompt's placeholder (its first cell is the cursor)
 TAIL = 256  # bytes of the previous chunk kept so a match split across reads is still found
 
@@ -86,7 +88,7 @@ class Tracker:
 class Bot:
     """One connected player; ``pump`` reads its output until the connection ends."""
 
-    def __init__(self, n: int, key: asyncssh.SSHKey, tui: bool, tracker: Tracker) -> None:
+    def __init__(self, n: int, key: asyncssh.SSHKey | None, tui: bool, tracker: Tracker) -> None:
         self.n = n
         self.name = f"bot{n:03d}"
         self.key = key
@@ -104,6 +106,7 @@ class Bot:
     async def connect(self, port: int, within: float = 60.0) -> float:
         """Log in and wait for the first full screen; returns milliseconds taken."""
         start = time.perf_counter()
+        assert self.key is not None
         self.conn = await asyncssh.connect(
             "127.0.0.1",
             port,

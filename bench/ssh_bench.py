@@ -2,7 +2,10 @@
 
 Workload (the one we also run against other MUD servers): N players in one room, each
 sends ``look`` every 2 s and ``say <token>`` every 10 s, for 60 s, at N = 1, 10, 50, 100;
-once with PTY sessions (the Textual UI, 100x30) and once in line mode. Each bot's schedule
+once with PTY sessions (the Textual UI, 100x30), once in line mode, and once over telnet
+(bench/telnet_bots.py: a MUD client asking for EOR and GMCP, password login; the same
+line-mode text plus prompts and GMCP, so it should cost no more than SSH line mode). Each
+bot's schedule
 starts at a random offset (seeded RNG) so the load is spread, not in lock-step.
 
 The server runs in its own process (fresh for every front end and N, on a free port, with a
@@ -47,6 +50,7 @@ import asyncssh
 import psutil
 
 from bench.bots import Bot, Tracker
+from bench.telnet_bots import TelnetBot
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOK_EVERY = 2.0
@@ -85,11 +89,14 @@ class ServerProcess:
 
     def __init__(self, data_dir: Path, content_dir: Path) -> None:
         self.port = _free_port()
+        self.telnet_port = _free_port()
         self.log_path = data_dir / f"server-{self.port}.log"
         env = dict(os.environ)
         env.update(
             SSHREALM_SSH_HOST="127.0.0.1",
             SSHREALM_SSH_PORT=str(self.port),
+            SSHREALM_TELNET_HOST="127.0.0.1",
+            SSHREALM_TELNET_PORT=str(self.telnet_port),
             SSHREALM_DATA_DIR=str(data_dir),
             SSHREALM_CONTENT_DIR=str(content_dir),
             SSHREALM_HTTP_PORT="-1",
@@ -154,16 +161,28 @@ async def _connect_all(bots: Sequence[Bot], port: int) -> list[float]:
     return times
 
 
-async def _create_accounts(keys: Sequence[asyncssh.SSHKey], data: Path, content: Path) -> None:
-    """Log every bot in once (exec ``look``) so the runs measure players, not sign-ups."""
+def _bot(front: str, n: int, keys: Sequence[asyncssh.SSHKey], tracker: Tracker) -> Bot:
+    if front == "telnet":
+        return TelnetBot(n, tracker)
+    return Bot(n, keys[n], front == "tui", tracker)
+
+
+async def _create_accounts(
+    fronts: Sequence[str], keys: Sequence[asyncssh.SSHKey], data: Path, content: Path
+) -> None:
+    """Log every bot in once so the runs measure players, not sign-ups (SSH bots bind their
+    key; telnet bots choose their password)."""
     server = ServerProcess(data, content)
+    kinds = ["telnet"] * ("telnet" in fronts) + ["line"] * any(f != "telnet" for f in fronts)
     try:
         await server.ready()
-        for start in range(0, len(keys), BURST):
-            stop = min(start + BURST, len(keys))
-            bots = [Bot(n, keys[n], False, Tracker()) for n in range(start, stop)]
-            await asyncio.gather(*(bot.connect(server.port) for bot in bots))
-            await asyncio.gather(*(bot.close() for bot in bots))
+        for kind in kinds:
+            port = server.telnet_port if kind == "telnet" else server.port
+            for start in range(0, len(keys), BURST):
+                stop = min(start + BURST, len(keys))
+                bots = [_bot(kind, n, keys, Tracker()) for n in range(start, stop)]
+                await asyncio.gather(*(bot.connect(port) for bot in bots))
+                await asyncio.gather(*(bot.close() for bot in bots))
     finally:
         server.stop()
 
@@ -188,7 +207,7 @@ async def _drive(bot: Bot, until: float, rng: random.Random, others: set[str]) -
 
 
 async def _scenario(
-    tui: bool,
+    front: str,
     n: int,
     keys: Sequence[asyncssh.SSHKey],
     data: Path,
@@ -199,23 +218,24 @@ async def _scenario(
 ) -> dict[str, Any]:
     server = ServerProcess(data, content)
     tracker = Tracker()
-    bots = [Bot(i, keys[i], tui, tracker) for i in range(n)]
+    bots = [_bot(front, i, keys, tracker) for i in range(n)]
+    port = server.telnet_port if front == "telnet" else server.port
     me = psutil.Process()
     try:
         await server.ready()
         singles = []
         for _ in range(3 if n == 1 else 1):  # one session comes and goes: imports, caches
-            warm = Bot(len(keys) - 1, keys[-1], tui, Tracker())
-            singles.append(await warm.connect(server.port))
+            warm = _bot(front, len(keys) - 1, keys, Tracker())
+            singles.append(await warm.connect(port))
             await warm.close()
         await asyncio.sleep(1.0)  # the server tears the session down
         rss0 = server.rss()
-        connect_ms = await _connect_all(bots, server.port)
+        connect_ms = await _connect_all(bots, port)
         await asyncio.sleep(1.0)  # arrivals announced and drawn
         rss_n = server.rss()
 
         loop = asyncio.get_running_loop()
-        rng = random.Random(seed * 1000 + n + (1 if tui else 0))
+        rng = random.Random(seed * 1000 + n + (1 if front == "tui" else 0))
         names = {bot.name for bot in bots}
         received0 = sum(bot.received for bot in bots)
         cpu0, mine0, wall0 = server.cpu_s(), me.cpu_times(), time.perf_counter()
@@ -284,28 +304,26 @@ async def _measure(
             "duration_s": duration,
             "tui_size": "100x30 xterm-256color",
             "connect_burst": BURST,
-            "bots": "one asyncio loop in the bench process, asyncssh",
+            "bots": "one asyncio loop in the bench process, asyncssh (telnet: plain TCP)",
         },
         "targets": TARGETS,
         "reference_n100": EVENNIA_N100,
     }
     with tempfile.TemporaryDirectory(prefix="sshrealm-bench-") as tmp:
         data = Path(tmp)
-        await _create_accounts(keys, data, content)
+        await _create_accounts(fronts, keys, data, content)
         for front in fronts:
             out[front] = {}
             for n in ns:
                 idle = idle_s if n == max(ns) else 0.0
-                result = await _scenario(
-                    front == "tui", n, keys, data, content, duration, idle, seed
-                )
+                result = await _scenario(front, n, keys, data, content, duration, idle, seed)
                 out[front][str(n)] = result
                 print(f"ssh bench {front} N={n}: {result}", file=sys.stderr, flush=True)
     return out
 
 
 def measure(
-    fronts: Sequence[str] = ("line", "tui"),
+    fronts: Sequence[str] = ("line", "telnet", "tui"),
     ns: Sequence[int] = (1, 10, 50, 100),
     duration: float = 60.0,
     idle_s: float = 10.0,

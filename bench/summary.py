@@ -62,7 +62,7 @@ def ssh_summary(doc: dict[str, Any]) -> str:
         "| bench client CPU % |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for front in ("line", "tui"):
+    for front in (f for f in ("line", "telnet", "tui") if f in doc):
         for n in ns:
             r = doc[front][str(n)]
             out.append(
@@ -73,6 +73,16 @@ def ssh_summary(doc: dict[str, Any]) -> str:
                 f"| {_v(r['connect_p50_ms'])} / {_v(r['connect_p95_ms'])} "
                 f"| {_v(r['bench_cpu_pct'])} |"
             )
+    if "telnet" in doc:
+        tel = doc["telnet"][top]
+        out += [
+            "",
+            f"Telnet at N = {top} (MUD client bots asking for EOR and GMCP) beside SSH line "
+            f"mode: `look` p95 {_v(tel['look_p95_ms'])} ms (line {_v(line['look_p95_ms'])}), "
+            f"say to all p95 {_v(tel['say_all_p95_ms'])} ms (line "
+            f"{_v(line['say_all_p95_ms'])}), server CPU {_v(tel['server_cpu_pct'])}% (line "
+            f"{_v(line['server_cpu_pct'])}%).",
+        ]
     out += [
         "",
         'At N = 1 "say to all" is the sender\'s own echo. Memory per player is (RSS with N '

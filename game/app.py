@@ -21,7 +21,9 @@ from game.core.config import Settings
 from game.engine.bridging import BridgeComponent
 from game.engine.game import Clock, Game, wall_clock_ms
 from game.engine.reflecting import Reflection
+from game.fronts.gate import LoginGate
 from game.fronts.ssh.server import SshFront
+from game.fronts.telnet.front import TelnetFront
 from game.ops.service import ops_components
 from game.ops.shutdown import graceful_stop
 from game.world.loader import load_content
@@ -45,7 +47,11 @@ class Server:
         self.settings = settings
         self.conn = connect(settings.db_path)
         self.game = Game(settings, self.conn, load_content(settings.content_dir), clock=clock)
-        self.ssh = SshFront(self.game, settings)
+        # One login gate for every front end: limits, bans and the password lockout count
+        # once per address whether a player comes over SSH or telnet.
+        self.gate = LoginGate(self.game, settings)
+        self.ssh = SshFront(self.game, settings, self.gate)
+        self.telnet = TelnetFront(self.game, settings, self.gate)  # off unless a port is set
         # Services beside the SSH front (bridge host, scheduler, ops HTTP...), started in
         # order after SSH and stopped in reverse before it.
         self.components: list[Component] = []
@@ -66,11 +72,21 @@ class Server:
     def ssh_port(self) -> int:
         return self.ssh.port
 
+    @property
+    def telnet_port(self) -> int:
+        return self.telnet.port
+
     async def start(self) -> None:
         await self.ssh.start()
+        await self.telnet.start()
         for component in self.components:
             await component.start()
-        log.info("server_started", ssh_port=self.ssh_port, data_dir=str(self.settings.data_dir))
+        log.info(
+            "server_started",
+            ssh_port=self.ssh_port,
+            telnet_port=self.telnet.port,
+            data_dir=str(self.settings.data_dir),
+        )
 
     async def stop(self, reason: str = "The server is shutting down. See you soon.") -> None:
         for session in list(self.game.sessions):
@@ -80,7 +96,9 @@ class Server:
                 await component.stop()
             except Exception:
                 log.exception("component_stop_failed", component=repr(component))
+        await self.telnet.stop()
         await self.ssh.stop()
+        self.gate.close()
         self.conn.close()
         self._stopped.set()
         log.info("server_stopped")

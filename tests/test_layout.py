@@ -30,6 +30,7 @@ ONLY = {  # third-party packages only one part of the code may import
     "textual": "game.fronts.tui",
     "rich": "game.fronts.tui",
     "apscheduler": "reflection.schedule",
+    "telnetlib3": "game.fronts.telnet.protocol",
 }
 
 

@@ -66,24 +66,34 @@ def config_cmd(config: Path | None) -> None:
 @main.command()
 @config_option
 @click.option("--port", type=int, help="SSH port (SSHREALM_SSH_PORT).")
+@click.option(
+    "--telnet-port", type=int, help="Telnet port for MUD clients (SSHREALM_TELNET_PORT); off."
+)
 @data_dir_option
 @content_dir_option
 @click.option("--json-logs", is_flag=True, help="Structured JSON logs on stderr.")
 def serve(
     config: Path | None,
     port: int | None,
+    telnet_port: int | None,
     data_dir: Path | None,
     content_dir: Path | None,
     json_logs: bool,
 ) -> None:
     """Run the game server until Ctrl-C or SIGTERM.
 
-    Example: sshrealm serve --port 2222
+    Example: sshrealm serve --port 2222 --telnet-port 4000
     """
     from game.app import Server
     from game.world.problems import ContentError
 
-    settings = settings_for(config, ssh_port=port, data_dir=data_dir, content_dir=content_dir)
+    settings = settings_for(
+        config,
+        ssh_port=port,
+        telnet_port=telnet_port,
+        data_dir=data_dir,
+        content_dir=content_dir,
+    )
     _setup_logging(json_logs)
     os.environ.setdefault("COLORTERM", "truecolor")
 
@@ -95,7 +105,12 @@ def serve(
             f"(any name works: the first key you log in with claims it).\n"
             f"Screen reader or MUD client?  ssh -p {server.ssh_port} {user}+plain@localhost\n"
             f"One command:                  ssh -p {server.ssh_port} {user}@localhost look\n"
-            f"Stop with Ctrl-C.\n",
+            + (
+                f"MUD client over telnet:       HOST localhost, port {server.telnet_port}\n"
+                if server.telnet_port > 0
+                else ""
+            )
+            + "Stop with Ctrl-C.\n",
             err=True,
         )
 

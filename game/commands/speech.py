@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bridge.events import PlayerEmoted, PlayerSaid, PlayerTold
 from game.commands.base import Context, Result, command
-from game.core.reply import Kind, Reply
+from game.core.reply import Kind, Reply, Spoken
 
 
 @command("say", category="speech")
@@ -19,9 +19,12 @@ def say(ctx: Context, args: str) -> Result:
     if not args:
         return Reply.error("Say what?")
     player = ctx.player
-    ctx.to_room(player.room, Reply(Kind.SAY, f'{player.name} says, "{args}"'), exclude=[player])
+    said = Spoken(player.name)
+    ctx.to_room(
+        player.room, Reply(Kind.SAY, f'{player.name} says, "{args}"', said), exclude=[player]
+    )
     ctx.publish(PlayerSaid(ts=ctx.now(), player=player.name, room=player.room, text=args))
-    return Reply(Kind.SAY, f'You say, "{args}"')
+    return Reply(Kind.SAY, f'You say, "{args}"', said)
 
 
 @command("emote", "me", "pose", category="speech")
@@ -40,9 +43,9 @@ def emote(ctx: Context, args: str) -> Result:
     text = f"{player.name} {args}"
     if text[-1] not in ".!?":
         text += "."
-    ctx.to_room(player.room, Reply(Kind.EMOTE, text), exclude=[player])
+    ctx.to_room(player.room, Reply(Kind.EMOTE, text, Spoken(player.name)), exclude=[player])
     ctx.publish(PlayerEmoted(ts=ctx.now(), player=player.name, room=player.room, text=args))
-    return Reply(Kind.EMOTE, text)
+    return Reply(Kind.EMOTE, text, Spoken(player.name))
 
 
 @command("tell", "whisper", "page", category="speech")
@@ -61,8 +64,11 @@ def tell(ctx: Context, args: str) -> Result:
         return Reply.error(f"{name} is not online.")
     if target.player is ctx.player:
         return Reply.error("You mutter to yourself.")
-    ctx.to_player(target.player.name, Reply(Kind.TELL, f'{ctx.player.name} tells you, "{message}"'))
+    told = Spoken(ctx.player.name)
+    ctx.to_player(
+        target.player.name, Reply(Kind.TELL, f'{ctx.player.name} tells you, "{message}"', told)
+    )
     ctx.publish(
         PlayerTold(ts=ctx.now(), player=ctx.player.name, target=target.player.name, text=message)
     )
-    return Reply(Kind.TELL, f'You tell {target.player.name}, "{message}"')
+    return Reply(Kind.TELL, f'You tell {target.player.name}, "{message}"', told)

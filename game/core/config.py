@@ -32,6 +32,18 @@ class Settings:
     """Address the SSH server listens on."""
     ssh_port: int = 2222
     """SSH port; 0 picks a free port (tests)."""
+    telnet_host: str = "0.0.0.0"
+    """Address the telnet listeners (plain and TLS) listen on."""
+    telnet_port: int = -1
+    """Telnet port for MUD clients (4000 is usual); -1 (the default) disables it: plain telnet
+    sends passwords in the clear, so an operator turns it on knowingly. 0 picks a free port."""
+    telnet_tls_port: int = -1
+    """Telnet-over-TLS port (4443 is usual; needs telnet_tls_cert and telnet_tls_key); -1
+    disables it."""
+    telnet_tls_cert: str = ""
+    """PEM certificate (chain) file for telnet over TLS."""
+    telnet_tls_key: str = ""
+    """PEM private key file for telnet over TLS."""
     data_dir: Path = Path("var")
     """Where the SQLite database, host key and reports live."""
     content_dir: Path = Path("content")
@@ -64,13 +76,15 @@ class Settings:
     idle_timeout_s: int = 3600
     """Disconnect players idle this long (warned idle_warning_s before); 0 disables."""
     max_sessions: int = 500
-    """Most concurrent logged-in SSH connections (a connection still logging in is not one)."""
+    """Most concurrent logged-in connections, SSH and telnet together (one still logging in is
+    not one)."""
     max_startups: int = 100
-    """Most SSH connections still logging in at once; more are refused before key exchange."""
+    """Most connections (SSH and telnet) still logging in at once; more are refused at once
+    (SSH: before key exchange)."""
     max_startups_per_address: int = 10
-    """Most SSH connections from one address (an IPv6 /64) still logging in at once."""
+    """Most connections (SSH and telnet) from one address (an IPv6 /64) still logging in at once."""
     login_timeout_s: int = 30
-    """Seconds a new SSH connection has to finish logging in before it is dropped."""
+    """Seconds a new SSH or telnet connection has to finish logging in before it is dropped."""
     max_channels: int = 10
     """Most SSH channels (shell or exec) one connection may have open at once."""
     max_term_cols: int = 500
@@ -84,7 +98,8 @@ class Settings:
     idle_warning_s: int = 60
     """How long before the idle disconnect a player is warned."""
     conn_per_minute: int = 30
-    """New SSH connections one address may open per minute (bursts up to this); 0 disables."""
+    """New connections (SSH and telnet) one address may open per minute (bursts up to this); 0
+    disables."""
     login_failures: int = 5
     """Failed passwords or link codes from one address before it may try no more (keys still
     log in); 0 disables."""

@@ -31,6 +31,13 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Spoken:
+    """The data of a say, emote or tell: who spoke (telnet sends it as GMCP Comm.Channel)."""
+
+    talker: str
+
+
+@dataclass(frozen=True, slots=True)
 class RoomView:
     """Everything a player perceives of a room, in the order line mode reads it."""
 

@@ -126,7 +126,10 @@ class Metrics:
             "sshrealm_sessions",
             "gauge",
             "Connected interactive sessions by front end.",
-            [f"sshrealm_sessions{_labels(front_end=k)} {kinds.get(k, 0)}" for k in ("tui", "line")],
+            [
+                f"sshrealm_sessions{_labels(front_end=k)} {kinds.get(k, 0)}"
+                for k in ("tui", "line", "telnet")
+            ],
         )
         family(
             "sshrealm_commands_total",

@@ -111,6 +111,10 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        """An argon2 hash; telnet sets one when a key account links with a code."""
+        self.conn.execute("UPDATE players SET password_hash=? WHERE name=?", (password_hash, name))
+
     def clear_link_code(self, name: str) -> None:
         self.conn.execute("DELETE FROM key_links WHERE account=?", (name,))
 

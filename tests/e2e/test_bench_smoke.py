@@ -1,4 +1,4 @@
-"""The SSH load benchmark itself works: a tiny run (2 line-mode bots, 3 s) yields every figure.
+"""The SSH load benchmark itself works: a tiny run (2 bots, 3 s) yields every figure.
 
 The only benchmark that runs under pytest; it starts ``sshrealm serve`` as a child process,
 exactly as ``make bench`` does.
@@ -28,10 +28,12 @@ FIGURES = (
 )
 
 
-def test_ssh_bench_tiny_line_mode_run_has_every_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("front", ["line", "telnet"])
+def test_ssh_bench_tiny_run_has_every_figure(front: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line mode over SSH, and the same workload over telnet (MUD client bots)."""
     monkeypatch.setenv("BENCH_CONTENT_DIR", str(Path(ROOT) / "content"))  # as e2e uses
-    result = ssh_bench.measure(fronts=("line",), ns=(2,), duration=3.0, idle_s=1.0)
-    run = result["line"]["2"]
+    result = ssh_bench.measure(fronts=(front,), ns=(2,), duration=3.0, idle_s=1.0)
+    run = result[front]["2"]
     for figure in FIGURES:
         assert isinstance(run[figure], float | int), (figure, run)
     assert run["looks"] >= 2

@@ -18,59 +18,39 @@ theirs. A connection takes one of ``max_sessions`` slots once it has logged in, 
 
 The login knows the SSH front only as :class:`LoginHost`: what a channel needs of it
 (:class:`~game.fronts.ssh.channel.ChannelHost`, since the login opens the channels) plus the
-checks, slots and hashing threads below. The front (server.py) builds one
-:class:`GameSSHServer` per connection and is never imported here.
+login gate (game/fronts/gate.py: checks, slots and hashing threads, shared with telnet).
+The front (server.py) builds one :class:`GameSSHServer` per connection and is never
+imported here.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import asyncssh
 import structlog
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
+from game.fronts.gate import MIN_PASSWORD
+from game.fronts.names import RULE, Login, parse_login
 from game.fronts.ssh.channel import ChannelHost, GameChannel
-from game.fronts.ssh.names import RULE, Login, parse_login
-from game.services.keylink import matches
 
 if TYPE_CHECKING:
-    from game.services.limits import LoginThrottle
+    from game.fronts.gate import LoginGate
 
 KbdIntChallenge = bool | tuple[str, str, str, list[tuple[str, bool]]]
 KbdIntResponse = Sequence[str]
 
 log = structlog.get_logger("sshrealm.auth")
-MIN_PASSWORD = 8
-T = TypeVar("T")
 
 
 class LoginHost(ChannelHost, Protocol):
-    """What a login needs of the SSH front (:class:`game.fronts.ssh.server.SshFront` fits)."""
+    """What a login needs of the SSH front (:class:`game.fronts.ssh.server.SshFront` fits):
+    what its channels need, and the login gate it shares with the other front ends."""
 
     @property
-    def hasher(self) -> PasswordHasher: ...
-
-    @property
-    def throttle(self) -> LoginThrottle:
-        """Failed passwords and link codes per address."""
-
-    def refuse_login(self, name: str, address: str) -> str | None:
-        """Why ``name`` from ``address`` may not log in by any method, or None."""
-
-    def password_lockout(self, address: str) -> str | None:
-        """Why ``address`` may not try a password (or link code) now, or None."""
-
-    async def hashing(self, work: Callable[..., T], *args: object) -> T:
-        """Run a password hash or check off the event loop."""
-
-    def claim_slot(self) -> bool:
-        """One logged-in connection more; False (and nothing claimed) when full."""
-
-    def release_slot(self) -> None: ...
+    def gate(self) -> LoginGate: ...
 
 
 class GameSSHServer(asyncssh.SSHServer):
@@ -104,7 +84,7 @@ class GameSSHServer(asyncssh.SSHServer):
     def connection_lost(self, exc: Exception | None) -> None:
         if self.slot:
             self.slot = False
-            self.front.release_slot()
+            self.front.gate.release_slot()
         self.conn = None
 
     def _banner(self, message: str) -> None:
@@ -131,7 +111,7 @@ class GameSSHServer(asyncssh.SSHServer):
     def begin_auth(self, username: str) -> bool:
         self.login = parse_login(username)
         if self.refusal is None and self.login.valid:
-            self.refusal = self.front.refuse_login(self.login.name, self.address)
+            self.refusal = self.front.gate.refuse_login(self.login.name, self.address)
         if self.refusal is not None:
             self._banner(self.refusal)
         elif not self.login.valid:
@@ -183,7 +163,7 @@ class GameSSHServer(asyncssh.SSHServer):
     def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> KbdIntChallenge:
         if self.refusal is None:
             # Checked at every prompt: retries inside one connection count too.
-            self.refusal = self.front.password_lockout(self.address)
+            self.refusal = self.front.gate.password_lockout(self.address)
             if self.refusal is not None:
                 self._banner(self.refusal)
         if self.refusal is not None:
@@ -215,7 +195,7 @@ class GameSSHServer(asyncssh.SSHServer):
     async def validate_kbdint_response(
         self, username: str, responses: KbdIntResponse
     ) -> KbdIntChallenge:
-        hasher = self.front.hasher
+        gate = self.front.gate
         if self.link_key is not None:
             return self._link(responses)
         if self.new_account:
@@ -223,31 +203,21 @@ class GameSSHServer(asyncssh.SSHServer):
                 return self._retry("The two passwords did not match.")
             if len(responses[0]) < MIN_PASSWORD:
                 return self._retry(f"Use at least {MIN_PASSWORD} characters.")
-            self.pending_password = await self.front.hashing(hasher.hash, responses[0])
+            self.pending_password = await gate.hash_new(responses[0])
             return True
         account = self.store.account(self.login.name)
         if account is None or account.password_hash is None or len(responses) != 1:
             return False
         if not self._claim_guess():
             return False
-        ok = False
-        try:
-            ok = await self.front.hashing(hasher.verify, account.password_hash, responses[0])
-        except (VerificationError, InvalidHashError):
-            log.info("password_refused", player=self.login.name, address=self.address)
-        finally:
-            self.front.throttle.settle(self.address, ok, self.login.name)
-        return ok
+        return await gate.check_password(self.login.name, responses[0], self.address)
 
     def _claim_guess(self) -> bool:
         """Reserve one guess against the address's budget before checking it; when none is
         left (locked out, or the rest are being checked right now) hang up with why."""
-        if self.front.throttle.reserve(self.address):
-            return True
-        why = self.front.password_lockout(self.address)
+        why = self.front.gate.claim_guess(self.address)
         if why is None:
-            self.front.game.metrics.refused["throttled"] += 1
-            why = "Too many logins from your address are being tried at once. Try again soon."
+            return True
         self._banner(why)
         self._hang_up(why)
         return False
@@ -258,13 +228,10 @@ class GameSSHServer(asyncssh.SSHServer):
         game, name = self.front.game, self.login.name
         if not self._claim_guess():
             return False
-        stored = self.store.link_code(name, game.clock())
-        if stored is None or len(responses) != 1 or not matches(responses[0], stored):
-            log.info("key_link_refused", player=name, address=self.address)
-            self.front.throttle.settle(self.address, ok=False, account=name)
+        code = responses[0] if len(responses) == 1 else ""
+        if not self.front.gate.check_link_code(name, code, self.address):
             self._hang_up("That link code is wrong or has expired.")  # one guess per connection
             return False
-        self.front.throttle.settle(self.address, ok=True, account=name)
         fingerprint, public = self.link_key
         with game.ledger.atomic():  # the key and the spent code, together
             self.store.add_key(name, fingerprint, public, game.clock())
@@ -286,7 +253,7 @@ class GameSSHServer(asyncssh.SSHServer):
         """Create the account now that the client proved it holds the key or chose a password."""
         game = self.front.game
         name = self.login.name
-        if not self.front.claim_slot():  # filled up while this one was logging in
+        if not self.front.gate.claim_slot():  # filled up while this one was logging in
             self._hang_up(
                 "The server is full right now. Try again in a few minutes.",
                 asyncssh.DISC_TOO_MANY_CONNECTIONS,
@@ -296,7 +263,7 @@ class GameSSHServer(asyncssh.SSHServer):
         if creating and self.store.account(name) is not None:
             # The name was free when this login began and someone took it meanwhile: what
             # this connection proved (a new password, an unbound key) is not theirs.
-            self.front.release_slot()
+            self.front.gate.release_slot()
             self._hang_up(f"The name {name!r} was just taken by someone else. Choose another.")
             return
         self.slot = True
@@ -324,7 +291,3 @@ class GameSSHServer(asyncssh.SSHServer):
 
     def _channel_closed(self) -> None:
         self.channels = max(0, self.channels - 1)
-
-
-def make_hasher() -> PasswordHasher:
-    return PasswordHasher()

@@ -32,8 +32,9 @@ from game.core.outbox import ToSession
 from game.core.reply import Reply
 from game.core.text import clean
 from game.engine.game import Game
+from game.fronts.entry import enter_line, greeting
 from game.fronts.line import ExecFrontEnd, LineFrontEnd, render
-from game.fronts.ssh.names import Login
+from game.fronts.names import Login
 
 if TYPE_CHECKING:
     from game.core.config import Settings
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("sshrealm.ssh")
 PLAIN_TERMS = frozenset({"", "dumb", "unknown", "bot"})
-WELCOME = "Welcome to sshrealm, {name}. Type help for commands, quit to leave."
 RESIZE_QUIET_MS = 2000  # no relayout for this long: the resize window is short again
 RESIZE_MAX_DOUBLINGS = 4  # the window grows to at most 16 times resize_window_ms
 
@@ -171,13 +171,9 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             resume=chan.resume_reading if chan is not None else lambda: None,
         )
         self.line = line
-        game = self.front.game
-        with game.outbox.step() as first:  # the greeting, then the login's rewards
-            session = game.connect(self.login.name, line, kind="line", address=self.address)
-            self.session = session
-            first(ToSession(session.id, tuple(_greeting(session))))
-        line.on_line = session.submit
-        line.on_end = lambda: session.close("Goodbye.")
+        self.session = enter_line(
+            self.front.game, self.login.name, line, kind="line", address=self.address
+        )
         self._tell_clamp()
         for data in self.pending:
             line.feed(data)
@@ -203,7 +199,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             )
             session.front_end = tui
             self.tui = tui
-            first(ToSession(session.id, tuple(_greeting(session))))
+            first(ToSession(session.id, tuple(greeting(session))))
         for data in self.pending:
             tui.feed(data)
         self.pending.clear()
@@ -339,11 +335,6 @@ def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
         other.send([told, Reply.room(view)])
         game.refresh_room(player.room)
     game.outbox.status_changed(player.name)
-
-
-def _greeting(session: Session) -> list[Reply]:
-    view = Game.of(session).world.view(session.player.room, session.player)
-    return [Reply.info(WELCOME.format(name=session.name)), Reply.room(view)]
 
 
 class _ChannelWriter:
