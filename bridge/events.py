@@ -113,6 +113,35 @@ class PlayerTold(Event):
 
 
 @dataclass(frozen=True)
+class ChannelSaid(Event):
+    """A player said something on a chat channel every player may read.
+
+    Event name: ``channel-said``
+    """
+
+    name: ClassVar[str] = "channel-said"
+    player: str
+    channel: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ChannelSaidRestricted(Event):
+    """A player said something on a channel only some roles may read (staff).
+
+    Private: the HTTP API streams it only to clients granted ``events.private``.
+
+    Event name: ``channel-said-restricted``
+    """
+
+    name: ClassVar[str] = "channel-said-restricted"
+    private: ClassVar[bool] = True
+    player: str
+    channel: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CommandRun(Event):
     """The engine finished running one command line.
 
@@ -226,6 +255,8 @@ def _index(*types: type[Event]) -> Mapping[str, type[Event]]:
 
 #: Every published event type by wire name. Read-only by convention (a tuple-built dict).
 EVENT_TYPES: Mapping[str, type[Event]] = _index(
+    ChannelSaid,
+    ChannelSaidRestricted,
     PlayerJoined,
     PlayerLeft,
     PlayerMoved,

@@ -91,7 +91,9 @@ def who(ctx: Context, args: str) -> Result:
     sessions = sorted(ctx.online, key=lambda s: s.player.name.lower())
     lines = [f"{len(sessions)} player{'s' if len(sessions) != 1 else ''} online:"]
     for s in sessions:
-        lines.append(f"{s.player.name}, in {ctx.world.room(s.player.room).title}")
+        away = ctx.people.away(s.player.name)
+        note = f" (away: {away})" if away is not None else ""
+        lines.append(f"{s.player.name}, in {ctx.world.room(s.player.room).title}{note}")
     return Reply.info("\n".join(lines))
 
 

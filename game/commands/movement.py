@@ -8,6 +8,7 @@ from game.core.reply import Kind, Reply
 from game.core.text import join_words
 from game.world.loader import normalize_direction
 from game.world.model import OPPOSITE, Exit
+from game.world.state import Player
 
 
 def _arrival_word(direction: str) -> str:
@@ -37,27 +38,63 @@ def go(ctx: Context, args: str) -> Result:
         exits = [e.direction for e in world.room(player.room).exits]
         where = f" Exits here: {join_words(exits)}." if exits else ""
         return Reply.error(f"You can't go {args!r} from here.{where}")
-    if not world.is_open(player.room, ex):
-        return Reply.error(f"The door to the {ex.direction} is closed.")
-    refusal = ctx.access.exit_refusal(player.name, player.room, ex)  # requires: and premium
+    origin = player.room
+    refusal = _walk(ctx, player, ex)
     if refusal is not None:
         return Reply.error(refusal)
-    old = player.room
-    ctx.to_room(old, Reply(Kind.MOVE, f"{player.name} leaves {ex.direction}."), exclude=[player])
-    world.move(player, ex.to)
+    _followers_follow(ctx, player, ex, origin)
+    return Reply.room(world.view(ex.to, player))
+
+
+def _walk(ctx: Context, mover: Player, ex: Exit) -> str | None:
+    """Move ``mover`` through ``ex`` with everything a move says; or say why not."""
+    world = ctx.world
+    if not world.is_open(mover.room, ex):
+        return f"The door to the {ex.direction} is closed."
+    refusal = ctx.access.exit_refusal(mover.name, mover.room, ex)  # requires: and premium
+    if refusal is not None:
+        return refusal
+    old = mover.room
+    ctx.to_room(old, Reply(Kind.MOVE, f"{mover.name} leaves {ex.direction}."), exclude=[mover])
+    world.move(mover, ex.to)
     ctx.to_room(
         ex.to,
-        Reply(Kind.MOVE, f"{player.name} arrives {_arrival_word(ex.direction)}."),
-        exclude=[player],
+        Reply(Kind.MOVE, f"{mover.name} arrives {_arrival_word(ex.direction)}."),
+        exclude=[mover],
     )
     ctx.refresh_room(old)
     ctx.refresh_room(ex.to)
     ctx.publish(
-        PlayerMoved(
-            ts=ctx.now(), player=player.name, from_room=old, to_room=ex.to, via=ex.direction
-        )
+        PlayerMoved(ts=ctx.now(), player=mover.name, from_room=old, to_room=ex.to, via=ex.direction)
     )
-    return Reply.room(world.view(ex.to, player))
+    return None
+
+
+def _followers_follow(ctx: Context, leader: Player, ex: Exit, origin: str) -> None:
+    """Whoever follows ``leader`` and stood with it in ``origin`` walks after it through
+    the same exit (and their own followers after them), each through the same doors and
+    requirements."""
+    ahead, seen = [leader], {leader.key}
+    while ahead:
+        guide = ahead.pop(0)
+        for name in ctx.groups.followers(guide.name):
+            seat = ctx.online.get(name)
+            if seat is None or name in seen or seat.player.room != origin:
+                continue
+            seen.add(name)
+            follower = seat.player
+            refusal = _walk(ctx, follower, ex)
+            if refusal is not None:
+                ctx.to_player(
+                    follower.name, Reply.error(f"You cannot follow {guide.name}: {refusal}")
+                )
+                continue
+            ctx.to_player(
+                follower.name, Reply(Kind.MOVE, f"You follow {guide.name} {ex.direction}.")
+            )
+            ctx.to_player(follower.name, Reply.room(ctx.world.view(ex.to, follower)))
+            ctx.outbox.status_changed(follower.name)
+            ahead.append(follower)
 
 
 def _door(ctx: Context, args: str, verb: str) -> Exit | Reply:

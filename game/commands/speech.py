@@ -64,6 +64,8 @@ def tell(ctx: Context, args: str) -> Result:
         return Reply.error(f"{name} is not online.")
     if target.player is ctx.player:
         return Reply.error("You mutter to yourself.")
+    if ctx.people.ignores(target.player.name, ctx.player.name):
+        return Reply.error(f"{target.player.name} is not listening to you.")
     told = Spoken(ctx.player.name)
     ctx.to_player(
         target.player.name, Reply(Kind.TELL, f'{ctx.player.name} tells you, "{message}"', told)
@@ -71,4 +73,8 @@ def tell(ctx: Context, args: str) -> Result:
     ctx.publish(
         PlayerTold(ts=ctx.now(), player=ctx.player.name, target=target.player.name, text=message)
     )
-    return Reply(Kind.TELL, f'You tell {target.player.name}, "{message}"', told)
+    sent = Reply(Kind.TELL, f'You tell {target.player.name}, "{message}"', told)
+    away = ctx.people.away(target.player.name)
+    if away is not None:
+        return [sent, Reply.info(f"{target.player.name} is away: {away}")]
+    return sent

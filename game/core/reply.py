@@ -23,6 +23,7 @@ class Kind(StrEnum):
     SAY = "say"
     EMOTE = "emote"
     TELL = "tell"
+    CHANNEL = "channel"  # a channel line, always "[channel] name: text"
     MOVE = "move"
     SYSTEM = "system"
     HELP = "help"
@@ -32,9 +33,13 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Spoken:
-    """The data of a say, emote or tell: who spoke (telnet sends it as GMCP Comm.Channel)."""
+    """The data of a line made of a player's words (a say, an emote, a tell, a social, a
+    channel line): who spoke, and on which channel. A player who ignores the talker never
+    gets the line, whatever path it takes (game/engine/dispatch.py); telnet sends it as
+    GMCP Comm.Channel.Text."""
 
     talker: str
+    channel: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,14 @@ from game.core.outbox import Outbox
 from game.core.reply import Reply
 from game.services.access import Access
 from game.services.audit import Audit
+from game.services.channels import Channels
+from game.services.explored import Explored
+from game.services.groups import Groups
 from game.services.limits import Cooldowns
 from game.services.metrics import Metrics
 from game.services.moderation import Moderation
 from game.services.payments import Payments
+from game.services.people import People
 from game.services.positions import Positions
 from game.services.premium import Premium
 from game.services.presence import Online, Seat
@@ -31,6 +35,7 @@ from game.services.progress import Skills, Unlocks
 from game.services.quests import QuestBook
 from game.services.reload import ContentWatcher
 from game.services.reports import Reports
+from game.services.shortcuts import Shortcuts
 from game.services.wallet import Wallet
 from game.world.state import Player, World
 from game.world.store import Store
@@ -62,6 +67,11 @@ class CommandContext:
     reports: Reports
     metrics: Metrics
     content_watcher: ContentWatcher
+    channels: Channels
+    people: People
+    groups: Groups
+    shortcuts: Shortcuts
+    explored: Explored
     clock: Callable[[], int]
 
     def now(self) -> float:

@@ -24,7 +24,7 @@ from game.core.outbox import (
     ToRoom,
     ToSession,
 )
-from game.core.reply import RoomView
+from game.core.reply import Reply, RoomView, Spoken
 
 if TYPE_CHECKING:
     from game.engine.session import Session, Sessions
@@ -42,8 +42,10 @@ class Dispatcher:
         view: Callable[[Player], RoomView],
         push_plan: Callable[[str], None],
         announce: Callable[[Event], None],
+        ignores: Callable[[str, str], bool] = lambda player, other: False,
     ) -> None:
         self.sessions = sessions
+        self.ignores = ignores  # (player, talker): a line of the talker's words stays away
         self.view = view
         self.push_plan = push_plan
         self.announce = announce
@@ -64,9 +66,15 @@ class Dispatcher:
                 elif isinstance(delivery, Close):
                     self._close(delivery)
                 else:
+                    spoken = any(isinstance(r.data, Spoken) for r in delivery.replies)
                     for session in self._targets(delivery):
-                        if not session.ended:
-                            _guarded(session.front_end.deliver, delivery.replies)
+                        if session.ended:
+                            continue
+                        replies = self._heard(session, delivery.replies) if spoken else None
+                        if replies is None:
+                            replies = delivery.replies
+                        if replies:
+                            _guarded(session.front_end.deliver, replies)
             except Exception:
                 log.exception("delivery_failed", delivery=type(delivery).__name__)
         for name in statuses:
@@ -76,6 +84,17 @@ class Dispatcher:
                     online.refresh_status()
                 except Exception:
                     log.exception("status_failed", player=name)
+
+    def _heard(self, session: Session, replies: tuple[Reply, ...]) -> tuple[Reply, ...] | None:
+        """``replies`` without the lines of talkers this session's player ignores; None
+        when nothing is left out (the caller sends ``replies`` as they are)."""
+        key = session.player.key
+        kept = tuple(
+            r
+            for r in replies
+            if not (isinstance(r.data, Spoken) and self.ignores(key, r.data.talker))
+        )
+        return None if len(kept) == len(replies) else kept
 
     def _targets(self, d: ToSession | ToPlayer | ToRoom | ToAll) -> list[Session]:
         if isinstance(d, ToSession):

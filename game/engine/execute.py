@@ -23,6 +23,7 @@ from game.core.reply import Reply
 from game.core.text import clean
 from game.services.attempt import Attempt, Gate, Prelude
 from game.services.presence import Seat
+from game.services.shortcuts import expand
 from game.services.wallet import Wallet
 from game.world.loader import normalize_direction
 from game.world.state import Player, World
@@ -47,6 +48,7 @@ class Engine:
         clock: Callable[[], int],
         max_line: int,
         context: Callable[[Player, Seat], Context],
+        alias: Callable[[str, str], str | None] = lambda player, word: None,
     ) -> None:
         self.registry = registry
         self.world = world
@@ -56,6 +58,7 @@ class Engine:
         self.clock = clock
         self.max_line = max_line
         self.context = context
+        self.alias = alias  # (player, word) -> the player's expansion of that word, if any
         self.gates: list[Gate] = []
         self.preludes: list[Prelude] = []
 
@@ -66,7 +69,9 @@ class Engine:
         return verb.lower(), args.strip()
 
     def resolve(self, session: Seat, verb: str) -> tuple[CommandSpec | None, str | None]:
-        """The command for ``verb``; an exit name or direction becomes ``go <exit>``."""
+        """The command for ``verb`` and, when the verb itself is an argument, the word to
+        put before the rest: an exit name or direction becomes ``go <exit>``, a channel's
+        name ``channel <name> ...`` and a social's ``social <name> ...``."""
         spec = self.registry.find(verb)
         if spec is not None:
             return spec, None
@@ -74,6 +79,11 @@ class Engine:
         room = self.world.room(session.player.room)
         if room.exit(direction) is not None or direction in _ALL_DIRECTIONS:
             return self.registry.find("go"), direction
+        community = self.world.content.community
+        if verb in community.channels:
+            return self.registry.find("channel"), verb
+        if verb in community.socials:
+            return self.registry.find("social"), verb
         return None, None
 
     def _suggest(self, session: Seat, verb: str) -> list[str]:
@@ -81,10 +91,15 @@ class Engine:
         room = self.world.room(session.player.room)
         directions = sorted({ex.direction for ex in room.exits} | _DIRECTION_WORDS)
         near = difflib.get_close_matches(verb.lower(), directions, n=2, cutoff=0.6)
+        community = self.world.content.community
+        words = [*community.channels, *community.socials]
         commands = self.registry.suggest(verb, session.player.role)
+        commands += difflib.get_close_matches(verb.lower(), words, n=2, cutoff=0.7)
         return [*near, *(c for c in commands if c not in near)][:3]
 
-    def execute(self, session: Seat, raw: str) -> list[Reply]:
+    def execute(self, session: Seat, raw: str, *, aliases: bool = True) -> list[Reply]:
+        """Run one typed line. A word the player made an alias runs its commands in order,
+        each as if typed (its own gates, price and step); they are never aliases again."""
         limit = self.max_line
         if len(raw) > limit:
             return [
@@ -98,6 +113,13 @@ class Engine:
             return []
         started = time.perf_counter()
         verb, args = self.parse(line)
+        expansion = self.alias(session.player.name, verb) if aliases else None
+        if expansion is not None:
+            return [
+                reply
+                for step in expand(expansion, args)
+                for reply in self.execute(session, step, aliases=False)
+            ]
         spec, direction = self.resolve(session, verb)
         player = session.player
         if spec is not None and not may_use(player.role, spec.role):
@@ -108,7 +130,7 @@ class Engine:
             hint = f" Did you mean: {', '.join(hints)}?" if hints else " Type help for a list."
             return [Reply.error(f"Unknown command {verb!r}.{hint}")]
         if direction is not None:
-            args = direction
+            args = direction if spec.name == "go" else f"{direction} {args}".strip()
         replies = self._run(self.context(player, session), spec, args)
         ok = all(r.ok for r in replies)
         elapsed = (time.perf_counter() - started) * 1000

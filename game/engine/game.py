@@ -22,6 +22,8 @@ from game.commands import (
     admin_ops,
     authoring,
     bridge_clients,
+    channels,
+    finding,
     info,
     items,
     keys,
@@ -31,7 +33,9 @@ from game.commands import (
     payments,
     quests,
     shops,
+    shortcuts,
     skills,
+    social,
     speech,
     travel,
     visual,
@@ -49,11 +53,17 @@ from game.engine.execute import Engine
 from game.engine.session import Session, Sessions
 from game.services.access import Access
 from game.services.activity import ActivityLog
+from game.services.attempt import Attempt
 from game.services.audit import Audit
+from game.services.channels import Channels
+from game.services.explored import Explored
+from game.services.groups import Groups
 from game.services.limits import CommandLimit, Cooldowns
 from game.services.metrics import Metrics
 from game.services.moderation import Moderation
+from game.services.notices import Notices
 from game.services.payments import Payments
+from game.services.people import People
 from game.services.positions import Positions
 from game.services.premium import Premium
 from game.services.presence import Seat
@@ -62,6 +72,7 @@ from game.services.quests import QuestBook
 from game.services.reload import ContentWatcher
 from game.services.reports import Reports
 from game.services.rewards import Rewards
+from game.services.shortcuts import Shortcuts, render_prompt
 from game.services.tuning import RewardMultipliers, load_rules
 from game.services.wallet import Wallet
 from game.services.wander import Wanderers
@@ -74,8 +85,12 @@ log = structlog.get_logger("sshrealm.game")
 Clock = Callable[[], int]
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     info,
+    finding,
     movement,
     speech,
+    channels,
+    social,
+    shortcuts,
     items,
     keys,
     options,
@@ -163,11 +178,17 @@ class Game:
         self.content_watcher = ContentWatcher(  # opt-in live reload (reload watch on)
             settings.content_dir, world, self.sessions, store, self.audit, outbox, clock
         )
+        self.people = people = People(conn, outbox.on_rollback)  # ignores, friends, away
+        self.channels = Channels(conn, clock, lambda: world.content.community, outbox.on_rollback)
+        self.groups = Groups()  # following and groups, while online
+        self.shortcuts = Shortcuts(conn)  # aliases and the line-mode prompt
+        self.explored = Explored(conn, lambda name: getattr(world.find_online(name), "room", ""))
         self.dispatcher = Dispatcher(
             self.sessions,
             lambda player: world.view(player.room, player),
             lambda room: self.positions.push(room),
             self._announce,
+            people.ignores,
         )
         self.registry = Registry.from_modules(modules)
         self.engine = Engine(
@@ -179,10 +200,11 @@ class Game:
             clock,
             settings.max_line,
             self.command_context,
+            self.shortcuts.alias,
         )
         # Gates run before every command, in this order; the first refusal wins.
         self.engine.gates += [self.command_limit.gate, self.moderation.gate]
-        self.engine.preludes.append(self.payments.prelude)
+        self.engine.preludes += [self.payments.prelude, self._back_at_keyboard]
         self.bus = EventBus()
         # Every published event reaches these, in this order (then the plugin bus).
         self.listeners: list[Callable[[Event], None]] = [
@@ -191,7 +213,15 @@ class Game:
             self.activity.record,
             self.positions.on_event,
             self.quests.on_event,
+            Notices(people, self.groups, outbox, lambda name: self.sessions.get(name) is not None),
+            self.explored,
         ]
+
+    def _back_at_keyboard(self, attempt: Attempt) -> list[Reply]:
+        """Engine prelude: any command but ``afk`` itself ends being away."""
+        if attempt.command != "afk" and self.people.back(attempt.player.name):
+            return [Reply.info("Welcome back: you are no longer away.")]
+        return []
 
     def command_context(self, player: Player, session: Seat) -> CommandContext:
         """The context one command runs with (game/engine/context.py): the player, their
@@ -221,6 +251,11 @@ class Game:
             reports=self.reports,
             metrics=self.metrics,
             content_watcher=self.content_watcher,
+            channels=self.channels,
+            people=self.people,
+            groups=self.groups,
+            shortcuts=self.shortcuts,
+            explored=self.explored,
             clock=self.clock,
         )
 
@@ -338,6 +373,24 @@ class Game:
             tokens=self.wallet.balance(player.name),
             tier=self.wallet.tier(player.name),
             quota_left=self.wallet.quota_left(player.name),
+        )
+
+    def prompt(self, player: Player) -> str | None:
+        """``player``'s prompt template (``prompt`` command) with its fields filled in."""
+        template = self.shortcuts.prompt(player.name)
+        if template is None:
+            return None
+        status = self.status(player)
+        left = status.quota_left
+        return render_prompt(
+            template,
+            {
+                "%t": str(status.tokens),
+                "%q": "unlimited" if left is None else str(left),
+                "%r": status.location,
+                "%n": player.name,
+                "%%": "%",
+            },
         )
 
     def status_stale_at(self, player: Player) -> int:

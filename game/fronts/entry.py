@@ -31,5 +31,6 @@ def enter_line(game: Game, name: str, line: LineFrontEnd, *, kind: str, address:
         session = game.connect(name, line, kind=kind, address=address)
         first(ToSession(session.id, tuple(greeting(session))))
     line.on_line = session.submit
+    line.prompt = session.prompt
     line.on_end = lambda: session.close("Goodbye.")
     return session

@@ -47,6 +47,7 @@ class LineFrontEnd:
         self._after_cr = False
         self.on_line: Callable[[str], None] | None = None
         self.on_end: Callable[[], None] | None = None  # the input ended (EOF)
+        self.prompt: Callable[[], str | None] = lambda: None  # the player's own, if any
         self.closed = False
         self.steps = Steps(pause=pause, resume=resume)
 
@@ -134,7 +135,14 @@ class LineFrontEnd:
 
     def _run(self, line: str) -> None:
         if not self.closed and self.on_line is not None:
-            self.on_line(line)
+            self.on_line(line)  # the command's output is delivered before this returns
+            self.show_prompt()
+
+    def show_prompt(self) -> None:
+        """The player's prompt on a line of its own, after a command's output."""
+        text = self.prompt() if not self.closed else None
+        if text:
+            self._write((text + "\r\n").encode())
 
 
 class ExecFrontEnd:

@@ -52,6 +52,60 @@ def baseline(db: Database) -> None:
         db.execute(statement)
 
 
+COMMUNITY = """
+CREATE TABLE player_ignores (
+    player TEXT NOT NULL COLLATE NOCASE,
+    target TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (player, target)
+) STRICT;
+CREATE TABLE player_friends (
+    player TEXT NOT NULL COLLATE NOCASE,
+    friend TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (player, friend)
+) STRICT;
+CREATE TABLE player_aliases (
+    player    TEXT NOT NULL COLLATE NOCASE,
+    name      TEXT NOT NULL COLLATE NOCASE,
+    expansion TEXT NOT NULL,
+    PRIMARY KEY (player, name)
+) STRICT;
+CREATE TABLE player_prefs (
+    player TEXT NOT NULL COLLATE NOCASE,
+    key    TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    PRIMARY KEY (player, key)
+) STRICT;
+CREATE TABLE player_channels (
+    player  TEXT NOT NULL COLLATE NOCASE,
+    channel TEXT NOT NULL,
+    state   TEXT NOT NULL CHECK (state IN ('joined', 'muted', 'left')),
+    PRIMARY KEY (player, channel)
+) STRICT;
+CREATE TABLE player_rooms (
+    player   TEXT NOT NULL COLLATE NOCASE,
+    room     TEXT NOT NULL,
+    first_ms INTEGER NOT NULL,
+    PRIMARY KEY (player, room)
+) STRICT;
+CREATE TABLE channel_silences (
+    channel  TEXT NOT NULL,
+    player   TEXT NOT NULL COLLATE NOCASE,
+    by       TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    until_ms INTEGER,
+    PRIMARY KEY (channel, player)
+) STRICT;
+"""
+
+
+@MIGRATIONS(name="0002_community")
+def community(db: Database) -> None:
+    """Per-player lists and settings (ignores, friends, aliases, prompt, channel choices,
+    the rooms each has explored) and admins' channel silences (issue #19)."""
+    for statement in _statements(COMMUNITY):
+        db.execute(statement)
+
+
 @dataclass(frozen=True)
 class Status:
     """What ``sshrealm db status`` prints."""

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from game.world.community import load_community
 from game.world.economy_rules import load_economy, load_shops
 from game.world.lint import lint
 from game.world.loops import check_loops
@@ -127,6 +128,7 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
         economy=economy,
         shops=t.shops,
         quests=t.quests,
+        community=load_community(reader, root / "community.yaml"),
     )
     if warnings and not any(p.severity == "error" for p in problems):
         lint(reader, content, t.where)

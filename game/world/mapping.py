@@ -26,8 +26,10 @@ def area_rooms(content: Content, area: str) -> list[Room]:
     return [r for r in content.rooms.values() if r.area == area]
 
 
-def text_map(content: Content, area: str) -> str:
-    rooms = area_rooms(content, area)
+def text_map(content: Content, area: str, only: set[str] | None = None) -> str:
+    """The area as a grid with a numbered legend. ``only``: just these rooms (a player's
+    explored part), with the legend in the player's words (no ids or coordinates)."""
+    rooms = [r for r in area_rooms(content, area) if only is None or r.id in only]
     number = {room.id: i for i, room in enumerate(rooms, 1)}
     placed: dict[tuple[int, int, int], Room] = {}
     hidden: list[Room] = []  # a room where another already stands: listed, not drawn
@@ -36,7 +38,12 @@ def text_map(content: Content, area: str) -> str:
             hidden.append(r)
         elif r.coordinates is not None:
             placed[r.coordinates] = r
-    out = [f"Map of {content.areas[area].title} ({area}), {len(rooms)} rooms"]
+    title = content.areas[area].title
+    out = [
+        f"Map of {title} ({area}), {len(rooms)} rooms"
+        if only is None
+        else f"Map of {title}: the {len(rooms)} rooms you have explored"
+    ]
     levels = sorted({c[2] for c in placed})
     for z in levels:
         level = {(x, y): r for (x, y, zz), r in placed.items() if zz == z}
@@ -54,6 +61,8 @@ def text_map(content: Content, area: str) -> str:
                 target = content.rooms.get(ex.to)
                 if step is None or target is None or target.coordinates is None:
                     continue
+                if only is not None and target.id not in only:
+                    continue
                 if target.coordinates != (x + step[0], y + step[1], z):
                     continue
                 key = (abs(step[0]), step[1] * (1 if step[0] >= 0 else -1))
@@ -65,9 +74,14 @@ def text_map(content: Content, area: str) -> str:
     out.append("")
     out.append("Rooms:")
     for room in rooms:
+        if only is not None:
+            out.append(f"{number[room.id]:>3}. {room.title}")
+            continue
         where = "" if room.coordinates is None else f" at {list(room.coordinates)}"
         brief = f": {room.brief}" if room.brief else ""
         out.append(f"{number[room.id]:>3}. {room.title} ({room.id}){where}{brief}")
+    if only is not None:
+        return "\n".join(out) + "\n"
     if hidden:
         out.append("")
         out.append("Rooms not drawn: another room has the same coordinates (see content check):")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from game.world.community import Community
+
 # DIRECTIONS and OPPOSITE live in game.world.directions, below both this module and the
 # floor plans (game.world.layout, which Room holds); they are re-exported here for the
 # modules that import them with the rest of the model.
@@ -252,6 +254,7 @@ class Content:
     economy: EconomyRules = field(default_factory=EconomyRules)
     shops: Mapping[str, Shop] = field(default_factory=dict)
     quests: Mapping[str, QuestDef] = field(default_factory=dict)
+    community: Community = field(default_factory=Community)
 
     def shop_in(self, room_id: str) -> Shop | None:
         for shop in self.shops.values():

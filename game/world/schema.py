@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from game.world.community import JOIN_MODES, ROLES, SOCIAL_VIEWS
 from game.world.economy_rules import ECONOMY_KEYS
 from game.world.model import DIRECTIONS, GOAL_KINDS
 from game.world.people import BEHAVIOURS
@@ -191,6 +192,31 @@ def build_schema() -> dict[str, Any]:
         ("title", "start"),
     )
     economy = {"type": "object", "propertyNames": {"enum": sorted(ECONOMY_KEYS)}}
+    name = {"type": "string", "pattern": r"^[a-z][a-z0-9-]{1,19}$"}
+    channel = _obj(
+        {
+            "title": TEXT,
+            "about": {"type": "string"},
+            "read": {"enum": list(ROLES)},
+            "write": {"enum": list(ROLES)},
+            "join": {"enum": list(JOIN_MODES)},
+            "history": {"type": "integer", "minimum": 0, "maximum": 50},
+        },
+        ("title",),
+        "A chat channel: who may read and write it, and whether new players listen.",
+    )
+    social = _obj(
+        {view: TEXT for view in SOCIAL_VIEWS},
+        ("you", "room"),
+        "A social; {actor} and {target} are the names.",
+    )
+    community = _obj(
+        {
+            "channels": {"type": "object", "propertyNames": name, "additionalProperties": channel},
+            "socials": {"type": "object", "propertyNames": name, "additionalProperties": social},
+        },
+        desc="community.yaml: chat channels and socials",
+    )
     files = {
         "areaFile": area,
         "roomsFile": _list_of("room", "rooms.yaml: the rooms of one area"),
@@ -199,6 +225,7 @@ def build_schema() -> dict[str, Any]:
         "questsFile": _list_of("quest", "quests.yaml"),
         "shopsFile": _list_of("shop", "shops.yaml"),
         "economyFile": economy,
+        "communityFile": community,
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

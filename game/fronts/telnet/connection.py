@@ -128,8 +128,11 @@ class TelnetScreen(LineFrontEnd):
     def _prompt(self) -> None:
         self._prompt_due = False
         if not self.closed:
-            self._write(PROMPT.encode())
+            self._write((self.prompt() or PROMPT).encode())
             self.conn.wire.end_prompt()
+
+    def show_prompt(self) -> None:
+        """Telnet ends every burst of output with a prompt already (``prompt_soon``)."""
 
 
 class TelnetConnection:

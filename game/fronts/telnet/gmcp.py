@@ -33,7 +33,7 @@ PACKAGES = (
 )
 """Every package the server sends. It reads Core.Hello and Core.Supports.* from clients."""
 
-CHANNELS = {Kind.SAY: "say", Kind.EMOTE: "emote", Kind.TELL: "tell"}
+CHANNELS = {Kind.SAY: "say", Kind.EMOTE: "emote", Kind.TELL: "tell", Kind.CHANNEL: ""}
 
 
 def room_num(room_id: str) -> int:
@@ -77,12 +77,14 @@ def room_players(view: RoomView) -> Json:
 
 
 def channel_texts(replies: Sequence[Reply]) -> list[Json]:
-    """A ``Comm.Channel.Text`` for each say, emote and tell among ``replies``."""
+    """A ``Comm.Channel.Text`` for each say, emote, tell and channel line among ``replies``
+    (a channel line's channel is the chat channel's name)."""
     out = []
     for reply in replies:
         channel = CHANNELS.get(reply.kind)
         if channel is not None:
-            talker = reply.data.talker if isinstance(reply.data, Spoken) else ""
+            spoken = reply.data if isinstance(reply.data, Spoken) else Spoken("")
+            talker, channel = spoken.talker, channel or spoken.channel
             out.append({"channel": channel, "talker": talker, "text": reply.text})
     return out
 

@@ -20,6 +20,7 @@ ROLES = {
     Kind.SAY: "say",
     Kind.EMOTE: "emote",
     Kind.TELL: "tell",
+    Kind.CHANNEL: "channel",
     Kind.MOVE: "move",
     Kind.SYSTEM: "system",
     Kind.HELP: "help",

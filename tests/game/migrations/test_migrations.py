@@ -27,6 +27,8 @@ from tests.fixtures.release_db.make import facts as release_facts
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "release_db"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text())
+HISTORY = [m.name for m in MIGRATIONS.pending(Database(memory=True))]
+"""Every migration, in order: a database from the release has them all pending."""
 
 
 def released(tmp_path: Path) -> Path:
@@ -62,11 +64,13 @@ def test_release_database_upgrades_from_the_shell_with_everything_intact(tmp_pat
     shell = CliRunner()
     before = shell.invoke(main, ["db", "status", "--data-dir", str(data)])
     assert before.exit_code == 0, before.output
-    assert "pending  0001_baseline" in before.output
-    assert "1 pending: run sshrealm db migrate" in before.output
+    for name in HISTORY:
+        assert f"pending  {name}" in before.output
+    assert f"{len(HISTORY)} pending: run sshrealm db migrate" in before.output
     done = shell.invoke(main, ["db", "migrate", "--data-dir", str(data)])
     assert done.exit_code == 0, done.output
-    assert "Applied 0001_baseline." in done.output
+    for name in HISTORY:
+        assert f"Applied {name}." in done.output
     backups = list((data / "backups").glob("sshrealm-*-before-0001_baseline.db"))
     assert len(backups) == 1, done.output
     assert facts(backups[0]) == EXPECTED  # the backup is the database as it was
@@ -110,14 +114,40 @@ async def test_server_upgrades_a_release_database_when_it_starts(tmp_path: Path)
 def test_a_new_database_gets_the_release_schema(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "new.db", isolation_level=None)
     applied, saved = migrate(conn, tmp_path / "backups")
-    assert applied == ["0001_baseline"]
+    assert applied == HISTORY
     assert saved is None  # nothing to back up in an empty file
+    upgraded = sqlite3.connect(tmp_path / "upgraded.db", isolation_level=None)
     release = sqlite3.connect(FIXTURE / "sshrealm.db")
     try:
-        assert schema_of(conn) == schema_of(release)
+        release.backup(upgraded)
+        migrate(upgraded, None)
+        assert schema_of(conn) == schema_of(upgraded)  # new and upgraded databases agree
     finally:
         release.close()
+        upgraded.close()
         conn.close()
+
+
+def test_0002_community_adds_its_tables_to_a_release_database(tmp_path: Path) -> None:
+    data = released(tmp_path)
+    conn = sqlite3.connect(data / "sshrealm.db", isolation_level=None)
+    try:
+        migrate(conn, None)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {
+            "player_ignores",
+            "player_friends",
+            "player_aliases",
+            "player_prefs",
+            "player_channels",
+            "player_rooms",
+            "channel_silences",
+        } <= tables
+        conn.execute("INSERT INTO player_aliases VALUES ('ana', 'gg', 'go north')")
+        assert conn.execute("SELECT expansion FROM player_aliases WHERE player = 'ANA'").fetchone()
+    finally:
+        conn.close()
+    assert facts(data / "sshrealm.db") == EXPECTED
 
 
 def test_the_packages_own_bootstraps_match_the_history(tmp_path: Path) -> None:
@@ -149,5 +179,5 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
     columns = [r[1] for r in conn.execute("PRAGMA table_info(players)")]
     assert "nickname" not in columns
     assert [m.name for m in history.applied(Database(conn))] == ["0001_baseline"]
-    assert [m.name for m in MIGRATIONS.pending(Database(conn))] == []
+    assert [m.name for m in MIGRATIONS.pending(Database(conn))] == HISTORY[1:]
     conn.close()

@@ -41,13 +41,17 @@ def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path.name)
-    kinds = {"area", "rooms", "items", "npcs", "quests", "shops", "economy"}
+    kinds = {"area", "rooms", "items", "npcs", "quests", "shops", "economy", "community"}
     assert sorted(written) == sorted(f"{kind}.yaml" for kind in kinds)
     world, problems = check_content(root)
     assert [str(p) for p in problems] == []
     assert world is not None
     assert world.rooms["cove:path"].title == "On the Cliff Path"  # from the template
     assert world.quests["cove:lost-barrel"].reward.unlock == "cove-friend"
+    assert world.community.channels["staff"].read == "builder"
+    assert world.community.channels["trade"].join == "open"
+    assert world.community.socials["wave"].aimed
+    assert not world.community.socials["shrug"].aimed
     plan = world.rooms["cove:beach"].layout
     assert plan is not None
     assert not plan.generated
