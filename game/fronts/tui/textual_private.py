@@ -78,6 +78,15 @@ Stylesheets (``share_stylesheet_parsing``):
     cache of its own: a third of a session's start-up CPU and ~0.2 MB of its memory. The
     replacement keeps one cache for the process, keyed by the CSS, where it came from and
     the variables (the theme) it was parsed with; rules are never changed once parsed.
+20. ``Stylesheet.apply``, ``DOMNode._id``, ``DOMNode._classes``, ``DOMNode._parent``,
+    ``Widget._pseudo_classes_cache_key``, ``DOMNode._has_hover_style`` (and the three flags
+    beside it): matching the rules to a node was ~40% of a session's start, and every
+    session's widgets match the same way. Textual already caches a node's matched rules
+    within one update, keyed by its parent, id, classes and hover/focus/disabled state,
+    and only when none of its rules uses an order-dependent pseudo-class. The replacement
+    keeps those same results for the process, keyed by the stylesheet (sources and theme)
+    and, for every node from the app down, its type, id, classes and that state (the app's
+    own pseudo-classes too: dark, ansi, inline). What Textual would not cache is not cached.
 
 Not private, but patched here too: ``Strip.render``, ``Strip.render_style`` (classmethod),
 ``Strip.render_ansi`` (called). Message handlers are named ``on_*`` elsewhere, never
@@ -90,6 +99,7 @@ import asyncio
 from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from rich.color import ColorSystem
 from rich.console import Console
@@ -100,6 +110,7 @@ from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.geometry import Region, Size
 from textual.screen import Screen
@@ -116,6 +127,7 @@ TEXTUAL_ORIGINALS: dict[str, Any] = {
     "Strip.render": Strip.__dict__["render"],
     "Strip.render_style": Strip.__dict__["render_style"],
     "Stylesheet._parse_rules": Stylesheet.__dict__["_parse_rules"],
+    "Stylesheet.apply": Stylesheet.__dict__["apply"],
     "ChopsUpdate.render_segments": ChopsUpdate.__dict__["render_segments"],
 }
 """What ``patch_colour_rendering`` replaces, as Textual defined it (for the tests)."""
@@ -189,8 +201,75 @@ def patch_colour_rendering() -> None:
 
 @cache
 def share_stylesheet_parsing() -> None:
-    """Parse each CSS source once per process and theme, not once per app (point 19)."""
+    """Parse each CSS source once per process and theme, not once per app (point 19), and
+    match rules to a node once per process and node path (point 20)."""
     setattr(Stylesheet, "_parse_rules", _parse_rules_shared)  # noqa: B010
+    setattr(Stylesheet, "apply", _apply_shared)  # noqa: B010
+
+
+_APPLIED_LIMIT = 4096
+_applied: dict[tuple[object, ...], tuple[Any, tuple[bool, bool, bool, bool]]] = {}
+_apply = Stylesheet.apply
+_sheet_keys: WeakKeyDictionary[Stylesheet, tuple[object, tuple[object, ...]]] = WeakKeyDictionary()
+
+
+def _sheet_key(sheet: Stylesheet) -> tuple[object, ...]:
+    """What the stylesheet's rules are made of: its sources and its variables (memoised
+    for as long as its parsed rules are the same list)."""
+    rules = sheet.rules
+    known = _sheet_keys.get(sheet)
+    if known is not None and known[0] is rules:
+        return known[1]
+    key = (tuple(sheet.source.items()), *sorted(sheet._variables.items()))
+    _sheet_keys[sheet] = (rules, key)
+    return key
+
+
+def _path_key(node: DOMNode) -> tuple[object, ...]:
+    """Each node from the app down to ``node``: what selectors may test on it."""
+    out: list[object] = []
+    while node is not None:
+        state: tuple[object, ...] = node._pseudo_classes_cache_key
+        if isinstance(node, App):
+            state = (*state, *sorted(node.get_pseudo_classes()))
+        out.append((type(node), node._id, node.classes, state))
+        parent = node._parent
+        node = parent if isinstance(parent, DOMNode) else None  # type: ignore[assignment]
+    return tuple(out)
+
+
+def _apply_shared(
+    self: Stylesheet, node: DOMNode, *, animate: bool = False, cache: dict[Any, Any] | None = None
+) -> None:
+    """``Stylesheet.apply`` whose matched rules are shared by every app in the process."""
+    if animate:
+        _apply(self, node, animate=animate, cache=cache)
+        return
+    key = (_sheet_key(self), _path_key(node))
+    hit = _applied.get(key)
+    if hit is not None:
+        rules, flags = hit
+        (
+            node._has_hover_style,
+            node._has_focus_within,
+            node._has_order_style,
+            node._has_odd_or_even,
+        ) = flags
+        self.replace_rules(node, rules, animate=False)
+        self._process_component_classes(node)
+        return
+    captured: dict[Any, Any] = {}
+    _apply(self, node, animate=False, cache=captured)
+    if len(captured) == 1:  # Textual found these rules cacheable
+        if len(_applied) >= _APPLIED_LIMIT:
+            del _applied[next(iter(_applied))]
+        flags = (
+            node._has_hover_style,
+            node._has_focus_within,
+            node._has_order_style,
+            node._has_odd_or_even,
+        )
+        _applied[key] = (next(iter(captured.values())), flags)
 
 
 _PARSED_LIMIT = 256

@@ -28,6 +28,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.css.stylesheet import Stylesheet
 from textual.driver import Driver
 from textual.geometry import Region, Size
@@ -35,7 +36,7 @@ from textual.message_pump import MessagePump
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from game.fronts.tui import textual_private as tp
 from game.fronts.tui.app import session_console
@@ -322,6 +323,59 @@ def test_19_stylesheets_share_rules_per_css_and_theme() -> None:
     red = first.rules[0].styles.color
     blue = other.rules[0].styles.color
     assert red != blue
+
+
+# -- 20: matching rules to nodes ----------------------------------------------------------------
+
+
+def test_20_apply_signature_flags_and_what_textual_caches() -> None:
+    assert params(original("Stylesheet.apply")) == ["self", "node", "animate", "cache"]
+    source = inspect.getsource(original("Stylesheet.apply"))
+    for needle in (
+        "node._has_hover_style =",
+        "node._has_focus_within =",
+        "node._has_order_style =",
+        "node._has_odd_or_even =",
+        "cache[cache_key] = node_rules",
+        "_EXCLUDE_PSEUDO_CLASSES_FROM_CACHE",
+        "self.replace_rules(node, cached_result, animate=animate)",
+        "self._process_component_classes(node)",
+    ):
+        assert needle in source, needle
+    assert "node._pseudo_classes_cache_key" in source
+    assert Widget()._pseudo_classes_cache_key == (False, False, False)
+
+
+class Matched(App[None]):
+    CSS = """
+    Label { color: red; }
+    Label:hover { color: blue; }
+    #named { background: green; }
+    .loud Label { text-style: bold; }
+    .loud Static { text-style: underline; }
+    Label:first-of-type { text-style: italic; }
+    App:dark Static { color: yellow; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("first")
+        yield Label("second", id="named")
+        yield Vertical(Label("inner"), Static("text"), classes="loud")
+        yield Vertical(Label("inner"), Static("text"))  # the same path but for a class
+
+
+async def test_20_shared_matching_gives_the_rules_textual_would() -> None:
+    tp.share_stylesheet_parsing()
+    for _ in range(2):  # the second app takes every cacheable match from the first
+        app = Matched()
+        async with app.run_test():
+            nodes = [app.screen, *app.screen.walk_children()]
+            assert len(nodes) == 9
+            for node in nodes:
+                shared = dict(node.styles.base._rules)
+                original("Stylesheet.apply")(app.stylesheet, node)  # Textual's own matching
+                assert dict(node.styles.base._rules) == shared, node
+    assert tp._applied  # and something was shared
 
 
 def test_on_and_underscore_on_handlers_dispatch_alike() -> None:
