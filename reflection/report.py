@@ -86,7 +86,7 @@ def domingo_markdown(r: DomingoReport) -> str:
         f"- Capacity: {r.capacity['advice']}",
         "",
     ]
-    for title, rows in (("Faucets", r.faucets), ("Sinks", r.sinks)):
+    for title, rows in (("Faucets", r.faucets), ("Sinks", r.sinks), ("Escrow", r.escrow)):
         lines += [f"## {title} (24h)", ""]
         lines += _table(
             ["code", "reason", "count", "tokens", "share", "Δ vs previous 24h"],

@@ -162,6 +162,8 @@ def economy(body: dict[str, Any]) -> tuple[Block, ...]:
         blocks.append(_flows("Faucets", "Faucet", "issuance", body["faucets"]))
     if "sinks" in body:
         blocks.append(_flows("Sinks", "Sink", "sinks", body["sinks"]))
+    if body.get("escrow"):  # holds and mail tokens (4xx); older reports have none
+        blocks.append(_flows("Escrow", "Escrow", "escrow flows", body["escrow"]))
     if "checks" in body:
         checks = [
             (str(c["name"]), "ok" if c["ok"] else "FAILED", str(c["detail"]))
