@@ -24,6 +24,7 @@ from game.core.reply import Reply
 from game.services.access import Access
 from game.services.audit import Audit
 from game.services.limits import Cooldowns
+from game.services.mail import Mailroom
 from game.services.metrics import Metrics
 from game.services.moderation import Moderation
 from game.services.payments import Payments
@@ -160,6 +161,7 @@ class Context(Protocol):
     wallet: Wallet
     premium: Premium
     payments: Payments
+    mail: Mailroom
     skills: Skills
     unlocks: Unlocks
     access: Access

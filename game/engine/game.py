@@ -38,6 +38,7 @@ from game.commands import (
 )
 from game.commands import economy as economy_commands
 from game.commands import growth as growth_commands
+from game.commands import mail as mail_commands
 from game.commands.base import Registry
 from game.core.config import Settings
 from game.core.outbox import Outbox, Publish, RoomChanged
@@ -51,6 +52,7 @@ from game.services.access import Access
 from game.services.activity import ActivityLog
 from game.services.audit import Audit
 from game.services.limits import CommandLimit, Cooldowns
+from game.services.mail import Mailroom
 from game.services.metrics import Metrics
 from game.services.moderation import Moderation
 from game.services.payments import Payments
@@ -92,6 +94,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     npcs,
     quests,
     authoring,
+    mail_commands,
 )
 
 
@@ -137,6 +140,7 @@ class Game:
         self.unlocks = Unlocks(conn, clock, outbox)
         self.premium = Premium(self.tiers, store, outbox, clock)
         self.payments = Payments(wallet, outbox, clock)  # a payment waiting for "yes"
+        self.mail = Mailroom(conn, store, wallet, outbox, clock)  # tokens held in escrow
         self.multipliers = RewardMultipliers(conn)  # Domingo's bounded reward tuning
         self.rewards = Rewards(world, wallet, self.multipliers, conn, outbox, clock)
         self.quests = QuestBook(
@@ -210,6 +214,7 @@ class Game:
             wallet=self.wallet,
             premium=self.premium,
             payments=self.payments,
+            mail=self.mail,
             skills=self.skills,
             unlocks=self.unlocks,
             access=self.access,
@@ -263,7 +268,16 @@ class Game:
         self.publish(
             PlayerJoined(ts=self.now(), player=player.name, session_id=session.id, front_end=kind)
         )
+        self._mail_at_login(player.name)
         return session
+
+    def _mail_at_login(self, name: str) -> None:
+        """Every interactive login (TUI, line; not exec) returns expired mail tokens to
+        their senders, then tells the player of their unread mail, after the greeting."""
+        self.mail.expire()
+        notice = self.mail.login_notice(name)
+        if notice is not None:
+            self.outbox.tell(name, notice)
 
     def _unconnect(self, session: Session, old: Session | None, entered: bool) -> None:
         """The login step failed: the presence table and the world are as they were."""
