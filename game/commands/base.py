@@ -23,6 +23,7 @@ from game.core.outbox import Outbox
 from game.core.reply import Reply
 from game.services.access import Access
 from game.services.audit import Audit
+from game.services.feedback import FeedbackQueue
 from game.services.limits import Cooldowns
 from game.services.mail import Mailroom
 from game.services.metrics import Metrics
@@ -162,6 +163,7 @@ class Context(Protocol):
     premium: Premium
     payments: Payments
     mail: Mailroom
+    feedback: FeedbackQueue
     skills: Skills
     unlocks: Unlocks
     access: Access

@@ -19,7 +19,7 @@ USAGE = (
 )
 
 
-@command("mail", "post", category="speech")
+@command("mail", "post", category="mail")
 def mail(ctx: Context, args: str) -> Result:
     """Send letters to any player, online or not, and read yours. A letter can carry
     tokens: they leave your wallet at once and wait until the recipient takes them; if they
@@ -121,6 +121,9 @@ def give_back(ctx: Context, letter: Letter) -> Reply:
 
 
 def send(ctx: Context, args: str) -> Reply:
+    """Sending is speech: a muted player may still read, take and return, but not send."""
+    if ctx.moderation.muted(ctx.player.name):
+        return Reply.error("You are muted by an admin; nobody hears you. Nothing was sent.")
     name, _, rest = args.partition(" ")
     rest = rest.strip()
     if not name or not rest:

@@ -37,6 +37,7 @@ from game.commands import (
     visual,
 )
 from game.commands import economy as economy_commands
+from game.commands import feedback as feedback_commands
 from game.commands import growth as growth_commands
 from game.commands import mail as mail_commands
 from game.commands.base import Registry
@@ -51,6 +52,7 @@ from game.engine.session import Session, Sessions
 from game.services.access import Access
 from game.services.activity import ActivityLog
 from game.services.audit import Audit
+from game.services.feedback import FeedbackQueue
 from game.services.limits import CommandLimit, Cooldowns
 from game.services.mail import Mailroom
 from game.services.metrics import Metrics
@@ -95,6 +97,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     quests,
     authoring,
     mail_commands,
+    feedback_commands,
 )
 
 
@@ -141,6 +144,7 @@ class Game:
         self.premium = Premium(self.tiers, store, outbox, clock)
         self.payments = Payments(wallet, outbox, clock)  # a payment waiting for "yes"
         self.mail = Mailroom(conn, store, wallet, outbox, clock)  # tokens held in escrow
+        self.feedback = FeedbackQueue(conn, clock)  # bug, idea, typo; answered by admins
         self.multipliers = RewardMultipliers(conn)  # Domingo's bounded reward tuning
         self.rewards = Rewards(world, wallet, self.multipliers, conn, outbox, clock)
         self.quests = QuestBook(
@@ -215,6 +219,7 @@ class Game:
             premium=self.premium,
             payments=self.payments,
             mail=self.mail,
+            feedback=self.feedback,
             skills=self.skills,
             unlocks=self.unlocks,
             access=self.access,

@@ -159,3 +159,15 @@ def test_mailbox_listing_and_reading_only_your_own(game: Game) -> None:
     assert " new " not in run(bob, "mail").text.split("\n")[2]
     assert run(ana, "mail read 1").text.startswith("You have no mail #1")
     assert run(ana, "mail frobnicate").text.startswith("Usage: mail")
+
+
+def test_a_muted_player_reads_and_takes_but_cannot_send(game: Game) -> None:
+    funded(game, "ana", 5)
+    ana, _ = join(game, "ana")
+    bob, _ = join(game, "bob")
+    run(ana, "mail send bob 5 tokens tip = for you")
+    game.moderation.mute("bob", "spam", "root", None)
+    assert run(bob, "mail send ana hi = there").text.startswith("You are muted by an admin")
+    assert run(bob, "mail read 1").ok
+    assert run(bob, "mail take 1").ok
+    assert books(game) == (0, 5, 0, 5)
