@@ -58,3 +58,8 @@ async def test_domingo_reports_mail_escrow_flows(game: Game, clock: FakeClock) -
     assert "| 404 | mail tokens held | 1 | 25 |" in escrow
     assert "| 405 | mail tokens taken | 1 | 25 |" in escrow
     assert "escrow 0)" in md
+    game.ensure_account("root")
+    game.store.set_role("root", "admin")
+    root, _ = join(game, "root")
+    said = run(root, "@report economy").text  # line mode and the console read the same
+    assert "Escrow mail tokens held (code 404): 1 transfer, 25 tokens" in said

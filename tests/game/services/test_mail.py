@@ -10,7 +10,7 @@ from economy import ESCROW, Reason
 from economy.clock import DAY_MS
 from game.engine.game import Game
 from game.services.mail import BODY_MAX, EXPIRE_DAYS, MAILBOX_MAX, POST_OFFICE, SEND_BURST
-from tests.conftest import FakeClock, join, run
+from tests.conftest import FakeClock, Screen, join, run
 
 
 @pytest.fixture
@@ -106,9 +106,9 @@ def test_untaken_tokens_expire_back_to_the_sender_at_the_next_login(
     letter = game.mail.letter("bob", 1)
     assert letter is not None
     assert letter.tokens_state == "returned"
-    _, bob_screen = join(game, "bob")
+    bob, bob_screen = join(game, "bob")
     assert "You have 1 new mail. Type mail to see your mailbox." in bob_screen.text
-    assert "went back to ana" in run(game.sessions.get("bob"), "mail read 1").text  # type: ignore[arg-type]
+    assert "went back to ana" in run(bob, "mail read 1").text
 
 
 def test_refusals_change_nothing(game: Game, clock: FakeClock) -> None:
@@ -171,3 +171,21 @@ def test_a_muted_player_reads_and_takes_but_cannot_send(game: Game) -> None:
     assert run(bob, "mail read 1").ok
     assert run(bob, "mail take 1").ok
     assert books(game) == (0, 5, 0, 5)
+
+
+def test_login_notice_counts_new_mail_and_waiting_tokens_for_sessions_not_exec(
+    game: Game,
+) -> None:
+    funded(game, "ana", 9)
+    ana, _ = join(game, "ana")
+    game.ensure_account("bob")
+    run(ana, "mail send bob 9 tokens a = b")
+    run(ana, "mail send bob c = d")
+    bob, screen = join(game, "bob")
+    notice = "You have 2 new mails and 9 tokens waiting to be taken. Type mail to see your mailbox."
+    assert screen.replies[-1].text == notice
+    game.disconnect(bob)
+    exec_screen = Screen()
+    game.connect("bob", exec_screen, kind="exec")
+    game.outbox.flush()
+    assert exec_screen.replies == []
