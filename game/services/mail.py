@@ -192,10 +192,10 @@ class Mailroom:
         ).fetchone()
         if not unread and not waiting:
             return None
-        parts = [f"You have {plural(int(unread), 'new mail')}"]
+        parts = [plural(int(unread), "new mail")] if unread else []
         if waiting:
             parts.append(f"{plural(int(waiting), 'token')} waiting to be taken")
-        return Reply(Kind.TELL, f"{' and '.join(parts)}. Type mail to see your mailbox.")
+        return Reply(Kind.TELL, f"You have {' and '.join(parts)}. Type mail to see your mailbox.")
 
     # -- settling held tokens --------------------------------------------------------------------
     def take(self, letter: Letter) -> bool:

@@ -119,7 +119,9 @@ class Wallet:
         self, name: str, amount: int, reason: Reason, key: str, memo: str = ""
     ) -> Transfer:
         """Hold ``amount`` of a player's tokens in ``system:escrow`` (raises
-        InsufficientFunds, changing nothing); :meth:`from_escrow` pays them out once."""
+        InsufficientFunds, changing nothing). The ledger does not know which hold a later
+        :meth:`from_escrow` pays out: the caller resolves each hold once (the mail service
+        guards it with its own row)."""
         self.ledger.account(account_of(name))
         done = self.ledger.transfer(account_of(name), ESCROW, amount, reason, key, memo=memo)
         self.changed(name, done, -amount)

@@ -184,6 +184,13 @@ def test_login_notice_counts_new_mail_and_waiting_tokens_for_sessions_not_exec(
     bob, screen = join(game, "bob")
     notice = "You have 2 new mails and 9 tokens waiting to be taken. Type mail to see your mailbox."
     assert screen.replies[-1].text == notice
+    run(bob, "mail read 1")
+    run(bob, "mail read 2")
+    game.disconnect(bob)
+    bob, again = join(game, "bob")
+    assert again.replies[-1].text == (
+        "You have 9 tokens waiting to be taken. Type mail to see your mailbox."
+    )
     game.disconnect(bob)
     exec_screen = Screen()
     game.connect("bob", exec_screen, kind="exec")
