@@ -249,6 +249,51 @@ class ContentReloaded(Event):
     by: str  # the admin who ran the reload, or "watcher"
 
 
+@dataclass(frozen=True)
+class MailSent(Event):
+    """A player mailed another account, perhaps with tokens attached (held in escrow).
+
+    Metadata only: the subject and body never leave the game.
+
+    Event name: ``mail-sent``
+    """
+
+    name: ClassVar[str] = "mail-sent"
+    sender: str
+    recipient: str
+    mail_id: int
+    tokens: int  # attached and held in escrow; 0 for none
+
+
+@dataclass(frozen=True)
+class MailTokensTaken(Event):
+    """A mail's recipient took the tokens attached to it (escrow -> recipient).
+
+    Event name: ``mail-tokens-taken``
+    """
+
+    name: ClassVar[str] = "mail-tokens-taken"
+    sender: str
+    recipient: str
+    mail_id: int
+    tokens: int
+
+
+@dataclass(frozen=True)
+class MailReturned(Event):
+    """A mail's held tokens went back to its sender (escrow -> sender).
+
+    Event name: ``mail-returned``
+    """
+
+    name: ClassVar[str] = "mail-returned"
+    sender: str
+    recipient: str
+    mail_id: int
+    tokens: int
+    why: str  # "returned" (by the recipient), "deleted" or "expired"
+
+
 def _index(*types: type[Event]) -> Mapping[str, type[Event]]:
     return {t.name: t for t in types}
 
@@ -270,6 +315,9 @@ EVENT_TYPES: Mapping[str, type[Event]] = _index(
     UnlockGranted,
     ReflectionReportWritten,
     ContentReloaded,
+    MailSent,
+    MailTokensTaken,
+    MailReturned,
 )
 
 

@@ -58,6 +58,12 @@ class Reason(IntEnum):
     """Escrowed tokens returned to the player (the action failed or was cancelled)."""
     HOLD_CAPTURE = 403
     """Escrowed tokens burned into the sink (the action succeeded)."""
+    MAIL_HOLD = 404
+    """Tokens attached to a mail, held in escrow until the mail is taken or returned."""
+    MAIL_TAKEN = 405
+    """A mail's held tokens paid out to its recipient (escrow -> recipient)."""
+    MAIL_RETURNED = 406
+    """A mail's held tokens given back to its sender (returned, deleted or expired)."""
 
     REVERSAL = 901
     """A correcting transfer that mirrors an earlier one (see ``Ledger.reverse``)."""
@@ -86,6 +92,9 @@ _LABELS: dict[Reason, str] = {
     Reason.HOLD: "hold",
     Reason.HOLD_RELEASE: "hold released",
     Reason.HOLD_CAPTURE: "hold captured",
+    Reason.MAIL_HOLD: "mail tokens held",
+    Reason.MAIL_TAKEN: "mail tokens taken",
+    Reason.MAIL_RETURNED: "mail tokens returned",
     Reason.REVERSAL: "reversal",
 }
 

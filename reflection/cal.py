@@ -14,6 +14,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from reflection.facts import PlayerFacts
+from reflection.feedback import FeedbackDigest
 from reflection.rules import GrowthRules, Rule
 from reflection.schema import CATEGORIES, DAY_MS
 from reflection.snapshot import Snapshot
@@ -80,6 +81,8 @@ class CalReport:
     new_milestones: list[tuple[str, str]]
     unlocks: list[Unlock]
     insights: list[Insight]
+    feedback: FeedbackDigest = field(default_factory=FeedbackDigest)
+    """What players ask for most: bug, idea and typo counts, and the latest open items."""
 
 
 def _rate(part: int, whole: int) -> float:
@@ -203,4 +206,5 @@ def analyse(snapshot: Snapshot, rules: GrowthRules, now_ms: int) -> CalReport:
         new_milestones=new_milestones,
         unlocks=[u for i in insights for u in i.unlocks],
         insights=insights,
+        feedback=snapshot.feedback,
     )

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from economy.reasons import is_faucet, is_p2p, is_sink, label
+from economy.reasons import is_escrow, is_faucet, is_p2p, is_sink, label
 from reflection.snapshot import Flows, Snapshot
 
 INFLATION_HIGH = 0.02
@@ -59,6 +59,8 @@ class DomingoReport:
     tuning: list[Change]
     capacity: dict[str, float | str]
     multipliers: dict[str, float] = field(default_factory=dict)
+    escrow: list[dict[str, float | str]] = field(default_factory=list)
+    """4xx flows: holds and mail tokens, which move tokens without minting or burning."""
 
 
 def _sum(flows: Flows, pick: Callable[[int], bool]) -> int:
@@ -279,4 +281,5 @@ def analyse(s: Snapshot, policy: Policy, now_ms: int) -> DomingoReport:
         tuning=tuning,
         capacity=_capacity(s),
         multipliers={str(c): v for c, v in sorted(s.multipliers.items())},
+        escrow=_by_code(s.flows_24h, s.flows_prev_24h, s.flows_all, is_escrow),
     )

@@ -51,6 +51,7 @@ def cal_markdown(r: CalReport) -> str:
     lines += ["", "## Play styles and churn risk", ""]
     lines += _table(["style", "players"], [[k, v] for k, v in r.styles.items()])
     lines += ["", *_table(["churn risk", "players"], [[k, v] for k, v in r.churn.items()])]
+    lines += ["", *_asks(r)]
     lines += ["", f"## Unlocks this cycle ({len(r.unlocks)})", ""]
     lines += [f"- {u.player}: {u.grant} — {u.reason}" for u in r.unlocks[:MD_INSIGHTS]]
     shown = f"; the first {MD_INSIGHTS} shown" if len(r.insights) > MD_INSIGHTS else ""
@@ -63,6 +64,22 @@ def cal_markdown(r: CalReport) -> str:
             lines.append(f"- Next milestone: {i.next_milestone}")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _asks(r: CalReport) -> list[str]:
+    """What players ask for most (bug, idea, typo), and the latest open items."""
+    f = r.feedback
+    lines = ["## What players ask for", ""]
+    if not f.total:
+        return [*lines, "- nothing filed yet (players use bug, idea and typo)"]
+    lines += _table(
+        ["kind", "open", "last 7 days", "all"],
+        [[k, f.open.get(k, 0), f.week.get(k, 0), n] for k, n in f.total.items()],
+    )
+    if f.recent_open:
+        lines += ["", "Latest open:"]
+        lines += [f"- #{a.id} {a.kind} from {a.player} ({a.room}): {a.text}" for a in f.recent_open]
+    return lines
 
 
 def _rate(value: float | None) -> str:
@@ -86,7 +103,7 @@ def domingo_markdown(r: DomingoReport) -> str:
         f"- Capacity: {r.capacity['advice']}",
         "",
     ]
-    for title, rows in (("Faucets", r.faucets), ("Sinks", r.sinks)):
+    for title, rows in (("Faucets", r.faucets), ("Sinks", r.sinks), ("Escrow", r.escrow)):
         lines += [f"## {title} (24h)", ""]
         lines += _table(
             ["code", "reason", "count", "tokens", "share", "Δ vs previous 24h"],

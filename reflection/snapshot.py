@@ -16,6 +16,7 @@ from economy import MINT, SINK
 from economy import verify as ledger_verify
 from economy.schema import ESCROW
 from reflection.facts import PlayerFacts, has_table, read_active
+from reflection.feedback import FeedbackDigest, read_feedback
 from reflection.schema import DAY_MS, HOUR_MS
 
 RECONCILE_EVERY_MS = HOUR_MS
@@ -65,6 +66,8 @@ class Snapshot:
     reconciled: bool = False  # a full reconciliation ran in this cycle and passed
     hourly: tuple[tuple[int, int, float], ...] = ()
     multipliers: Mapping[int, float] = field(default_factory=dict)
+    feedback: FeedbackDigest = field(default_factory=FeedbackDigest)
+    """What players asked for with bug, idea and typo (for Cal)."""
 
 
 def _flows(conn: sqlite3.Connection, lo: int, hi: int) -> dict[int, tuple[int, int]]:
@@ -210,6 +213,7 @@ def _read(conn: sqlite3.Connection, now: int, cycle_id: str) -> Snapshot:
             )
         ),
         multipliers={int(c): float(v) for c, v in one("SELECT code, value FROM refl_multipliers")},
+        feedback=read_feedback(conn, now),
     )
 
 

@@ -162,6 +162,8 @@ def economy(body: dict[str, Any]) -> tuple[Block, ...]:
         blocks.append(_flows("Faucets", "Faucet", "issuance", body["faucets"]))
     if "sinks" in body:
         blocks.append(_flows("Sinks", "Sink", "sinks", body["sinks"]))
+    if body.get("escrow"):  # holds and mail tokens (4xx); older reports have none
+        blocks.append(_flows("Escrow", "Escrow", "escrow flows", body["escrow"]))
     if "checks" in body:
         checks = [
             (str(c["name"]), "ok" if c["ok"] else "FAILED", str(c["detail"]))
@@ -242,6 +244,8 @@ def growth(body: dict[str, Any]) -> tuple[Block, ...]:
                     tuple(f"{column} {k}: {plural(n, 'player')}." for k, n in counts.items()),
                 )
             )
+    if (b.get("feedback") or {}).get("total"):  # reports before feedback existed have none
+        blocks.extend(_asks(b["feedback"]))
     if "unlocks" in b:
         unlocks = b["unlocks"]
         total = int(b.get("unlocks_total", len(unlocks)))
@@ -252,6 +256,29 @@ def growth(body: dict[str, Any]) -> tuple[Block, ...]:
     if "insights" in b:
         blocks.extend(_insights(b["insights"], int(b.get("insights_total", len(b["insights"])))))
     return tuple(blocks)
+
+
+def _asks(f: dict[str, Any]) -> tuple[Block, ...]:
+    """What players ask for most (bug, idea, typo): counts by kind, then the latest open."""
+    kinds = f["total"]
+    table = Table(
+        "What players ask for",
+        ("Kind", "Open", "Last 7 days", "All"),
+        tuple(
+            (str(k), num(f["open"].get(k, 0)), num(f["week"].get(k, 0)), num(n))
+            for k, n in kinds.items()
+        ),
+        tuple(
+            f"{k}: {num(f['open'].get(k, 0))} open, {num(f['week'].get(k, 0))} in the last "
+            f"7 days, {num(n)} in all."
+            for k, n in kinds.items()
+        ),
+    )
+    latest = tuple(
+        f"#{a['id']} {a['kind']} from {a['player']} ({a['room']}): {a['text']}"
+        for a in f.get("recent_open") or []
+    )
+    return (table, Section("Latest open reports", latest)) if latest else (table,)
 
 
 def _insights(insights: list[dict[str, Any]], total: int) -> tuple[Block, ...]:

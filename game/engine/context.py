@@ -22,8 +22,10 @@ from game.services.access import Access
 from game.services.audit import Audit
 from game.services.channels import Channels
 from game.services.explored import Explored
+from game.services.feedback import FeedbackQueue
 from game.services.groups import Groups
 from game.services.limits import Cooldowns
+from game.services.mail import Mailroom
 from game.services.metrics import Metrics
 from game.services.moderation import Moderation
 from game.services.payments import Payments
@@ -56,6 +58,8 @@ class CommandContext:
     wallet: Wallet
     premium: Premium
     payments: Payments
+    mail: Mailroom
+    feedback: FeedbackQueue
     skills: Skills
     unlocks: Unlocks
     access: Access

@@ -41,7 +41,9 @@ from game.commands import (
     visual,
 )
 from game.commands import economy as economy_commands
+from game.commands import feedback as feedback_commands
 from game.commands import growth as growth_commands
+from game.commands import mail as mail_commands
 from game.commands.base import Registry
 from game.core.config import Settings
 from game.core.outbox import Outbox, Publish, RoomChanged
@@ -57,8 +59,10 @@ from game.services.attempt import Attempt
 from game.services.audit import Audit
 from game.services.channels import Channels
 from game.services.explored import Explored
+from game.services.feedback import FeedbackQueue
 from game.services.groups import Groups
 from game.services.limits import CommandLimit, Cooldowns
+from game.services.mail import Mailroom
 from game.services.metrics import Metrics
 from game.services.moderation import Moderation
 from game.services.notices import Notices
@@ -107,6 +111,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     npcs,
     quests,
     authoring,
+    mail_commands,
+    feedback_commands,
 )
 
 
@@ -152,6 +158,10 @@ class Game:
         self.unlocks = Unlocks(conn, clock, outbox)
         self.premium = Premium(self.tiers, store, outbox, clock)
         self.payments = Payments(wallet, outbox, clock)  # a payment waiting for "yes"
+        self.people = people = People(conn, outbox.on_rollback)  # ignores, friends, away
+        # Mail; tokens held in escrow; nothing from someone the recipient ignores.
+        self.mail = Mailroom(conn, store, wallet, outbox, clock, ignores=people.ignores)
+        self.feedback = FeedbackQueue(conn, clock)  # bug, idea, typo; answered by admins
         self.multipliers = RewardMultipliers(conn)  # Domingo's bounded reward tuning
         self.rewards = Rewards(world, wallet, self.multipliers, conn, outbox, clock)
         self.quests = QuestBook(
@@ -178,7 +188,6 @@ class Game:
         self.content_watcher = ContentWatcher(  # opt-in live reload (reload watch on)
             settings.content_dir, world, self.sessions, store, self.audit, outbox, clock
         )
-        self.people = people = People(conn, outbox.on_rollback)  # ignores, friends, away
         self.channels = Channels(conn, clock, lambda: world.content.community, outbox.on_rollback)
         self.groups = Groups()  # following and groups, while online
         self.shortcuts = Shortcuts(conn)  # aliases and the line-mode prompt
@@ -240,6 +249,8 @@ class Game:
             wallet=self.wallet,
             premium=self.premium,
             payments=self.payments,
+            mail=self.mail,
+            feedback=self.feedback,
             skills=self.skills,
             unlocks=self.unlocks,
             access=self.access,
@@ -298,7 +309,16 @@ class Game:
         self.publish(
             PlayerJoined(ts=self.now(), player=player.name, session_id=session.id, front_end=kind)
         )
+        self._mail_at_login(player.name)
         return session
+
+    def _mail_at_login(self, name: str) -> None:
+        """Every interactive login (TUI, line; not exec) returns expired mail tokens to
+        their senders, then tells the player of their unread mail, after the greeting."""
+        self.mail.expire()
+        notice = self.mail.login_notice(name)
+        if notice is not None:
+            self.outbox.tell(name, notice)
 
     def _unconnect(self, session: Session, old: Session | None, entered: bool) -> None:
         """The login step failed: the presence table and the world are as they were."""

@@ -106,6 +106,48 @@ def community(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0003_mail_feedback")
+def mail_feedback(db: Database) -> None:
+    """Mail between accounts (with tokens held in the ledger's escrow) and the players'
+    feedback queue (bug, idea, typo). ``tokens_state`` says where a mail's tokens are:
+    ``none`` (no tokens), ``held`` (in ``system:escrow``), ``taken`` (the recipient's) or
+    ``returned`` (the sender's again); a hold is resolved once, by a guarded UPDATE."""
+    for statement in (
+        """CREATE TABLE mail (
+            id           INTEGER PRIMARY KEY,
+            sender       TEXT    NOT NULL,
+            recipient    TEXT    NOT NULL COLLATE NOCASE,
+            subject      TEXT    NOT NULL,
+            body         TEXT    NOT NULL,
+            tokens       INTEGER NOT NULL DEFAULT 0 CHECK (tokens >= 0),
+            tokens_state TEXT    NOT NULL DEFAULT 'none'
+                CHECK (tokens_state IN ('none', 'held', 'taken', 'returned')),
+            sent_ms      INTEGER NOT NULL,
+            read_ms      INTEGER,
+            settled_ms   INTEGER,
+            deleted      INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+        ) STRICT""",
+        "CREATE INDEX mail_box ON mail(recipient, deleted, id)",
+        "CREATE INDEX mail_held ON mail(sent_ms) WHERE tokens_state = 'held'",
+        """CREATE TABLE feedback (
+            id          INTEGER PRIMARY KEY,
+            ts_ms       INTEGER NOT NULL,
+            player      TEXT    NOT NULL COLLATE NOCASE,
+            kind        TEXT    NOT NULL CHECK (kind IN ('bug', 'idea', 'typo')),
+            room        TEXT    NOT NULL DEFAULT '',
+            text        TEXT    NOT NULL,
+            status      TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            answer      TEXT    NOT NULL DEFAULT '',
+            answered_by TEXT    NOT NULL DEFAULT '',
+            answered_ms INTEGER,
+            closed_ms   INTEGER
+        ) STRICT""",
+        "CREATE INDEX feedback_open ON feedback(status, id)",
+        "CREATE INDEX feedback_player ON feedback(player, ts_ms)",
+    ):
+        db.execute(statement)
+
+
 @dataclass(frozen=True)
 class Status:
     """What ``sshrealm db status`` prints."""

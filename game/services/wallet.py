@@ -11,7 +11,17 @@ import itertools
 from collections.abc import Callable
 
 from bridge.events import TokensCharged, TokensCredited
-from economy import MINT, SINK, InsufficientFunds, Ledger, Reason, Tiers, Transfer, UnknownAccount
+from economy import (
+    ESCROW,
+    MINT,
+    SINK,
+    InsufficientFunds,
+    Ledger,
+    Reason,
+    Tiers,
+    Transfer,
+    UnknownAccount,
+)
 from game.core.outbox import Outbox
 from game.core.reply import Kind, Reply
 
@@ -103,6 +113,27 @@ class Wallet:
         )
         self.changed(payer, done, -amount)
         self.changed(payee, done, +amount)
+        return done
+
+    def to_escrow(
+        self, name: str, amount: int, reason: Reason, key: str, memo: str = ""
+    ) -> Transfer:
+        """Hold ``amount`` of a player's tokens in ``system:escrow`` (raises
+        InsufficientFunds, changing nothing). The ledger does not know which hold a later
+        :meth:`from_escrow` pays out: the caller resolves each hold once (the mail service
+        guards it with its own row)."""
+        self.ledger.account(account_of(name))
+        done = self.ledger.transfer(account_of(name), ESCROW, amount, reason, key, memo=memo)
+        self.changed(name, done, -amount)
+        return done
+
+    def from_escrow(
+        self, name: str, amount: int, reason: Reason, key: str, memo: str = ""
+    ) -> Transfer:
+        """Pay held tokens out of ``system:escrow`` to a player."""
+        self.ledger.account(account_of(name))
+        done = self.ledger.transfer(ESCROW, account_of(name), amount, reason, key, memo=memo)
+        self.changed(name, done, +amount)
         return done
 
     # -- priced commands ---------------------------------------------------------------------------

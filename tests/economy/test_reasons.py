@@ -6,6 +6,7 @@ from economy.reasons import Reason, family, is_escrow, is_faucet, is_p2p, is_sin
 def test_reason_codes_are_stable() -> None:
     assert (Reason.DAILY_BONUS, Reason.COMMAND_PRICE, Reason.PAYMENT) == (101, 201, 301)
     assert (Reason.HOLD, Reason.HOLD_CAPTURE, Reason.REVERSAL) == (401, 403, 901)
+    assert (Reason.MAIL_HOLD, Reason.MAIL_TAKEN, Reason.MAIL_RETURNED) == (404, 405, 406)
 
 
 def test_reason_families() -> None:
@@ -14,6 +15,7 @@ def test_reason_families() -> None:
     assert is_p2p(Reason.PAYMENT)
     assert not is_p2p(Reason.SHOP_SALE)
     assert is_escrow(Reason.HOLD_RELEASE)
+    assert all(is_escrow(r) for r in (Reason.MAIL_HOLD, Reason.MAIL_TAKEN, Reason.MAIL_RETURNED))
     assert family(Reason.REVERSAL) == 9
 
 

@@ -1,11 +1,13 @@
 """The admin console: a full-screen view over the same facts and commands as line mode.
 
-Tabs (F1-F5, shown in the footer): Players (table of sessions; with the table focused and
+Tabs (F1-F6, shown in the footer): Players (table of sessions; with the table focused and
 nothing typed yet, a key puts an @-command in the action line for the selected player),
 Economy (Domingo's latest report with sparklines), Growth (Cal's), Content (reload with the
-diff) and Server (health). Any other printable key typed on the table goes to the action
-line: typing never fires an action. Every action runs through the engine, exactly like the
-line-mode command: the role check, the audit row and the ledger transfer happen there.
+diff), Server (health) and Feedback (the open bug, idea and typo reports; ``a`` and ``c``
+put ``@feedback answer`` / ``close`` for the selected one in the action line). Any other
+printable key typed on a table goes to the action line: typing never fires an action.
+Every action runs through the engine, exactly like the line-mode command: the role check,
+the audit row and the ledger transfer happen there.
 Results wrap and scroll; output that arrives later (a reload's diff) is added to them.
 """
 
@@ -26,6 +28,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from game.commands.admin import idle_text
 from game.commands.admin_ops import server_lines
+from game.core.text import utc
 from game.engine.game import Game
 from game.fronts.tui import report_table
 from game.services import reports
@@ -43,7 +46,8 @@ ACTIONS = {
     "r": "@revoke {name} ",
     "t": "@tier {name} premium 30 ",
 }
-TABS = ("players", "economy", "growth", "content", "server")
+FEEDBACK_ACTIONS = {"a": "@feedback answer {id} ", "c": "@feedback close {id} "}
+TABS = ("players", "economy", "growth", "content", "server", "feedback")
 RESULT_LINES = 200  # kept in the result pane (it scrolls)
 
 
@@ -66,6 +70,7 @@ class AdminScreen(Screen[None]):
         Binding("f3", "tab('growth')", "Growth"),
         Binding("f4", "tab('content')", "Content"),
         Binding("f5", "tab('server')", "Server"),
+        Binding("f6", "tab('feedback')", "Feedback"),
         Binding("ctrl+r", "refresh", "Refresh"),
         Binding("escape", "close", "Close"),
         Binding("f9", "close", show=False),
@@ -102,6 +107,8 @@ class AdminScreen(Screen[None]):
                 )
             with TabPane("Server", id="server"), VerticalScroll():
                 yield Static(id="server-text")
+            with TabPane("Feedback", id="feedback"):
+                yield DataTable(id="feedback-table", cursor_type="row", zebra_stripes=True)
         # One docked container, stacked: results, the action line, the key hints. (Three
         # widgets each docked to the bottom would be drawn over one another.)
         with Vertical(id="console-bottom"):
@@ -117,6 +124,9 @@ class AdminScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#player-table", DataTable)
         table.add_columns("Name", "Room", "Tier", "Tokens", "Idle", "Address", "Role")
+        self.query_one("#feedback-table", DataTable).add_columns(
+            "#", "Kind", "Player", "Room", "Filed", "Text"
+        )
         self.refresh_all()
         self.set_interval(REFRESH_S, self.refresh_all)
         table.focus()
@@ -156,9 +166,29 @@ class AdminScreen(Screen[None]):
         game = Game.of(self.session)
         lines = server_lines(game.metrics, game.sessions)
         self.query_one("#server-text", Static).update(Text("\n".join(lines)))
+        self.refresh_feedback()
+
+    def refresh_feedback(self) -> None:
+        """The open reports, newest first; the selection stays on the same report."""
+        table = self.query_one("#feedback-table", DataTable)
+        selected = self.selected_row(table)
+        game = Game.of(self.session)
+        table.clear()
+        ids = []
+        for item in game.feedback.queue():
+            room = game.world.content.rooms.get(item.room)
+            cells = (str(item.id), item.kind, item.player, room.title if room else item.room)
+            table.add_row(*(Text(c) for c in (*cells, utc(item.ts_ms), item.text)), key=cells[0])
+            ids.append(cells[0])
+        if selected in ids:
+            table.move_cursor(row=ids.index(selected))
 
     def selected_name(self) -> str | None:
-        table = self.query_one("#player-table", DataTable)
+        return self.selected_row(self.query_one("#player-table", DataTable))
+
+    @staticmethod
+    def selected_row(table: DataTable[Text]) -> str | None:
+        """The first cell of the table's selected row (a name, a report number)."""
         if table.row_count == 0:
             return None
         row = table.get_row_at(table.cursor_row)
@@ -169,14 +199,20 @@ class AdminScreen(Screen[None]):
         """On the table: a hotkey (nothing typed yet) prefills an action; any other printable
         key goes to the action line, so typing never fires an action."""
         action = self.query_one("#action", Input)
-        table = self.query_one("#player-table", DataTable)
-        if not table.has_focus or not event.is_printable or event.character is None:
+        players = self.query_one("#player-table", DataTable)
+        reports = self.query_one("#feedback-table", DataTable)
+        if not (players.has_focus or reports.has_focus):
+            return
+        if not event.is_printable or event.character is None:
             return
         event.stop()
         event.prevent_default()
-        name = self.selected_name()
-        if event.key in ACTIONS and not action.value and name is not None:
-            action.value = ACTIONS[event.key].format(name=name)
+        table, hotkeys, field = (
+            (players, ACTIONS, "name") if players.has_focus else (reports, FEEDBACK_ACTIONS, "id")
+        )
+        selected = self.selected_row(table)
+        if event.key in hotkeys and not action.value and selected is not None:
+            action.value = hotkeys[event.key].format(**{field: selected})
         else:
             action.value += event.character
         action.cursor_position = len(action.value)
@@ -219,6 +255,8 @@ class AdminScreen(Screen[None]):
         self.query_one("#tabs", TabbedContent).active = tab
         if tab == "players":
             self.query_one("#player-table", DataTable).focus()
+        elif tab == "feedback":
+            self.query_one("#feedback-table", DataTable).focus()
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -257,3 +257,14 @@ def test_prompt_is_shown_after_each_command_in_line_mode(game: Game) -> None:
     assert run(ana, "prompt off").ok
     assert game.prompt(ana.player) is None
     assert run(ana, "prompt " + "x" * 81).kind is Kind.ERROR
+
+
+def test_ignore_also_refuses_mail_from_the_ignored(game: Game) -> None:
+    ana, _ = join(game, "ana")
+    bo, _ = join(game, "bo")
+    run(bo, "ignore ana")
+    refused = run(ana, "mail send bo hello = are you there?")
+    assert refused.kind is Kind.ERROR
+    assert refused.text == "bo is not accepting mail from you. Nothing was sent."
+    run(bo, "unignore ana")
+    assert run(ana, "mail send bo hello = are you there?").ok

@@ -206,3 +206,35 @@ async def test_the_action_line_results_and_key_hints_are_all_on_screen(game: Gam
             assert not regions["results"].overlaps(regions["action"]), size
             assert not regions["action"].overlaps(regions["footer"]), size
             assert regions["results"].bottom <= regions["action"].y < regions["footer"].y
+
+
+async def test_feedback_tab_lists_open_reports_and_answers_the_selected_one(game: Game) -> None:
+    ana, ana_screen = join(game, "ana")
+    game.engine.execute(ana, "idea a ferry to the island")
+    game.engine.execute(ana, "typo 'welcom' on the sign")
+    game.ensure_account("root")
+    game.store.set_role("root", "admin")
+    _, app = tui(game, "root")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AdminScreen)
+        table = screen.query_one("#feedback-table", DataTable)
+        assert table.has_focus
+        assert [str(c) for c in table.get_row_at(0)][:4] == ["2", "typo", "ana", "Town Square"]
+        assert str(table.get_row_at(1)[5]) == "a ferry to the island"
+        await pilot.press("down", "a")  # the idea, #1
+        action = screen.query_one("#action", Input)
+        assert action.value == "@feedback answer 1 "
+        await pilot.press(*"on its way", "enter")
+        await settle(pilot)
+        assert "Answered report #1 from ana: told them now" in result_text(app)
+        assert 'root answered your idea report #1: "on its way"' in ana_screen.text
+        table.focus()
+        await pilot.press("c", "enter")
+        await settle(pilot)
+        assert "Closed report #1" in result_text(app)  # the selection stayed on #1
+        assert table.row_count == 1
