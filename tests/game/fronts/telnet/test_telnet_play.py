@@ -121,6 +121,24 @@ async def test_players_channels_status_and_inventory(start: Start) -> None:
         bob.close()
 
 
+async def test_chat_channels_and_the_players_own_prompt_over_telnet(start: Start) -> None:
+    srv = await start()
+    ana = await joined(srv, "ana")
+    bob = await joined(srv, "bob")
+    try:
+        bob.send("chat hello all")
+        said = await ana.gmcp("Comm.Channel.Text", lambda d: d["channel"] == "chat")
+        assert said == {"channel": "chat", "talker": "bob", "text": "[chat] bob: hello all"}
+        ana.send("prompt [%t tokens] %r>")
+        await ana.until("Prompt set")
+        ana.send("look")
+        text = await ana.until(" tokens] Town Square>")  # the template stands for "> "
+        assert "Town Square" in text
+    finally:
+        ana.close()
+        bob.close()
+
+
 async def test_msdp_reports_the_same_facts_when_asked(start: Start) -> None:
     srv = await start()
     client = await joined(srv, "ana")
