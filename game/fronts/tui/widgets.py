@@ -99,6 +99,10 @@ class CommandInput(PaintsItself, RepaintOnScroll, FrameLines, Input):
         )
         # A blinking cursor repaints every idle session twice a second (research Q6).
         self.set_reactive(Input.cursor_blink, False)
+        # Input posts Changed on every key, and it bubbles to the screen and the app: three
+        # dispatches per key per player that nothing here listens to (at N=100 TUI players
+        # they were three in five of all the messages the server handled).
+        self.disable_messages(Input.Changed)
         self.past = History()
         self._completer = Completer()
         self._completions = completions

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from textual.geometry import Region
+from textual.message import Message
 from textual.pilot import Pilot
 
 from game.core.reply import Kind, Reply, StatusView
@@ -36,6 +39,31 @@ async def test_typing_a_command_submits_it_and_clears_the_prompt() -> None:
         assert port.submitted == ["look"]
         assert app.command.value == ""
         assert app.chat_log.plain_lines() == []  # no echo: the engine replies
+
+
+async def test_typing_posts_no_changed_message_for_every_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        posted: list[str] = []
+        for target in (app.command, app.screen, app):
+            original = target.post_message
+
+            def spy(message: Message, original: Callable[[Message], bool] = original) -> bool:
+                sent = original(message)
+                if sent:  # a disabled message is refused here and never dispatched
+                    posted.append(type(message).__name__)
+                return sent
+
+            monkeypatch.setattr(target, "post_message", spy)
+        await pilot.press(*"look")
+        await settle(pilot)
+        assert app.command.value == "look"
+        assert "Changed" not in posted  # nothing listens; it cost three dispatches a key
+        await pilot.press("enter")
+        assert "Submitted" in posted
 
 
 async def test_typing_repaints_the_prompt_without_reflowing_the_screen(
