@@ -8,13 +8,14 @@ What a bot sees is judged from the raw byte stream, without a terminal emulator:
 
 * say tokens are unique (``zq`` + 10 characters + ``qz``) and written by Textual as one
   uncompressed text run, so a regex over each chunk finds them;
-* the ``look`` reply is recognised by its room title at the start of a log line: in line
-  mode ``Town Square\\r\\n`` at a line start; in the TUI the title run right after a cursor
-  move to the log's first column, 2 (the room panel and status line carry the title too,
-  but never there with the log's colours). The TUI repaints the whole log when it
-  scrolls, so an *old* look reply is drawn again whenever a new line arrives; a title
-  counts as the answer only if no say token the bot had already seen before sending
-  ``look`` is drawn after it (that would make it an older reply).
+* the ``look`` reply is recognised by its last line (the room's items, ``You see a notice
+  board.``) at the start of a log line: in line mode at a line start; in the TUI right
+  after a cursor move to the log's first column, 2. The last line, not the title: with
+  200 players in the room the reply is taller than the log, so its title is never on
+  screen at all. The TUI repaints the whole log when it scrolls, so an *old* look reply is
+  drawn again whenever a new line arrives; a last line counts as the answer only if no
+  say token the bot had already seen before sending ``look`` is drawn after it (that
+  would make it an older reply).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from dataclasses import dataclass, field
 import asyncssh
 
 TITLE = "Town Square"
+LOOK_END = re.escape(b"You see a notice board.")  # the last line of the square's look
 TOKEN = re.compile(rb"zq[0-9a-z]{10}qz")
 # The log keeps a one-column margin: its lines start at column 2.
-TUI_TITLE = re.compile(rb"\x1b\[\d+;[12]H\x1b\[[0-9;]*m" + TITLE.encode() + rb"\x1b")
+TUI_LOOK = re.compile(rb"\x1b\[\d+;[12]H\x1b\[[0-9;]*m" + LOOK_END + rb"[ \x1b]")
 # Line mode: at a line start; telnet: also right after IAC EOR or IAC GA (a prompt's end)
 # or IAC SE (the end of a GMCP message).
-LINE_TITLE = re.compile(rb"(?:^|\n|\xff[\xef\xf9\xf0])" + TITLE.encode() + rb"\r\n")
+LINE_LOOK = re.compile(rb"(?:^|\n|\xff[\xef\xf9\xf0])" + LOOK_END + rb"\r\n")
 TUI_READY = b"ype a command"  # the prompt's placeholder (its first cell is the cursor)
 TAIL = 256  # bytes of the previous chunk kept so a match split across reads is still found
 
@@ -152,9 +154,9 @@ class Bot:
                 self.tracker.saw(token, self.name, now)
         if self.look_sent is None:
             return
-        title = TUI_TITLE if self.tui else LINE_TITLE
+        marker = TUI_LOOK if self.tui else LINE_LOOK
         last = None
-        for m in title.finditer(data):
+        for m in marker.finditer(data):
             if m.end() > fresh_from:
                 last = m
         if last is None:

@@ -16,7 +16,7 @@ pace), and so is the time the server's event loop was ready to run but waited fo
 (``server_runq_wait_pct``, from /proc schedstat: CPU taken by other work on the machine).
 Figures per front end and N:
 
-* ``look`` latency: send ``look\\r`` -> the room title of that reply on the bot's screen;
+* ``look`` latency: send ``look\\r`` -> the last line of that reply on the bot's screen;
 * say-to-all latency: send ``say <token>`` -> the last of the other N-1 bots has it (at
   N=1: the sender's own echo);
 * connect-to-first-screen: TCP connect -> title and prompt drawn; N=1 also times 3 lone

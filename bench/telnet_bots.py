@@ -3,8 +3,9 @@
 A telnet bot is a :class:`~bench.bots.Bot` whose connection is a socket from its own
 loopback address, like the SSH bots. It asks for what a MUD client asks for (``DO EOR``,
 ``DO GMCP``), so the run pays for prompts, GMCP Room.Info/Room.Players and Comm.Channel
-messages as a Mudlet player would; the say tokens and the ``look`` title are found in the
-byte stream exactly as for SSH line mode (GMCP JSON never puts ``\\r\\n`` after a title).
+messages as a Mudlet player would; the say tokens and the ``look`` reply's last line are
+found in the byte stream exactly as for SSH line mode (GMCP JSON never puts ``\\r\\n`` after
+a line of text).
 Bots log in with a name and password; the first run creates the accounts.
 """
 
