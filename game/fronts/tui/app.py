@@ -48,6 +48,7 @@ from game.fronts.tui.plan import FloorPlan, PlanCache
 from game.fronts.tui.streams import install_shared_streams
 from game.fronts.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
 from game.fronts.tui.textual_private import (
+    lighten_strips,
     patch_colour_rendering,
     share_print_capture,
     share_stylesheet_parsing,
@@ -154,6 +155,7 @@ class GameApp(App[None]):
         self.plan_cache = plan_cache
         patch_colour_rendering()  # or the first session to draw a style sets its colours
         share_stylesheet_parsing()
+        lighten_strips()
         self.console = session_console(color_system)
         # Every app shares one stdout/stderr proxy so Textual's redirects are no-ops.
         out, err = install_shared_streams()

@@ -88,6 +88,13 @@ Stylesheets (``share_stylesheet_parsing``):
     and, for every node from the app down, its type, id, classes and that state (the app's
     own pseudo-classes too: dark, ansi, inline). What Textual would not cache is not cached.
 
+Strips (``lighten_strips``):
+
+21. ``textual.strip.FIFOCache`` (the name ``Strip.__init__`` looks up), ``FIFOCache._cache``:
+    every strip makes seven small caches (crop, divide, style, ...) with a dict each, and
+    most stay empty: a third of an idle session's memory is strips. The replacement cache
+    starts on one shared empty dict and gets a dict of its own on its first entry.
+
 Not private, but patched here too: ``Strip.render``, ``Strip.render_style`` (classmethod),
 ``Strip.render_ansi`` (called). Message handlers are named ``on_*`` elsewhere, never
 ``_on_*``: Textual dispatches both names alike (``MessagePump._get_dispatch_methods``).
@@ -105,9 +112,11 @@ from rich.color import ColorSystem
 from rich.console import Console
 from rich.style import Style
 from textual import events
+from textual import strip as strip_module
 from textual._compositor import ChopsUpdate
 from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.cache import FIFOCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
@@ -294,6 +303,34 @@ def _parse_rules_shared(
             del _parsed[next(iter(_parsed))]
         _parsed[key] = rules
     return rules
+
+
+@cache
+def lighten_strips() -> None:
+    """Strips' caches get their dicts when first used (point 21)."""
+    setattr(strip_module, "FIFOCache", LazyFIFOCache)  # noqa: B010
+
+
+_NOTHING_CACHED: dict[Any, Any] = {}  # shared, and never written: see LazyFIFOCache.set
+
+
+class LazyFIFOCache(FIFOCache[Any, Any]):
+    """A ``FIFOCache`` whose dict is made on its first ``set`` (point 21)."""
+
+    __slots__ = ()
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._cache = _NOTHING_CACHED
+        self.hits = 0
+        self.misses = 0
+
+    def set(self, key: Any, value: Any) -> None:
+        if self._cache is _NOTHING_CACHED:
+            self._cache = {}
+        super().set(key, value)
+
+    __setitem__ = set
 
 
 # -- input ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
+from textual.cache import FIFOCache
 from textual.containers import Vertical
 from textual.css.stylesheet import Stylesheet
 from textual.driver import Driver
@@ -376,6 +377,28 @@ async def test_20_shared_matching_gives_the_rules_textual_would() -> None:
                 original("Stylesheet.apply")(app.stylesheet, node)  # Textual's own matching
                 assert dict(node.styles.base._rules) == shared, node
     assert tp._applied  # and something was shared
+
+
+# -- 21: strips' caches ------------------------------------------------------------------------
+
+
+def test_21_strip_init_makes_its_caches_through_the_module_name() -> None:
+    source = inspect.getsource(Strip.__init__)
+    assert source.count("= FIFOCache(") == 7
+    assert FIFOCache.__slots__ == ["_maxsize", "_cache", "hits", "misses"]
+
+
+def test_21_a_strip_cache_gets_its_own_dict_on_first_use() -> None:
+    tp.lighten_strips()
+    strip = Strip([Segment("hello world")])
+    assert isinstance(strip._crop_cache, tp.LazyFIFOCache)
+    assert strip._crop_cache._cache is strip._style_cache._cache  # one shared empty dict
+    cropped = strip.crop(0, 5)
+    assert cropped.text == "hello"
+    assert strip.crop(0, 5) is cropped  # cached
+    assert strip._crop_cache._cache is not strip._style_cache._cache
+    assert len(strip._style_cache) == 0
+    assert tp._NOTHING_CACHED == {}  # never written
 
 
 def test_on_and_underscore_on_handlers_dispatch_alike() -> None:
