@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from game.world.model import Content, NpcDef
 from game.world.reader import Reader
 from game.world.rooms import normalize_direction
-from game.world.triggers import Action, Trigger
+from game.world.triggers import MIN_REWARD_COOLDOWN, Action, Trigger
 
 
 def each_trigger(content: Content) -> Iterator[tuple[NpcDef, Trigger]]:
@@ -26,7 +26,9 @@ def each_trigger(content: Content) -> Iterator[tuple[NpcDef, Trigger]]:
 def check_triggers(reader: Reader, content: Content) -> None:
     """Errors for triggers that name things which exist but can never work."""
     top_level = len(content.economy.xp_levels)
+    bought = {item: shop.id for shop in content.shops.values() for item in shop.buys}
     for npc, trigger in each_trigger(content):
+        _check_sold(reader, trigger, bought)
         when = trigger.when
         if when.quest is not None and when.quest.step is not None:
             quest = content.quests.get(when.quest.quest)
@@ -45,6 +47,22 @@ def check_triggers(reader: Reader, content: Content) -> None:
         for action in trigger.actions:
             if action.kind == "open":
                 _check_door(reader, content, npc, action)
+
+
+def _check_sold(reader: Reader, trigger: Trigger, bought: dict[str, str]) -> None:
+    """An item a shop buys is tokens: a trigger that hands one out (``give``, or
+    ``spawn`` on the floor) is bound like a ``reward``, once or once per hour a player."""
+    if trigger.once or trigger.cooldown >= MIN_REWARD_COOLDOWN:
+        return
+    for action in trigger.actions:
+        made = action.kind == "give" or (action.kind == "spawn" and action.spawns == "item")
+        if made and action.ref in bought:
+            reader.error(
+                action.where,
+                f"shop {bought[action.ref]!r} buys {action.ref!r}, so handing it out is a token"
+                " faucet: make the trigger 'once: true' or give it a 'cooldown' of at least"
+                f" {MIN_REWARD_COOLDOWN} seconds",
+            )
 
 
 def _check_door(reader: Reader, content: Content, npc: NpcDef, action: Action) -> None:
