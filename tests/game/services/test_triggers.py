@@ -11,6 +11,7 @@ from structlog.testing import capture_logs
 from economy import Reason
 from game.core.config import Settings
 from game.engine.game import Game
+from game.engine.reflecting import Reflection
 from game.services.triggers import MAX_FIRINGS
 from tests.conftest import FakeClock, join, run
 from tests.game.services.trigger_world import HOUR_MS, at_hour, lab_game
@@ -215,3 +216,18 @@ def test_night_description_and_the_time_command(lab: Game, clock: FakeClock) -> 
     at_hour(clock, 6)
     assert run(ana, "time").text.startswith("It is 06:00, dawn. Day comes at 07:00.")
     assert "Usage:" in run(ana, "help time").text
+
+
+async def test_domingo_shows_the_trigger_codes(lab: Game, clock: FakeClock) -> None:
+    ana, _ = join(lab, "ana")
+    tokens(lab, "ana", 10)
+    lab.world.grant(ana.player, "lab:apple")
+    run(ana, "give apple to keeper")  # reward 5, once
+    run(ana, "say toll")  # charge 3
+    clock.tick(1000)
+    outcome = await Reflection(lab).run_cycle()
+    md = Path(outcome.reports["domingo"]).with_suffix(".md").read_text()
+    faucets = md.split("## Faucets (24h)\n", 1)[1].split("\n## ", 1)[0]
+    sinks = md.split("## Sinks (24h)\n", 1)[1].split("\n## ", 1)[0]
+    assert "| 110 | trigger reward | 1 | 5 |" in faucets
+    assert "| 209 | trigger charge | 1 | 3 |" in sinks
