@@ -212,12 +212,12 @@ def _give_trigger(ctx: Context, npc: NpcDef, item: ItemDef) -> Result:
     """Hand an NPC one of an item it has an ``on_give`` trigger for: it keeps the item
     (it leaves the world) and the trigger runs, all in this command's step."""
     what = ctx.world.some(item.id, 1)
-    ctx.world.consume(ctx.player, item.id, 1)
     ctx.to_room(
         ctx.player.room,
         Reply(Kind.MOVE, f"{ctx.player.name} gives {what} to {npc.name}."),
         exclude=[ctx.player],
     )
-    reply = Reply.info(f"You give {what} to {npc.name}.")
-    ctx.triggers.given(ctx.player.name, npc, item.id)
-    return reply
+    ctx.triggers.given(
+        ctx.player.name, npc, item.id, lambda: ctx.world.consume(ctx.player, item.id, 1)
+    )
+    return Reply.info(f"You give {what} to {npc.name}.")

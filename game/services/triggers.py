@@ -62,6 +62,7 @@ class Firing:
     npc: str
     trigger: Trigger
     actor: str | None  # the player it is about (None for a clock trigger)
+    checked: bool = False  # conditions already held when it was set off (a gift)
 
 
 class Triggers(Periodic):
@@ -101,14 +102,16 @@ class Triggers(Periodic):
             return 0
         return self._chain([Firing(npc, t, actor) for t in found.triggers_on(kind)])
 
-    def given(self, player: str, npc: NpcDef, item: str) -> int:
+    def given(self, player: str, npc: NpcDef, item: str, hand_over: Callable[[], None]) -> int:
         """``player`` hands ``npc`` one ``item`` (the give command, in its step): the
-        ``on_give`` triggers for that item whose conditions hold fire; returns how many."""
+        ``on_give`` triggers for that item whose conditions hold while the player still
+        has it are chosen, ``hand_over`` moves the item, then they fire; returns how many."""
         ready = [
-            Firing(npc.id, t, player)
+            Firing(npc.id, t, player, checked=True)
             for t in npc.triggers_on("give")
             if t.item == item and self._may_fire(Firing(npc.id, t, player))
         ]
+        hand_over()
         return self._chain(ready)
 
     def wants(self, player: str, npc: NpcDef, item: str) -> bool:
@@ -178,12 +181,14 @@ class Triggers(Periodic):
 
     def _run(self, firing: Firing, queue: deque[Firing]) -> bool:
         try:
+            heard: list[Firing] = []  # what this firing sets off, queued if it stands
             with self.outbox.step(), self.wallet.ledger.atomic():
-                if not self._may_fire(firing):
+                if not firing.checked and not self._may_fire(firing):
                     return False
                 self._mark(firing)
                 for index, action in enumerate(firing.trigger.actions):
-                    self._do(firing, index, action, queue)
+                    self._do(firing, index, action, heard)
+            queue.extend(heard)
         except Refused as why:
             if firing.actor:
                 self.outbox.tell(firing.actor, Reply.error(str(why)))
@@ -254,7 +259,7 @@ class Triggers(Periodic):
                 return room.id
         return None
 
-    def _do(self, firing: Firing, index: int, action: Action, queue: deque[Firing]) -> None:
+    def _do(self, firing: Firing, index: int, action: Action, heard: list[Firing]) -> None:
         npc = self.world.content.npcs[firing.npc]
         name = npc.name[0].upper() + npc.name[1:]
         room = self.where_is(firing.npc)
@@ -263,7 +268,7 @@ class Triggers(Periodic):
         if action.kind == "say":
             if room:
                 self.outbox.tell_room(room, Reply(Kind.SAY, f'{name} says, "{text}"'))
-                queue.extend(self._hearers(room, text, actor, speaker=firing.npc))
+                heard.extend(self._hearers(room, text, actor, speaker=firing.npc))
         elif action.kind == "emote":
             if room:
                 self.outbox.tell_room(room, Reply(Kind.EMOTE, f"{name} {text}"))

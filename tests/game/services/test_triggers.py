@@ -14,6 +14,7 @@ from game.engine.game import Game
 from game.engine.reflecting import Reflection
 from game.services.triggers import MAX_FIRINGS
 from tests.conftest import FakeClock, join, run
+from tests.game.services import trigger_world
 from tests.game.services.trigger_world import HOUR_MS, at_hour, lab_game
 
 
@@ -231,3 +232,39 @@ async def test_domingo_shows_the_trigger_codes(lab: Game, clock: FakeClock) -> N
     sinks = md.split("## Sinks (24h)\n", 1)[1].split("\n## ", 1)[0]
     assert "| 110 | trigger reward | 1 | 5 |" in faucets
     assert "| 209 | trigger charge | 1 | 3 |" in sinks
+
+
+def test_a_gift_is_judged_while_the_player_still_holds_it(
+    settings: Settings, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    npcs = trigger_world.NPCS.replace(
+        "    - on_give: apple\n      once: true\n",
+        "    - on_give: apple\n      once: true\n      if: {holds: apple}\n",
+    )
+    assert npcs != trigger_world.NPCS
+    monkeypatch.setattr(trigger_world, "NPCS", npcs)
+    at_hour(clock, 12)
+    with lab_game(settings, clock, tmp_path) as lab:
+        ana, screen = join(lab, "ana")
+        lab.world.grant(ana.player, "lab:apple")
+        assert run(ana, "give apple to keeper").ok
+        assert "Thanks for the apple." in screen.text
+        assert ana.player.inventory["lab:apple"] == 0
+
+
+def test_a_failed_firing_leaves_nothing_behind(lab: Game) -> None:
+    ana, screen = join(lab, "ana")
+    run(ana, "say trick")  # moves, spawns and opens, then cannot take bread
+    assert "wants a loaf of bread from you" in screen.text
+    assert "leaves" not in screen.text
+    assert "appears" not in screen.text
+    assert "lab:keeper" not in lab.world.npc_rooms
+    assert lab.world.floor.get("lab:hall", {}).get("lab:apple", 0) == 0
+    assert not lab.world.open_doors
+    assert not lab.world.unlocked_doors
+    lab.world.grant(ana.player, "lab:bread")
+    screen.clear()
+    run(ana, "say trick")
+    assert lab.world.npc_rooms["lab:keeper"] == "lab:cellar"
+    assert lab.world.floor["lab:hall"]["lab:apple"] == 1
+    assert ("lab:hall", "lab:yard") in lab.world.open_doors

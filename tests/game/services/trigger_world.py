@@ -102,6 +102,12 @@ NPCS = """\
       on_death:
       once: true
       do: [{emote: falls.}, {spawn: {item: bread}}, {reward: 10}]
+    - on_say: [trick]
+      do:
+        - move: cellar
+        - spawn: {item: apple, room: hall}
+        - open: {exit: north, room: hall}
+        - take: bread
 - id: cat
   name: a grey cat
   description: A grey cat.
