@@ -11,7 +11,7 @@ from game.world.problems import suggest
 from game.world.reader import Reader, Refs, full_ref
 from game.world.requires import parse_requires
 from game.world.source import LocatedDict, where_of
-from game.world.triggers import parse_triggers
+from game.world.trigger_reader import parse_triggers
 
 # behaviour -> {option: type}; implemented in game/services/wander.py (wander).
 BEHAVIOURS: dict[str, dict[str, type]] = {
