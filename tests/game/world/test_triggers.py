@@ -7,6 +7,8 @@ from pathlib import Path
 
 from game.world.clock import DayClock
 from game.world.loader import check_content
+from game.world.schema import build_schema
+from game.world.triggers import ACTIONS, CONDITION_KEYS, KINDS, QUEST_CONDITION_KEYS, TRIGGER_KEYS
 from tests.game.services.trigger_world import write_world
 from tests.game.world.test_content import write
 
@@ -187,3 +189,17 @@ def test_the_clock_phases() -> None:
     assert day.clock_face(7 * hour + 30_000) == "07:30"
     assert day.game_minutes(day.ms_at(90)) == 90
     assert day.game_minutes(day.ms_at(90) - 1) == 89
+
+
+def test_the_schema_covers_the_trigger_language() -> None:
+    defs = build_schema()["$defs"]
+    assert {next(iter(a["properties"])) for a in defs["action"]["oneOf"]} == set(ACTIONS)
+    assert set(defs["condition"]["properties"]) == CONDITION_KEYS
+    quest = defs["condition"]["properties"]["quest"]["oneOf"][1]
+    assert set(quest["properties"]) == QUEST_CONDITION_KEYS
+    for shape in defs["trigger"]["oneOf"]:
+        assert set(shape["properties"]) <= TRIGGER_KEYS
+    keys = {k for shape in defs["trigger"]["oneOf"] for k in shape["properties"]}
+    assert keys == TRIGGER_KEYS
+    assert {k for k in keys if k.startswith("on_")} == {f"on_{k}" for k in KINDS}
+    assert "triggers" in defs["npc"]["properties"]
