@@ -41,6 +41,7 @@ from game.services.quests import QuestBook
 from game.services.reload import ContentWatcher
 from game.services.reports import Reports
 from game.services.shortcuts import Shortcuts
+from game.services.triggers import Triggers
 from game.services.wallet import Wallet
 from game.world.state import Player, World
 from game.world.store import Store
@@ -173,6 +174,7 @@ class Context(Protocol):
     unlocks: Unlocks
     access: Access
     quests: QuestBook
+    triggers: Triggers
     positions: Positions
     cooldowns: Cooldowns
     moderation: Moderation

@@ -10,6 +10,7 @@ from game.commands.naming import people_here, phrase, pick
 from game.core.reply import Kind, Reply
 from game.core.text import join_words, plural
 from game.world import matching
+from game.world.clock import PHASE_STARTS, DayClock
 from game.world.matching import Named
 from game.world.model import ItemDef, NpcDef
 
@@ -51,6 +52,27 @@ def look(ctx: Context, args: str) -> Result:
     if args:
         return describe_thing(ctx, args)
     return Reply.room(ctx.world.view(ctx.player.room, ctx.player))
+
+
+@command("time", category="info")
+def time_of_day(ctx: Context, args: str) -> Result:
+    """Tell the time of day in the world: the hour, and dawn, day, dusk or night.
+
+    Some places look different at night, and some people keep hours.
+
+    Usage:
+      time
+    """
+    day = DayClock(ctx.world.content.economy.day_minutes)
+    now = ctx.clock()
+    phase, minute = day.phase(now), day.minute_of_day(now)
+    later = [(name, start) for name, start in PHASE_STARTS if start > minute and name != phase]
+    name, start = later[0] if later else ("dawn", PHASE_STARTS[1][1])
+    return Reply.info(
+        f"It is {day.clock_face(now)}, {phase}. {name.capitalize()} comes at"
+        f" {start // 60:02d}:{start % 60:02d}. A day here lasts"
+        f" {plural(ctx.world.content.economy.day_minutes, 'real minute')}."
+    )
 
 
 @command("examine", "x", "exa", "read", category="info")

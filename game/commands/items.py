@@ -147,7 +147,8 @@ def _here(here: list[Someone]) -> str:
 def give(ctx: Context, args: str) -> Result:
     """Give something you carry to a player or a character in the same room.
 
-    A character takes what one of your quests asks you to bring it, as talking to it would.
+    A character takes what one of your quests asks you to bring it, as talking to it would,
+    and some characters answer a gift of something they want.
 
     Usage:
       give <item> to <name>
@@ -190,6 +191,8 @@ def _give_npc(ctx: Context, npc: NpcDef, item: ItemDef, count: int | None) -> Re
     book, name = ctx.quests, ctx.player.name
     who = npc.name[0].upper() + npc.name[1:]
     need = book.wanted(name, npc.id).get(item.id, 0)
+    if need <= 0 and ctx.triggers.wants(name, npc, item.id):
+        return _give_trigger(ctx, npc, item)
     if need <= 0:
         return Reply.error(f"{who} doesn't want {item.name}. Nothing was given.")
     n = min(need, count or need, ctx.player.inventory[item.id])
@@ -203,3 +206,18 @@ def _give_npc(ctx: Context, npc: NpcDef, item: ItemDef, count: int | None) -> Re
         exclude=[ctx.player],
     )
     return [Reply.info("\n".join(lines)), *book.settle(name)]
+
+
+def _give_trigger(ctx: Context, npc: NpcDef, item: ItemDef) -> Result:
+    """Hand an NPC one of an item it has an ``on_give`` trigger for: it keeps the item
+    (it leaves the world) and the trigger runs, all in this command's step."""
+    what = ctx.world.some(item.id, 1)
+    ctx.to_room(
+        ctx.player.room,
+        Reply(Kind.MOVE, f"{ctx.player.name} gives {what} to {npc.name}."),
+        exclude=[ctx.player],
+    )
+    ctx.triggers.given(
+        ctx.player.name, npc, item.id, lambda: ctx.world.consume(ctx.player, item.id, 1)
+    )
+    return Reply.info(f"You give {what} to {npc.name}.")

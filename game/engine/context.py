@@ -38,6 +38,7 @@ from game.services.quests import QuestBook
 from game.services.reload import ContentWatcher
 from game.services.reports import Reports
 from game.services.shortcuts import Shortcuts
+from game.services.triggers import Triggers
 from game.services.wallet import Wallet
 from game.world.state import Player, World
 from game.world.store import Store
@@ -64,6 +65,7 @@ class CommandContext:
     unlocks: Unlocks
     access: Access
     quests: QuestBook
+    triggers: Triggers
     positions: Positions
     cooldowns: Cooldowns
     moderation: Moderation

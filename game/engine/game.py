@@ -77,6 +77,7 @@ from game.services.reload import ContentWatcher
 from game.services.reports import Reports
 from game.services.rewards import Rewards
 from game.services.shortcuts import Shortcuts, render_prompt
+from game.services.triggers import Triggers
 from game.services.tuning import RewardMultipliers, load_rules
 from game.services.wallet import Wallet
 from game.services.wander import Wanderers
@@ -167,6 +168,9 @@ class Game:
         self.quests = QuestBook(
             conn, world, store, wallet, self.skills, self.unlocks, self.multipliers, outbox, clock
         )
+        # NPC triggers (on_enter, on_say, on_give, on_time; combat calls fire() for
+        # on_attack and on_death); its clock tick is a Component in app.py.
+        self.triggers = Triggers(conn, world, wallet, self.quests, self.skills, outbox, clock)
         self.access = Access(world, self.skills, self.quests, wallet, self.unlocks)
         self.positions = Positions(  # squares in rooms, the visual form
             conn, world, self.sessions, wallet, self.unlocks, outbox, clock
@@ -224,6 +228,7 @@ class Game:
             self.quests.on_event,
             Notices(people, self.groups, outbox, lambda name: self.sessions.get(name) is not None),
             self.explored,
+            self.triggers.on_event,  # last: NPCs answer after quests and rewards
         ]
 
     def _back_at_keyboard(self, attempt: Attempt) -> list[Reply]:
@@ -255,6 +260,7 @@ class Game:
             unlocks=self.unlocks,
             access=self.access,
             quests=self.quests,
+            triggers=self.triggers,
             positions=self.positions,
             cooldowns=self.cooldowns,
             moderation=self.moderation,

@@ -148,6 +148,23 @@ def mail_feedback(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0005_triggers")
+def triggers(db: Database) -> None:
+    """When each NPC trigger last fired for each player (``player`` is '' for a clock
+    trigger, which has none), so ``once: true`` and ``cooldown`` hold across restarts
+    (game/services/triggers.py). A row per (player, npc, trigger), updated in place."""
+    db.execute(
+        """CREATE TABLE trigger_state (
+            player   TEXT    NOT NULL COLLATE NOCASE,
+            npc      TEXT    NOT NULL,
+            trigger  TEXT    NOT NULL,
+            fired_ms INTEGER NOT NULL,
+            times    INTEGER NOT NULL DEFAULT 1 CHECK (times >= 1),
+            PRIMARY KEY (player, npc, trigger)
+        ) STRICT"""
+    )
+
+
 @dataclass(frozen=True)
 class Status:
     """What ``sshrealm db status`` prints."""

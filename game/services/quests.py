@@ -98,6 +98,31 @@ class QuestBook:
             self._bump(player, lambda g: g.kind == "visit" and g.target == body.room)
         return True
 
+    def step_of(self, player: str, quest: str) -> int | None:
+        """The goal ``player`` is at in an active ``quest``, counted from 1 (one past the
+        last goal when all are met but not yet handed in); None if it is not active."""
+        for q, progress in self.active(player):
+            if q.id == quest:
+                for i, goal in enumerate(q.goals):
+                    if not self.goal_met(player, goal, progress, i):
+                        return i + 1
+                return len(q.goals) + 1
+        return None
+
+    def advance(self, player: str, quest: str) -> bool:
+        """Mark the goal ``player`` is at in ``quest`` as met (a trigger's
+        ``advance_quest``); the quest completes, and pays, after the step if that was the
+        last. False if the quest is not active or every goal is already met."""
+        for q, progress in self.active(player):
+            if q.id != quest:
+                continue
+            for i, goal in enumerate(q.goals):
+                if not self.goal_met(player, goal, progress, i):
+                    progress[str(i)] = goal.count
+                    self._save(player, quest, progress)
+                    return True
+        return False
+
     def talked(self, player: str, npc: str) -> list[str]:
         """Talking to ``npc``: talk goals are met, and items it waits for are handed over
         (all a goal still needs, if the player carries that many)."""

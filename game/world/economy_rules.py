@@ -21,6 +21,7 @@ ECONOMY_KEYS = {
     "skills",
     "recipes",
     "xp_levels",
+    "day_minutes",
 }
 
 
@@ -123,6 +124,7 @@ def load_economy(reader: Reader, path: Path, refs: Refs) -> EconomyRules:
         skills=skills,
         recipes=recipes,
         xp_levels=xp_levels,
+        day_minutes=max(1, number("day_minutes", defaults.day_minutes)),
     )
 
 

@@ -51,12 +51,24 @@ def same_place(content: Content) -> dict[str, str]:
     return out
 
 
+def spawned_npcs(content: Content) -> set[str]:
+    """NPCs a trigger brings into the world (``spawn: {npc: ...}``)."""
+    return {
+        a.ref
+        for npc in content.npcs.values()
+        for t in npc.triggers
+        for a in t.actions
+        if a.kind == "spawn" and a.spawns == "npc"
+    }
+
+
 def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) -> None:
     def at(kind: str, ref: str) -> Where:
         return where.get((kind, ref), Where(ref, 1, 1))
 
     reached = reachable(content)
     placed = {p.ref for room in content.rooms.values() for p in room.npcs}
+    placed |= spawned_npcs(content)
     for ref, room in content.rooms.items():
         if ref not in reached:
             reader.warn(at("room", ref), f"room {ref!r} cannot be reached from any area start")
@@ -90,9 +102,19 @@ def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) 
         if ref not in placed:
             reader.warn(at("npc", ref), f"npc {ref!r} is not placed in any room")
     started = {t.starts for npc in content.npcs.values() for t in npc.topics.values()}
+    started |= {
+        a.ref
+        for npc in content.npcs.values()
+        for t in npc.triggers
+        for a in t.actions
+        if a.kind == "start_quest"
+    }
     for ref in content.quests:
         if ref not in started:
-            reader.warn(at("quest", ref), f"quest {ref!r} is never started: no NPC topic starts it")
+            reader.warn(
+                at("quest", ref),
+                f"quest {ref!r} is never started: no NPC topic or trigger starts it",
+            )
     for ref, shop in content.shops.items():
         keeper_room = shop.keeper and shop.keeper in {p.ref for p in content.rooms[shop.room].npcs}
         if shop.keeper and not keeper_room:

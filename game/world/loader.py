@@ -26,6 +26,7 @@ from game.world.problems import ContentError, Problem, suggest
 from game.world.reader import Reader, Refs, full_ref
 from game.world.rooms import RawRoom, build_room, normalize_direction, resolve_extends
 from game.world.source import LocatedDict, Where, where_of
+from game.world.trigger_checks import check_triggers, lint_triggers
 
 __all__ = ["AREA_FILES", "check_content", "load_content", "normalize_direction"]
 
@@ -130,8 +131,10 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
         quests=t.quests,
         community=load_community(reader, root / "community.yaml"),
     )
+    check_triggers(reader, content)
     if warnings and not any(p.severity == "error" for p in problems):
         lint(reader, content, t.where)
+        lint_triggers(reader, content)
         _warn_placed_twice(reader, t.placed)
     if any(p.severity == "error" for p in problems):
         return None, problems

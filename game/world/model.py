@@ -18,6 +18,7 @@ from game.world.community import Community
 from game.world.directions import DIRECTIONS as DIRECTIONS
 from game.world.directions import OPPOSITE as OPPOSITE
 from game.world.layout import Layout
+from game.world.triggers import Trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,10 @@ class NpcDef:
     greeting: str = ""
     topics: Mapping[str, Topic] = field(default_factory=dict)
     behaviours: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    triggers: tuple[Trigger, ...] = ()  # what it does on its own (game/world/triggers.py)
+
+    def triggers_on(self, kind: str) -> tuple[Trigger, ...]:
+        return tuple(t for t in self.triggers if t.kind == kind)
 
     @property
     def wander_interval(self) -> int | None:
@@ -135,6 +140,7 @@ class Room:
     requires: Requires = NO_REQUIREMENTS
     extends: str | None = None
     layout: Layout | None = None  # the visual form's floor plan (game/world/layout.py)
+    night: str = ""  # the description at night, if it differs (game/world/clock.py)
 
     def exit(self, direction: str) -> Exit | None:
         for ex in self.exits:
@@ -236,6 +242,7 @@ class EconomyRules:
     skills: Mapping[str, SkillDef] = field(default_factory=dict)
     recipes: Mapping[str, Recipe] = field(default_factory=dict)
     xp_levels: tuple[int, ...] = (0, 50, 120, 220, 360, 550, 800, 1100, 1500, 2000)
+    day_minutes: int = 120  # real minutes in one game day (game/world/clock.py)
 
     def level(self, xp: int) -> int:
         """Level 1 at 0 XP; each threshold passed adds one."""

@@ -11,6 +11,7 @@ from game.world.problems import suggest
 from game.world.reader import Reader, Refs, full_ref
 from game.world.requires import parse_requires
 from game.world.source import LocatedDict, where_of
+from game.world.trigger_reader import parse_triggers
 
 # behaviour -> {option: type}; implemented in game/services/wander.py (wander).
 BEHAVIOURS: dict[str, dict[str, type]] = {
@@ -108,7 +109,7 @@ def _behaviours(reader: Reader, entry: LocatedDict) -> dict[str, dict[str, objec
 def build_npc(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Refs) -> NpcDef | None:
     reader.unknown_keys(
         entry,
-        {"id", "name", "keywords", "description", "greeting", "topics", "behaviours"},
+        {"id", "name", "keywords", "description", "greeting", "topics", "behaviours", "triggers"},
         "npc",
     )
     name = reader.field(entry, "name", str)
@@ -122,6 +123,7 @@ def build_npc(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Ref
         greeting=(reader.field(entry, "greeting", str, required=False) or "").strip(),
         topics=_topics(reader, entry, area, refs),
         behaviours=_behaviours(reader, entry),
+        triggers=parse_triggers(reader, entry, ref, area, refs),
     )
 
 

@@ -30,6 +30,7 @@ ROOM_KEYS = {
     "extends",
     "template",
     "layout",
+    "night",
 }
 EXIT_KEYS = {"to", "door", "requires", "one_way"}
 
@@ -124,6 +125,7 @@ def build_room(
         requires=parse_requires(reader, entry, area, refs),
         extends=full_ref(area, extends) if isinstance(extends, str) else None,
         layout=parse_layout(reader, entry),
+        night=(reader.field(entry, "night", str, required=False) or "").strip(),
     )
 
 

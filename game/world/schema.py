@@ -10,11 +10,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from game.world.clock import PHASES
 from game.world.community import JOIN_MODES, ROLES, SOCIAL_VIEWS
 from game.world.economy_rules import ECONOMY_KEYS
 from game.world.model import DIRECTIONS, GOAL_KINDS
 from game.world.people import BEHAVIOURS
 from game.world.requires import TIERS
+from game.world.triggers import (
+    MAX_ACTIONS,
+    MAX_TOKENS,
+    QUEST_STATUSES,
+)
 
 REF = {"type": "string", "pattern": r"^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$"}
 TEXT = {"type": "string", "minLength": 1}
@@ -102,6 +108,10 @@ def build_schema() -> dict[str, Any]:
             "requires": {"$ref": "#/$defs/requires"},
             "extends": REF,
             "template": {"type": "boolean"},
+            "night": {
+                "type": "string",
+                "description": "The description at night (20:00-05:00 game time), if it differs.",
+            },
             "layout": _obj(
                 {"grid": {"type": ["string", "array"]}, "legend": {"type": "object"}},
                 desc="The visual form's floor plan: a grid of tile codes and their legend.",
@@ -139,6 +149,7 @@ def build_schema() -> dict[str, Any]:
             for name, opts in BEHAVIOURS.items()
         }
     )
+    triggers = _trigger_defs()
     npc = _obj(
         {
             "id": REF,
@@ -148,6 +159,7 @@ def build_schema() -> dict[str, Any]:
             "greeting": {"type": "string"},
             "topics": {"type": "object", "additionalProperties": {"$ref": "#/$defs/topic"}},
             "behaviours": behaviours,
+            "triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}},
         },
         ("id", "name", "description"),
     )
@@ -247,8 +259,81 @@ def build_schema() -> dict[str, Any]:
             "goal": goal,
             "quest": quest,
             "shop": shop,
+            **triggers,
         },
     }
+
+
+def _trigger_defs() -> dict[str, Any]:
+    """``triggers:`` on NPCs (game/world/triggers.py): one ``on_*`` key, ``if``, ``do``."""
+    phase = {"enum": list(PHASES)}
+    phases = {"oneOf": [phase, {"type": "array", "items": phase}]}
+    words = {"oneOf": [TEXT, NAMES]}
+    item_count = {"oneOf": [REF, _obj({"item": REF, "count": COUNT}, ("item",))]}
+    tokens = {"type": "integer", "minimum": 1, "maximum": MAX_TOKENS}
+    action_values: dict[str, Any] = {
+        "say": TEXT,
+        "emote": TEXT,
+        "give": item_count,
+        "take": item_count,
+        "move": REF,
+        "open": {"oneOf": [TEXT, _obj({"exit": TEXT, "room": REF}, ("exit",))]},
+        "start_quest": REF,
+        "advance_quest": REF,
+        "spawn": {
+            "oneOf": [
+                _obj({"item": REF, "count": COUNT, "room": REF}, ("item",)),
+                _obj({"npc": REF, "room": REF}, ("npc",)),
+            ]
+        },
+        "reward": tokens,
+        "charge": tokens,
+    }
+    condition_values: dict[str, Any] = {
+        "holds": words,
+        "lacks": words,
+        "quest": {
+            "oneOf": [
+                REF,
+                _obj(
+                    {"id": REF, "status": {"enum": list(QUEST_STATUSES)}, "step": COUNT},
+                    ("id",),
+                ),
+            ]
+        },
+        "skills": {"type": "object", "additionalProperties": COUNT},
+        "phase": phases,
+    }
+    on_values: dict[str, Any] = {
+        "on_enter": {"type": "null"},
+        "on_say": words,
+        "on_give": REF,
+        "on_time": {"oneOf": [phase, _obj({"every": COUNT}, ("every",))]},
+        "on_attack": {"type": "null"},
+        "on_death": {"type": "null"},
+    }
+    common = {
+        "id": TEXT,
+        "if": {"$ref": "#/$defs/condition"},
+        "do": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/action"},
+            "minItems": 1,
+            "maxItems": MAX_ACTIONS,
+        },
+        "once": {"type": "boolean"},
+        "cooldown": {"type": "integer", "minimum": 0},
+    }
+    trigger = {
+        "description": "What an NPC does on its own: one on_* key, optional if, and do.",
+        "oneOf": [_obj({key: value, **common}, (key, "do")) for key, value in on_values.items()],
+    }
+    action = {
+        "description": "One action: a mapping with exactly one of these keys.",
+        "oneOf": [_obj({kind: value}, (kind,)) for kind, value in action_values.items()],
+    }
+    condition = _obj(condition_values, desc="Every condition must hold.")
+    return {"trigger": trigger, "action": action, "condition": condition}
 
 
 def schema_text() -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from game.core.reply import RoomView
 from game.core.text import counted
+from game.world.clock import DayClock
 from game.world.model import Content, Exit, ItemDef, NpcDef, Room
 from game.world.store import Store
 
@@ -52,6 +53,16 @@ class World:
     def room(self, room_id: str) -> Room:
         room = self.content.rooms.get(room_id)
         return room if room is not None else self.content.rooms[self.content.start_room]
+
+    def phase(self) -> str:
+        """The time of day now: dawn, day, dusk or night (game/world/clock.py)."""
+        return DayClock(self.content.economy.day_minutes).phase(self.clock())
+
+    def description(self, room: Room) -> str:
+        """What a room looks like now: its ``night`` text at night, if it has one."""
+        if room.night and self.phase() == "night":
+            return room.night
+        return room.description
 
     def seed_items(self, rooms: Iterable[Room]) -> None:
         """Place each room's content items where none lie yet (first boot, new rooms)."""
@@ -216,7 +227,7 @@ class World:
         return RoomView(
             id=room.id,
             title=room.title,
-            description=room.description,
+            description=self.description(room),
             exits=tuple(exits),
             people=tuple(p.name for p in self.occupants(room.id, exclude=viewer)),
             items=self.describe_items(self.floor.get(room.id, Counter())),

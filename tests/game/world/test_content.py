@@ -157,7 +157,7 @@ def test_warnings_for_quests_nobody_starts_and_absent_keepers(tmp_path: Path) ->
     }
     _, problems = check_content(write(tmp_path / "c", files))
     messages = [p.message for p in problems if p.severity == "warning"]
-    assert "quest 't:q' is never started: no NPC topic starts it" in messages
+    assert "quest 't:q' is never started: no NPC topic or trigger starts it" in messages
     assert "shop 't:s': its keeper is not placed in its room" in messages
 
 

@@ -52,6 +52,12 @@ def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
     assert world.community.channels["trade"].join == "open"
     assert world.community.socials["wave"].aimed
     assert not world.community.socials["shrug"].aimed
+    kinds = {t.kind for npc in world.npcs.values() for t in npc.triggers}
+    assert kinds == {"enter", "say", "give", "time", "attack", "death"}
+    actions = {a.kind for npc in world.npcs.values() for t in npc.triggers for a in t.actions}
+    assert {"say", "emote", "charge", "open", "spawn", "reward"} <= actions
+    assert world.rooms["cove:beach"].night.startswith("The beach is black")
+    assert world.economy.day_minutes == 120
     plan = world.rooms["cove:beach"].layout
     assert plan is not None
     assert not plan.generated
