@@ -115,18 +115,22 @@ class ServerProcess:
         self.ps = psutil.Process(self.popen.pid)
 
     async def ready(self, within: float = 30.0) -> None:
+        """Wait until both the SSH and the telnet listener accept connections (the server
+        opens them one after the other)."""
         deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
+        waiting = [self.port, self.telnet_port]
+        while waiting and time.monotonic() < deadline:
             if self.popen.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                _, writer = await asyncio.open_connection("127.0.0.1", waiting[0])
             except OSError:
                 await asyncio.sleep(0.1)
                 continue
             writer.close()
-            return
-        raise TimeoutError(f"server not listening on {self.port}")
+            waiting.pop(0)
+        if waiting:
+            raise TimeoutError(f"server not listening on {waiting[0]}")
 
     def cpu_s(self) -> float:
         times = self.ps.cpu_times()

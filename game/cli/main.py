@@ -145,3 +145,6 @@ main.add_command(bridge)
 from game.cli.db import db  # noqa: E402
 
 main.add_command(db)
+
+if __name__ == "__main__":  # python -m game.cli.main, as well as the sshrealm script
+    main()
