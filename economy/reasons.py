@@ -35,6 +35,8 @@ class Reason(IntEnum):
     """A bounded grant from the reflection cycle (Cal)."""
     PLUGIN_GRANT = 107
     """A grant requested by a plugin holding the grant capability."""
+    COMBAT_REWARD = 108
+    """Tokens for defeating an NPC: once per player per NPC per UTC day."""
     ADMIN_GRANT = 190
     """Manual grant by an admin (always with a memo)."""
 
@@ -46,6 +48,8 @@ class Reason(IntEnum):
     """Tokens spent on premium time."""
     PLUGIN_CHARGE = 207
     """A charge requested by a plugin holding the charge capability."""
+    DEATH_FEE = 208
+    """Tokens burned when a player dies in a fight (never more than they hold)."""
     ADMIN_REVOKE = 290
     """Manual removal by an admin (always with a memo)."""
 
@@ -82,11 +86,13 @@ _LABELS: dict[Reason, str] = {
     Reason.SKILL_REWARD: "skill reward",
     Reason.GROWTH_GRANT: "growth grant",
     Reason.PLUGIN_GRANT: "plugin grant",
+    Reason.COMBAT_REWARD: "combat reward",
     Reason.ADMIN_GRANT: "admin grant",
     Reason.COMMAND_PRICE: "command price",
     Reason.SHOP_PURCHASE: "shop purchase",
     Reason.PREMIUM_PURCHASE: "premium purchase",
     Reason.PLUGIN_CHARGE: "plugin charge",
+    Reason.DEATH_FEE: "death fee",
     Reason.ADMIN_REVOKE: "admin revoke",
     Reason.PAYMENT: "payment",
     Reason.HOLD: "hold",
