@@ -66,6 +66,7 @@ class Server:
         self.reflection = Reflection(self.game, reword=self.bridge.reword, isolated=True)
         self.components.append(self.reflection)  # Cal and Domingo on APScheduler
         self.components += [self.game.wanderers, self.game.content_watcher]  # content
+        self.components.append(self.game.combat)  # combat rounds, NPC respawn, recovery
         self._stopped = asyncio.Event()
 
     @property

@@ -36,7 +36,7 @@ POSITIVE = {"health", "stamina", "round", "carry", "capacity", "respawn"}
 
 
 def _number(reader: Reader, node: LocatedDict, key: str, default: int) -> int:
-    value = reader.field(node, key, int, required=False)
+    value: int | None = reader.field(node, key, int, required=False)
     if value is None:
         return default
     low = 1 if key in POSITIVE else 0
@@ -212,4 +212,4 @@ def load_combat(reader: Reader, path: Path, refs: Refs) -> CombatRules:
             room = None
         else:
             refs.append((where_of(node, "respawn_room"), "room", room))
-    return CombatRules(respawn_room=room, **numbers)  # type: ignore[arg-type]
+    return CombatRules(respawn_room=room, **numbers)

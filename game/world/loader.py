@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from game.world.community import load_community
 from game.world.combat_rules import load_combat
+from game.world.community import load_community
 from game.world.economy_rules import load_economy, load_shops
 from game.world.lint import lint
 from game.world.loops import check_loops
