@@ -64,10 +64,14 @@ class Containers:
             self.conn.execute(
                 "DELETE FROM container_items WHERE holder = ? AND item = ?", (holder, item)
             )
+        elif pile[item]:
+            self.conn.execute(
+                "UPDATE container_items SET count = count + ? WHERE holder = ? AND item = ?",
+                (delta, holder, item),
+            )
         else:
             self.conn.execute(
-                "INSERT INTO container_items (holder, item, count) VALUES (?, ?, ?)"
-                " ON CONFLICT(holder, item) DO UPDATE SET count = count + excluded.count",
+                "INSERT INTO container_items (holder, item, count) VALUES (?, ?, ?)",
                 (holder, item, delta),
             )
         pile[item] += delta
