@@ -1,5 +1,5 @@
 """A full fight over real SSH in line mode: equip from the locked chest, consider, win
-(loot and tokens through the ledger), flee, die and wake at the respawn room. Rounds run on
+(loot and tokens through the ledger), flee, die and wake at the area's start. Rounds run on
 the server's injected clock: the test moves it and ticks the combat component."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def rounds(server: Server, clock: FakeClock, n: int = 1) -> None:
 
 def rat(server: Server, **stats: int) -> None:
     content = server.game.world.content
-    npc = content.npcs["town:rat"]
+    npc = content.npcs["wood:rat"]
     assert npc.combat is not None
     npcs = {
         **content.npcs,
@@ -51,19 +51,19 @@ async def test_a_whole_fight_over_ssh_line_mode(
     async with await connect(server.ssh_port, "ana", keys["ana"]) as conn:
         r = Reader(await conn.create_process(encoding=None))
         await r.until("You see a notice board.")
+        game.world.move(game.world.online["ana"], "wood:camp")  # a walk away; not the point
         for line, answer in [
-            ("north", "The Old Hall"),
-            ("up", "Bell Loft"),
+            ("look", "Charcoal Camp"),
             ("get key", "You pick up a small brass key."),
-            ("down", "The Old Hall"),
-            ("west", "Hall Kitchen"),
-            ("down", "Hall Cellar"),
+            ("east", "Oak Path"),
+            ("east", "Mushroom Clearing"),
+            ("down", "Root Hollow"),
             ("unlock chest", "You unlock an iron-bound chest."),
             ("open chest", "Inside: a wooden practice sword, a leather cap."),
             ("get sword from chest", "You take a wooden practice sword"),
             ("wield sword", "You wield a wooden practice sword."),
             ("brief on", "Brief combat is on"),
-            ("consider rat", "A cellar rat looks an easy fight"),
+            ("consider rat", "A hollow rat looks an easy fight"),
         ]:
             r.send(line)
             await r.until(answer)
@@ -74,8 +74,8 @@ async def test_a_whole_fight_over_ssh_line_mode(
             if not game.combat.fighting("ana"):
                 break
             rounds(server, clock)
-        text = await r.until("A cellar rat is defeated!")
-        assert "+2 tokens for defeating a cellar rat." in text[-400:] + await r.until("tokens")
+        text = await r.until("A hollow rat is defeated!")
+        assert "+2 tokens for defeating a hollow rat." in text[-400:] + await r.until("tokens")
         assert game.wallet.balance("ana") == before + 2
         assert "\x1b" not in text
         # Flee from a rat too tough to beat.
@@ -86,12 +86,12 @@ async def test_a_whole_fight_over_ssh_line_mode(
         await r.until("[you ")
         r.send("flee")
         await r.until("You flee up!")
-        await r.until("Hall Kitchen")
+        await r.until("Mushroom Clearing")
         assert game.combat.fighting("ana") is None
         # Die to a deadly one and wake in the square.
         rat(server, health=500, attack=20, damage=60)
         r.send("down")
-        await r.until("Hall Cellar")
+        await r.until("Root Hollow")
         r.send("attack rat")
         await r.until("[you ")
         for _ in range(40):
@@ -99,9 +99,9 @@ async def test_a_whole_fight_over_ssh_line_mode(
                 break
             rounds(server, clock)
         await r.until("You have been defeated.")
-        await r.until("Town Square")
+        await r.until("Edge of Thornwood")
         assert game.world.find_online("ana") is not None
-        assert game.world.find_online("ana").room == "town:square"  # type: ignore[union-attr]
+        assert game.world.find_online("ana").room == "wood:edge"  # type: ignore[union-attr]
         r.send("score")
         r.send("quit")
     minted = game.conn.execute(

@@ -9,20 +9,20 @@ from economy import Reason
 from game.engine.game import Game
 from game.engine.reflecting import Reflection
 from tests.conftest import FakeClock, join
-from tests.game.commands.test_combat import down_in_cellar, fight_to_the_end, tweak_rat
+from tests.game.commands.test_combat import fight_to_the_end, in_hollow, tweak_rat
 
 
 async def test_domingo_lists_combat_rewards_and_death_fees(game: Game, clock: FakeClock) -> None:
     game.ensure_account("bob")
     game.wallet.credit("bob", 10, Reason.ADMIN_GRANT, "fund")
-    ana, _ = down_in_cellar(game, "ana")
+    ana, _ = in_hollow(game, "ana")
     game.engine.execute(ana, "attack rat")
     fight_to_the_end(game, clock, ana)
     clock.tick(120_000)
     game.combat.tick()
     tweak_rat(game, health=500, attack=20, damage=60)
     bob, _ = join(game, "bob")
-    game.world.move(bob.player, "town:cellar")
+    game.world.move(bob.player, "wood:hollow")
     game.engine.execute(bob, "attack rat")
     fight_to_the_end(game, clock, bob)
     clock.tick(1000)

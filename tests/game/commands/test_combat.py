@@ -11,12 +11,12 @@ from game.engine.game import Game
 from game.engine.session import Session
 from tests.conftest import FakeClock, Screen, join, run
 
-CELLAR = "town:cellar"
+HOLLOW = "wood:hollow"
 
 
-def down_in_cellar(game: Game, name: str = "ana") -> tuple[Session, Screen]:
+def in_hollow(game: Game, name: str = "ana") -> tuple[Session, Screen]:
     session, screen = join(game, name)
-    game.world.move(session.player, CELLAR)
+    game.world.move(session.player, HOLLOW)
     screen.clear()
     return session, screen
 
@@ -37,7 +37,7 @@ def fight_to_the_end(game: Game, clock: FakeClock, session: Session, limit: int 
 
 def tweak_rat(game: Game, **stats: int) -> None:
     content = game.world.content
-    rat = content.npcs["town:rat"]
+    rat = content.npcs["wood:rat"]
     assert rat.combat is not None
     npcs = dict(content.npcs)
     npcs[rat.id] = dataclasses.replace(rat, combat=dataclasses.replace(rat.combat, **stats))
@@ -53,9 +53,9 @@ def combat_minted(game: Game) -> int:
 
 
 def test_consider_says_how_a_fight_would_go(game: Game) -> None:
-    session, _ = down_in_cellar(game)
+    session, _ = in_hollow(game)
     said = run(session, "consider rat").text
-    assert said.startswith("A cellar rat looks an easy fight")
+    assert said.startswith("A hollow rat looks an easy fight")
     assert "pays 2 tokens once a day" in said
     assert run(session, "consider crier").text.startswith("There is nobody called")
     tweak_rat(game, attack=9, damage=30, health=300)
@@ -66,44 +66,44 @@ def test_win_drops_loot_pays_once_a_day_and_the_rat_comes_back(
     game: Game, clock: FakeClock
 ) -> None:
     tweak_rat(game, tokens=2)
-    session, screen = down_in_cellar(game)
+    session, screen = in_hollow(game)
     first = run(session, "attack rat").text
-    assert first.startswith(("You hit a cellar rat", "You miss a cellar rat"))
+    assert first.startswith(("You hit a hollow rat", "You miss a hollow rat"))
     assert run(session, "north").text == "You are fighting! Flee first."
     fight_to_the_end(game, clock, session)
-    assert "A cellar rat is defeated!" in screen.text + first
-    assert "+2 tokens for defeating a cellar rat." in screen.text + first
+    assert "A hollow rat is defeated!" in screen.text + first
+    assert "+2 tokens for defeating a hollow rat." in screen.text + first
     assert game.wallet.balance("ana") == 2
     assert combat_minted(game) == 2
-    assert "town:rat" in game.world.dead_npcs
-    assert all(n.id != "town:rat" for n in game.world.npcs_in(CELLAR))
+    assert "wood:rat" in game.world.dead_npcs
+    assert all(n.id != "wood:rat" for n in game.world.npcs_in(HOLLOW))
     assert run(session, "attack rat").text.startswith("There is nobody called")
     # It comes back after its respawn time, and a second win the same day pays nothing.
     clock.tick(120_000)
     game.combat.tick()
-    assert any(n.id == "town:rat" for n in game.world.npcs_in(CELLAR))
+    assert any(n.id == "wood:rat" for n in game.world.npcs_in(HOLLOW))
     screen.clear()
     first = run(session, "kill rat").text
     fight_to_the_end(game, clock, session)
-    assert "you were paid for a cellar rat today already" in screen.text + first
+    assert "you were paid for a hollow rat today already" in screen.text + first
     assert game.wallet.balance("ana") == 2
     # The loot lies on the floor (chance 0.75 per kill, seeded): tails, if any, are there.
-    assert game.world.floor[CELLAR]["town:rat-tail"] >= 1
+    assert game.world.floor[HOLLOW]["wood:rat-tail"] >= 1
     assert verify.run(game.conn, full=True).ok
 
 
 def test_flee_leaves_the_fight_and_the_rat_heals(game: Game, clock: FakeClock) -> None:
     tweak_rat(game, health=500, damage=1)
-    session, _ = down_in_cellar(game)
+    session, _ = in_hollow(game)
     run(session, "attack rat")
     rounds(game, clock, 2)
-    assert game.combat.npc_health.get("town:rat", 500) < 500
+    assert game.combat.npc_health.get("wood:rat", 500) < 500
     before = game.combat.vitals("ana").stamina
     replies = game.engine.execute(session, "flee")
     assert replies[0].text == "You flee up!"
-    assert session.player.room == "town:kitchen"
+    assert session.player.room == "wood:clearing"
     assert game.combat.fighting("ana") is None
-    assert "town:rat" not in game.combat.npc_health  # nobody fights it: it heals
+    assert "wood:rat" not in game.combat.npc_health  # nobody fights it: it heals
     assert game.combat.vitals("ana").stamina == before - game.world.content.combat.flee_cost
     assert run(session, "flee").text == "You are not fighting anyone."
 
@@ -111,13 +111,13 @@ def test_flee_leaves_the_fight_and_the_rat_heals(game: Game, clock: FakeClock) -
 def test_die_burns_the_fee_and_wakes_at_the_respawn_room(game: Game, clock: FakeClock) -> None:
     tweak_rat(game, health=500, attack=20, damage=50)
     game.wallet.credit("ana", 5, Reason.ADMIN_GRANT, "seed-ana")
-    session, screen = down_in_cellar(game)
+    session, screen = in_hollow(game)
     replies = game.engine.execute(session, "attack rat")
     fight_to_the_end(game, clock, session)
     said = screen.text + "\n".join(r.text for r in replies)
     assert "You have been defeated" in said
     assert "Death fee: -2 tokens." in said
-    assert session.player.room == "town:square"
+    assert session.player.room == "wood:edge"
     vit = game.combat.vitals("ana")
     assert vit.health == vit.max_health
     assert game.wallet.balance("ana") == 3
@@ -131,7 +131,7 @@ def test_die_burns_the_fee_and_wakes_at_the_respawn_room(game: Game, clock: Fake
 
 def test_a_poor_player_dies_for_free(game: Game, clock: FakeClock) -> None:
     tweak_rat(game, health=500, attack=20, damage=50)
-    session, screen = down_in_cellar(game)
+    session, screen = in_hollow(game)
     said = game.engine.execute(session, "attack rat")
     fight_to_the_end(game, clock, session)
     assert "Death fee" not in screen.text + "".join(r.text for r in said)
@@ -139,7 +139,7 @@ def test_a_poor_player_dies_for_free(game: Game, clock: FakeClock) -> None:
 
 
 def test_recovery_out_of_combat(game: Game, clock: FakeClock) -> None:
-    _session, _ = down_in_cellar(game)
+    _session, _ = in_hollow(game)
     with game.outbox.step():
         game.combat._set("ana", 5, 2)
     rounds(game, clock, 3)
@@ -148,13 +148,13 @@ def test_recovery_out_of_combat(game: Game, clock: FakeClock) -> None:
 
 
 def test_pvp_is_refused_outside_areas_that_opt_in(game: Game, clock: FakeClock) -> None:
-    ana, _ = down_in_cellar(game, "ana")
-    _bob, bob_screen = down_in_cellar(game, "bob")
+    ana, _ = in_hollow(game, "ana")
+    _bob, bob_screen = in_hollow(game, "bob")
     said = run(ana, "attack bob").text
     assert said == "You can't attack other players here: this is a peaceful area."
     content = game.world.content
     areas = dict(content.areas)
-    areas["town"] = dataclasses.replace(areas["town"], flags=(*areas["town"].flags, "pvp"))
+    areas["wood"] = dataclasses.replace(areas["wood"], flags=(*areas["wood"].flags, "pvp"))
     game.world.content = dataclasses.replace(content, areas=areas)
     game.wallet.credit("bob", 5, Reason.ADMIN_GRANT, "seed-bob")
     run(ana, "attack bob")
@@ -172,17 +172,17 @@ def test_pvp_is_refused_outside_areas_that_opt_in(game: Game, clock: FakeClock) 
 
 def test_brief_keeps_a_round_to_one_line(game: Game, clock: FakeClock) -> None:
     tweak_rat(game, health=500, damage=1)
-    session, screen = down_in_cellar(game)
+    session, screen = in_hollow(game)
     assert run(session, "brief").text == "Brief combat is off."
     verbose = run(session, "attack rat")
     assert len(verbose.lines()) >= 2
     game.engine.execute(session, "flee")
-    game.world.move(session.player, CELLAR)
+    game.world.move(session.player, HOLLOW)
     assert run(session, "brief on").text == "Brief combat is on: one line per round."
     line = run(session, "attack rat")
     assert len(line.lines()) == 1
     assert "[you " in line.text
-    assert "cellar rat" in line.text
+    assert "hollow rat" in line.text
     screen.clear()
     rounds(game, clock)
     assert [len(r.lines()) for r in screen.replies] == [1]

@@ -1,4 +1,4 @@
-"""Property: no sequence of commands around the cellar fight creates tokens faster than
+"""Property: no sequence of commands around the hollow fight creates tokens faster than
 the faucets the content declares.
 
 Hypothesis plays random walks of commands (fights, flights, loot, chests, bags, moves,
@@ -82,7 +82,7 @@ def play(steps: list[Step], seed: int) -> Game:
     game = Game(conf, connect(conf.db_path), CONTENT, clock=clock, rng=random.Random(seed))
     players = [join(game, name)[0] for name in ("ana", "bob")]
     for session in players:  # start by the fight, one near the store's counter
-        game.world.move(session.player, "town:cellar")
+        game.world.move(session.player, "wood:hollow")
     round_ms = CONTENT.combat.round * 1000
     for who, what in steps:
         if what in CLOCK:
