@@ -85,10 +85,11 @@ class StatusView:
     max_stamina: int | None = None
 
     def text(self) -> str:
-        """The status line: health first (a bar the eye finds at once), then the rest."""
-        parts = [self.name, self.vitals(), self.location, f"{self.tokens} tokens", self.tier]
+        """The status line; health and stamina last, as a bar and numbers."""
+        parts = [self.name, self.location, f"{self.tokens} tokens", self.tier]
         if self.quota_left is not None:
             parts.append(f"{self.quota_left} priced actions left today")
+        parts.append(self.vitals())
         return " | ".join(p for p in parts if p)
 
     def vitals(self) -> str:

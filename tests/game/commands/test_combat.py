@@ -126,7 +126,7 @@ def test_die_burns_the_fee_and_wakes_at_the_respawn_room(game: Game, clock: Fake
     # The status bar carries health (the TUI's bar, telnet's Char.Vitals).
     status = game.status(session.player)
     assert status.health == status.max_health == 20
-    assert "health [##########] 20/20" in status.text()
+    assert status.text().endswith("| health [##########] 20/20 stamina 10/10")
 
 
 def test_a_poor_player_dies_for_free(game: Game, clock: FakeClock) -> None:

@@ -103,3 +103,13 @@ def test_carrying_limit(game: Game) -> None:
     assert session.player.inventory["wood:rat-tail"] == 0
     run(session, "wield sword")  # worn things weigh nothing
     assert run(session, "get 2 tails").text == "You pick up two rat tails."
+
+
+def test_examine_tells_slots_stats_and_what_is_inside(game: Game) -> None:
+    session = in_hollow(game)
+    game.world.grant(session.player, "wood:leather-cap")
+    said = run(session, "examine cap").text
+    assert said.endswith("It goes in the head slot (defence +1, health +2).")
+    assert run(session, "examine chest").text.endswith("It is locked.")
+    run(session, "get sack")
+    assert run(session, "examine sack").text.endswith("It is empty.")
