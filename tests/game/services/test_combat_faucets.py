@@ -8,12 +8,15 @@ between them, on a real SQLite ledger. After every walk:
 * combat rewards (108) per player per UTC day never exceed the sum of every combat NPC's
   ``tokens`` (each NPC pays a player at most once a day), and no player is paid twice for
   one NPC on one day;
+* kills are bounded by the respawn time, and loot by the kills: no rat tail exists that
+  a defeat did not drop;
 * a player's death never pays anyone: the 208 sink only burns;
 * supply (what players hold) equals faucets minus sinks, and ``verify()`` passes.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 import tempfile
@@ -64,6 +67,7 @@ COMMANDS = [
     "north",
     "south",
 ]
+KILLS: dict[int, list[int]] = {}  # a game's defeats, when they happened (on_defeat hook)
 CLOCK = ["round", "round", "round", "minutes", "day"]
 Step = tuple[int, str]
 
@@ -80,6 +84,8 @@ def play(steps: list[Step], seed: int) -> Game:
     )
     clock = FakeClock()
     game = Game(conf, connect(conf.db_path), CONTENT, clock=clock, rng=random.Random(seed))
+    KILLS[id(game)] = kills = []
+    game.combat.on_defeat.append(lambda player, npc, room: kills.append(clock()))
     players = [join(game, name)[0] for name in ("ana", "bob")]
     for session in players:  # start by the fight, one near the store's counter
         game.world.move(session.player, "wood:hollow")
@@ -113,6 +119,7 @@ def test_the_property_is_not_vacuous_farming_pays_once_a_day() -> None:
             (int(Reason.COMBAT_REWARD),),
         ).fetchone()
         assert paid == (2, 4)
+        assert len(KILLS.pop(id(game))) >= 3  # three kills the first day paid once
     finally:
         game.conn.close()
         shutil.rmtree(game.settings.data_dir, ignore_errors=True)
@@ -139,6 +146,13 @@ def test_no_walk_mints_faster_than_the_declared_faucets(steps: list[Step], seed:
             by_player_day[player, int(day)] += amount
             assert amount == CONTENT.npcs[f"{npc_area}:{npc_id}"].combat.tokens  # type: ignore[union-attr]
         assert all(n == 1 for n in keys.values())
+        kills = KILLS.pop(id(game))
+        respawn = CONTENT.npcs["wood:rat"].combat.respawn * 1000  # type: ignore[union-attr]
+        assert all(b - a >= respawn for a, b in itertools.pairwise(kills))
+        tails = sum(pile["wood:rat-tail"] for pile in game.world.floor.values())
+        tails += sum(p.inventory["wood:rat-tail"] for p in game.world.online.values())
+        tails += sum(pile["wood:rat-tail"] for pile in game.containers._contents.values())
+        assert tails <= len(kills)
         assert all(total <= per_day_cap for total in by_player_day.values())
         sink = conn.execute(
             "SELECT a.name FROM transfers t JOIN accounts a ON a.id = t.credit_account_id"
