@@ -100,6 +100,28 @@ def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) 
     for ref, area in content.areas.items():
         if has_art(area.description):
             reader.warn(at("area", ref), f"area {ref!r}: {_ART_ADVICE}")
+    to_be_had = obtainable(content)
+    for ref, item in content.items.items():
+        box = item.container
+        if box is not None and box.locked and box.key and box.key not in to_be_had:
+            reader.warn(
+                at("item", ref),
+                f"container {ref!r} is locked with {box.key!r}, which no room places, no shop"
+                " sells, no quest rewards and no NPC drops: it can never be opened",
+            )
+
+
+def obtainable(content: Content) -> set[str]:
+    """Items a player can come by: placed on a floor, sold, rewarded, dropped as loot, or
+    inside a container (which may need its own key)."""
+    out = {p.ref for room in content.rooms.values() for p in room.items}
+    out.update(i for shop in content.shops.values() for i in shop.sells)
+    out.update(i for quest in content.quests.values() for i in quest.reward.items)
+    out.update(d.item for npc in content.npcs.values() if npc.combat for d in npc.combat.loot)
+    out.update(
+        i for item in content.items.values() if item.container for i in item.container.contents
+    )
+    return out
 
 
 _ART_ADVICE = (
