@@ -203,7 +203,15 @@ class Game:
         self.equipment = Equipment(conn, world, outbox.on_rollback)
         self.containers = Containers(conn, world, outbox.on_rollback)
         self.combat = Combat(
-            conn, world, wallet, self.equipment, outbox, ledger.atomic, clock, self.rng
+            conn,
+            world,
+            wallet,
+            self.equipment,
+            self.multipliers,
+            outbox,
+            ledger.atomic,
+            clock,
+            self.rng,
         )
         self.dispatcher = Dispatcher(
             self.sessions,

@@ -33,6 +33,7 @@ from game.core.outbox import Outbox
 from game.core.periodic import Periodic
 from game.core.reply import Kind, Reply
 from game.services.equipment import Equipment
+from game.services.tuning import RewardMultipliers
 from game.services.wallet import Wallet
 from game.world.model import CombatRules, NpcDef
 from game.world.state import Player, World
@@ -72,6 +73,7 @@ class Combat(Periodic):
         world: World,
         wallet: Wallet,
         equipment: Equipment,
+        multipliers: RewardMultipliers,
         outbox: Outbox,
         atomic: Callable[[], AbstractContextManager[None]],
         clock: Callable[[], int],
@@ -82,6 +84,7 @@ class Combat(Periodic):
         self.world = world
         self.wallet = wallet
         self.equipment = equipment
+        self.multipliers = multipliers  # Domingo's bounded tuning (1.0 unless enabled)
         self.outbox = outbox
         self.atomic = atomic
         self.clock = clock
@@ -333,7 +336,7 @@ class Combat(Periodic):
 
     def _reward(self, name: str, npc: NpcDef) -> int:
         assert npc.combat is not None
-        amount = npc.combat.tokens
+        amount = self.multipliers.apply(int(Reason.COMBAT_REWARD), npc.combat.tokens)
         if amount <= 0:
             return 0
         key = f"c:{name.lower()}:{npc.id}:{utc_day(self.clock())}"
