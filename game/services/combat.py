@@ -34,19 +34,12 @@ from game.core.periodic import Periodic
 from game.core.reply import Kind, Reply
 from game.services.equipment import Equipment
 from game.services.tuning import RewardMultipliers
+from game.services.vitals import Bodies, Vitals
 from game.services.wallet import Wallet
 from game.world.model import CombatRules, NpcDef
 from game.world.state import Player, World
 
 log = structlog.get_logger("sshrealm.combat")
-
-
-@dataclass(frozen=True, slots=True)
-class Vitals:
-    health: int
-    max_health: int
-    stamina: int
-    max_stamina: int
 
 
 @dataclass(slots=True)
@@ -91,9 +84,8 @@ class Combat(Periodic):
         self.rng = rng
         self.fights: dict[str, Fight] = {}  # attacker's key -> whom they fight
         self.npc_health: dict[str, int] = {}  # wounded NPCs only
-        self._vitals: dict[str, tuple[int, int]] = {}  # key -> (health, stamina) as stored
+        self.bodies = Bodies(conn, world, equipment, outbox)  # health, stamina, brief
         self._regen_at: dict[str, int] = {}
-        self._brief: dict[str, bool] = {}
         self._deaths = 0
         # Hooks for other services (NPC triggers): called inside the step that made them.
         self.on_attack: list[Callable[[str, str], None]] = []  # (player, npc ref)
@@ -103,56 +95,23 @@ class Combat(Periodic):
     def rules(self) -> CombatRules:
         return self.world.content.combat
 
-    # -- vitals --------------------------------------------------------------------------------
+    # -- vitals and the brief option (game/services/vitals.py) ------------------------------
     def vitals(self, name: str) -> Vitals:
-        rules, key = self.rules, name.lower()
-        top = max(1, rules.health + self.equipment.stats(name)["health"])
-        stored = self._vitals.get(key)
-        if stored is None:
-            row = self.conn.execute(
-                "SELECT health, stamina FROM player_vitals WHERE player = ?", (key,)
-            ).fetchone()
-            stored = self._vitals[key] = (row[0], row[1]) if row else (top, rules.stamina)
-        return Vitals(min(stored[0], top), top, min(stored[1], rules.stamina), rules.stamina)
+        return self.bodies.vitals(name)
 
     def _set(self, name: str, health: int, stamina: int) -> None:
-        key = name.lower()
-        before = self._vitals.get(key)
-        self._vitals[key] = (max(0, health), max(0, stamina))
-        self.conn.execute(
-            "INSERT INTO player_vitals (player, health, stamina) VALUES (?, ?, ?)"
-            " ON CONFLICT(player) DO UPDATE SET health = excluded.health,"
-            " stamina = excluded.stamina",
-            (key, max(0, health), max(0, stamina)),
-        )
-        self.outbox.on_rollback(partial(_restore, self._vitals, key, before))
-        self.outbox.status_changed(name)
+        self.bodies.set(name, health, stamina)
 
     def spend(self, name: str, stamina: int) -> None:
         """Use ``stamina`` (fleeing); never below 0."""
         vit = self.vitals(name)
         self._set(name, vit.health, vit.stamina - stamina)
 
-    # -- the brief option ------------------------------------------------------------------------
     def brief(self, name: str) -> bool:
-        key = name.lower()
-        if key not in self._brief:
-            row = self.conn.execute(
-                "SELECT value FROM player_prefs WHERE player = ? AND key = 'brief'", (key,)
-            ).fetchone()
-            self._brief[key] = bool(row and row[0] == "on")
-        return self._brief[key]
+        return self.bodies.brief(name)
 
     def set_brief(self, name: str, on: bool) -> None:
-        key = name.lower()
-        self.conn.execute(
-            "INSERT INTO player_prefs (player, key, value) VALUES (?, 'brief', ?)"
-            " ON CONFLICT(player, key) DO UPDATE SET value = excluded.value",
-            (key, "on" if on else "off"),
-        )
-        before = self._brief.get(key)
-        self._brief[key] = on
-        self.outbox.on_rollback(partial(_restore, self._brief, key, before))
+        self.bodies.set_brief(name, on)
 
     # -- fights ----------------------------------------------------------------------------------
     def fighting(self, name: str) -> str | None:
@@ -395,7 +354,9 @@ class Combat(Periodic):
             if now < fight.next_ms or self.fights.get(key) is not fight:
                 continue
             self._step(partial(self._round_of, key, world.find_online(key)))
-        self._step(self._recover)
+        wounded = self._due_to_recover()
+        if wounded:  # a transaction only when someone heals
+            self._step(partial(self._recover, wounded))
 
     def _step(self, action: Callable[[], None]) -> None:
         try:
@@ -412,11 +373,12 @@ class Combat(Periodic):
         if replies:
             self.outbox.tell(player.name, *replies)
 
-    def _recover(self) -> None:
-        """Players out of combat get ``regen`` health and stamina back each round."""
+    def _due_to_recover(self) -> list[Player]:
+        """Players out of combat whose round of recovery is due and who lack something."""
         rules, now = self.rules, self.clock()
         if rules.regen <= 0:
-            return
+            return []
+        due_now = []
         for player in list(self.world.online.values()):
             if player.key in self.fights:
                 continue
@@ -426,11 +388,19 @@ class Combat(Periodic):
             self._regen_at[player.key] = now + rules.round * 1000
             vit = self.vitals(player.name)
             if vit.health < vit.max_health or vit.stamina < vit.max_stamina:
-                self._set(
-                    player.name,
-                    min(vit.max_health, vit.health + rules.regen),
-                    min(vit.max_stamina, vit.stamina + rules.regen),
-                )
+                due_now.append(player)
+        return due_now
+
+    def _recover(self, players: list[Player]) -> None:
+        """Players out of combat get ``regen`` health and stamina back each round."""
+        regen = self.rules.regen
+        for player in players:
+            vit = self.vitals(player.name)
+            self._set(
+                player.name,
+                min(vit.max_health, vit.health + regen),
+                min(vit.max_stamina, vit.stamina + regen),
+            )
 
     def _home(self, npc: str) -> str | None:
         for room in self.world.content.rooms.values():
@@ -441,11 +411,3 @@ class Combat(Periodic):
 
 def _drop(table: dict[str, Any], key: str) -> None:
     table.pop(key, None)
-
-
-def _restore(table: dict[str, Any], key: str, before: object) -> None:
-    """Undo one entry: back to ``before``, or gone if it was not there."""
-    if before is None:
-        table.pop(key, None)
-    else:
-        table[key] = before
