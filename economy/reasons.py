@@ -35,6 +35,8 @@ class Reason(IntEnum):
     """A bounded grant from the reflection cycle (Cal)."""
     PLUGIN_GRANT = 107
     """A grant requested by a plugin holding the grant capability."""
+    COMBAT_REWARD = 108
+    """Tokens for defeating an NPC: once per player per NPC per UTC day."""
     TRIGGER_REWARD = 110
     """An NPC trigger's ``reward`` action (once per player, or at most once per cooldown)."""
     ADMIN_GRANT = 190
@@ -48,6 +50,8 @@ class Reason(IntEnum):
     """Tokens spent on premium time."""
     PLUGIN_CHARGE = 207
     """A charge requested by a plugin holding the charge capability."""
+    DEATH_FEE = 208
+    """Tokens burned when a player dies in a fight (never more than they hold)."""
     TRIGGER_CHARGE = 209
     """An NPC trigger's ``charge`` action (a toll, a fee the content declares)."""
     ADMIN_REVOKE = 290
@@ -86,12 +90,14 @@ _LABELS: dict[Reason, str] = {
     Reason.SKILL_REWARD: "skill reward",
     Reason.GROWTH_GRANT: "growth grant",
     Reason.PLUGIN_GRANT: "plugin grant",
+    Reason.COMBAT_REWARD: "combat reward",
     Reason.TRIGGER_REWARD: "trigger reward",
     Reason.ADMIN_GRANT: "admin grant",
     Reason.COMMAND_PRICE: "command price",
     Reason.SHOP_PURCHASE: "shop purchase",
     Reason.PREMIUM_PURCHASE: "premium purchase",
     Reason.PLUGIN_CHARGE: "plugin charge",
+    Reason.DEATH_FEE: "death fee",
     Reason.TRIGGER_CHARGE: "trigger charge",
     Reason.ADMIN_REVOKE: "admin revoke",
     Reason.PAYMENT: "payment",

@@ -67,6 +67,7 @@ class Server:
         self.components.append(self.reflection)  # Cal and Domingo on APScheduler
         self.components += [self.game.wanderers, self.game.content_watcher]  # content
         self.components.append(self.game.triggers)  # on_time triggers, once a second
+        self.components.append(self.game.combat)  # combat rounds, NPC respawn, recovery
         self._stopped = asyncio.Event()
 
     @property

@@ -30,8 +30,8 @@ class Policy:
     tuning: bool = False
     band: float = 0.2
     step: float = 0.05
-    tunable: frozenset[int] = frozenset({101, 102, 103, 105})
-    """Reward codes tuning may touch: daily bonus, exploration, quest and skill rewards.
+    tunable: frozenset[int] = frozenset({101, 102, 103, 105, 108})
+    """Reward codes tuning may touch: daily bonus, exploration, quest, skill and combat rewards.
     Shop sales are prices and grants are decisions of people or plugins, so they stay."""
 
 

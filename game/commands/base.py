@@ -24,6 +24,9 @@ from game.core.reply import Reply
 from game.services.access import Access
 from game.services.audit import Audit
 from game.services.channels import Channels
+from game.services.combat import Combat
+from game.services.containers import Containers
+from game.services.equipment import Equipment
 from game.services.explored import Explored
 from game.services.feedback import FeedbackQueue
 from game.services.groups import Groups
@@ -187,6 +190,9 @@ class Context(Protocol):
     groups: Groups
     shortcuts: Shortcuts
     explored: Explored
+    equipment: Equipment
+    containers: Containers
+    combat: Combat
 
     def clock(self) -> int:
         """Milliseconds since the epoch, from the game's injected clock."""

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from game.commands.base import Context, Result, command, may_use
+from game.commands.equipment import look_inside
 from game.commands.naming import people_here, phrase, pick
 from game.core.reply import Kind, Reply
 from game.core.text import join_words, plural
@@ -32,7 +33,14 @@ def describe_thing(ctx: Context, words: str) -> Reply:
         return found
     thing = found.thing
     if isinstance(thing, ItemDef):
-        return Reply.info(f"{thing.name[0].upper() + thing.name[1:]}.\n{thing.description.strip()}")
+        lines = [f"{thing.name[0].upper() + thing.name[1:]}.", thing.description.strip()]
+        if thing.slot is not None:
+            adds = ", ".join(f"{stat} {value:+d}" for stat, value in thing.stats.items())
+            lines.append(f"It goes in the {thing.slot} slot" + (f" ({adds})." if adds else "."))
+        if thing.container is not None:
+            carried = me.inventory[thing.id] > 0
+            lines.append(look_inside(ctx, thing, ctx.containers.holder(me, thing, carried=carried)))
+        return Reply.info("\n".join(line for line in lines if line))
     if isinstance(thing, NpcDef):
         return Reply.info(f"{thing.name[0].upper() + thing.name[1:]}.\n{thing.description}")
     return Reply.info(f"{found.name} is here, looking around.")

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from game.commands.base import Context, Result, command
+from game.commands.equipment import get_from, overloaded, too_heavy
 from game.commands.naming import people_here, phrase, pick, pick_item
 from game.core.reply import Kind, Reply
 from game.world.matching import Named, Phrase
@@ -47,6 +48,8 @@ def _every(ctx: Context, pool: Counter[str], verb: str) -> Result | None:
         item = world.content.items.get(item_id)
         if item is None or count <= 0 or (verb == "get" and not item.portable):
             continue
+        if verb == "get" and too_heavy(ctx, item, count) is not None:
+            continue  # what is too heavy stays on the floor
         (world.take if verb == "get" else world.drop)(player, item_id, count)
         moved.append(world.some(item_id, count))
     if not moved:
@@ -61,15 +64,21 @@ def _every(ctx: Context, pool: Counter[str], verb: str) -> Result | None:
 
 @command("get", "take", "pick", category="items")
 def get(ctx: Context, args: str) -> Result:
-    """Pick something up from the floor.
+    """Pick something up from the floor, or take it out of a bag or chest.
+
+    What you carry is limited by weight (see: equipment).
 
     Usage:
       get <item>
       get 2 <items>
       get all <items>
       get all
+      get <item> from <container>
     """
     world, player = ctx.world, ctx.player
+    what, sep, where = args.partition(" from ")
+    if sep and what.strip() and where.strip():
+        return get_from(ctx, what.strip(), where.strip())
     floor = world.floor.get(player.room, Counter())
     said = phrase(args.removeprefix("up ").strip(), high=MAX_COUNT)
     if isinstance(said, Reply) or not args:
@@ -82,6 +91,9 @@ def get(ctx: Context, args: str) -> Result:
     item, count, what = chosen
     if not item.portable:
         return Reply.error(f"You can't take {item.name}.")
+    refusal = too_heavy(ctx, item, count)
+    if refusal is not None:
+        return refusal
     world.take(player, item.id, count)
     ctx.to_room(player.room, Reply(Kind.MOVE, f"{player.name} picks up {what}."), exclude=[player])
     ctx.refresh_room(player.room)
@@ -175,6 +187,9 @@ def give(ctx: Context, args: str) -> Result:
 
 def _give_player(ctx: Context, receiver: Player, item: str, count: int, what: str) -> Result:
     player = ctx.player
+    thing = ctx.world.content.items[item]
+    if overloaded(ctx, ctx.containers.load(receiver), thing, count):
+        return Reply.error(f"{receiver.name} can't carry {what}. Nothing was given.")
     ctx.world.give(player, receiver, item, count)
     ctx.to_player(receiver.name, Reply(Kind.INFO, f"{player.name} gives you {what}."))
     ctx.to_room(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bridge.events import PlayerMoved
 from game.commands.base import Context, Result, command
+from game.commands.equipment import container_door
 from game.core.reply import Kind, Reply
 from game.core.text import join_words
 from game.world.loader import normalize_direction
@@ -33,6 +34,8 @@ def go(ctx: Context, args: str) -> Result:
     if not args:
         return Reply.error("Go where? Try: go north")
     world, player = ctx.world, ctx.player
+    if ctx.combat.fighting(player.name):
+        return Reply.error("You are fighting! Flee first.")
     ex = _exit(ctx, args)
     if ex is None:
         exits = [e.direction for e in world.room(player.room).exits]
@@ -108,11 +111,15 @@ def _door(ctx: Context, args: str, verb: str) -> Exit | Reply:
 
 @command("open", category="movement")
 def open_(ctx: Context, args: str) -> Result:
-    """Open a door.
+    """Open a door, or a chest or bag.
 
     Usage:
       open <direction>
+      open <container>
     """
+    boxed = container_door(ctx, args, "open") if args else None
+    if boxed is not None:
+        return boxed
     ex = _door(ctx, args, "open")
     if isinstance(ex, Reply):
         return ex
@@ -134,11 +141,15 @@ def open_(ctx: Context, args: str) -> Result:
 
 @command("close", "shut", category="movement")
 def close(ctx: Context, args: str) -> Result:
-    """Close a door.
+    """Close a door, or a chest or bag.
 
     Usage:
       close <direction>
+      close <container>
     """
+    boxed = container_door(ctx, args, "close") if args else None
+    if boxed is not None:
+        return boxed
     ex = _door(ctx, args, "close")
     if isinstance(ex, Reply):
         return ex
@@ -153,11 +164,15 @@ def close(ctx: Context, args: str) -> Result:
 
 @command("unlock", category="movement")
 def unlock(ctx: Context, args: str) -> Result:
-    """Unlock a door with its key, which you must be carrying.
+    """Unlock a door or a chest with its key, which you must be carrying.
 
     Usage:
       unlock <direction>
+      unlock <container>
     """
+    boxed = container_door(ctx, args, "unlock") if args else None
+    if boxed is not None:
+        return boxed
     ex = _door(ctx, args, "unlock")
     if isinstance(ex, Reply):
         return ex

@@ -79,12 +79,34 @@ class StatusView:
     tokens: int = 0
     tier: str = "free"
     quota_left: int | None = None
+    health: int | None = None  # None: the front end shows no health
+    max_health: int | None = None
+    stamina: int | None = None
+    max_stamina: int | None = None
 
     def text(self) -> str:
+        """The status line; health and stamina last, as a bar and numbers."""
         parts = [self.name, self.location, f"{self.tokens} tokens", self.tier]
         if self.quota_left is not None:
             parts.append(f"{self.quota_left} priced actions left today")
+        parts.append(self.vitals())
         return " | ".join(p for p in parts if p)
+
+    def vitals(self) -> str:
+        """``health [########--] 16/20 stamina 9/10``, or nothing when not known."""
+        if self.health is None or not self.max_health:
+            return ""
+        out = f"health {self.health_bar()} {self.health}/{self.max_health}"
+        if self.stamina is not None and self.max_stamina:
+            out += f" stamina {self.stamina}/{self.max_stamina}"
+        return out
+
+    def health_bar(self, width: int = 10) -> str:
+        """``[#######---]``: health as a bar of ``width`` cells, for the status area."""
+        if self.health is None or not self.max_health:
+            return ""
+        full = round(width * max(0, self.health) / self.max_health)
+        return "[" + "#" * full + "-" * (width - full) + "]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,9 @@ from game.core.reply import Reply
 from game.services.access import Access
 from game.services.audit import Audit
 from game.services.channels import Channels
+from game.services.combat import Combat
+from game.services.containers import Containers
+from game.services.equipment import Equipment
 from game.services.explored import Explored
 from game.services.feedback import FeedbackQueue
 from game.services.groups import Groups
@@ -78,6 +81,9 @@ class CommandContext:
     groups: Groups
     shortcuts: Shortcuts
     explored: Explored
+    equipment: Equipment
+    containers: Containers
+    combat: Combat
     clock: Callable[[], int]
 
     def now(self) -> float:

@@ -23,6 +23,8 @@ from game.commands import (
     authoring,
     bridge_clients,
     channels,
+    combat,
+    equipment,
     finding,
     info,
     items,
@@ -58,6 +60,9 @@ from game.services.activity import ActivityLog
 from game.services.attempt import Attempt
 from game.services.audit import Audit
 from game.services.channels import Channels
+from game.services.combat import Combat
+from game.services.containers import Containers
+from game.services.equipment import Equipment
 from game.services.explored import Explored
 from game.services.feedback import FeedbackQueue
 from game.services.groups import Groups
@@ -114,6 +119,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     authoring,
     mail_commands,
     feedback_commands,
+    combat,
+    equipment,
 )
 
 
@@ -196,6 +203,25 @@ class Game:
         self.groups = Groups()  # following and groups, while online
         self.shortcuts = Shortcuts(conn)  # aliases and the line-mode prompt
         self.explored = Explored(conn, lambda name: getattr(world.find_online(name), "room", ""))
+        # Combat and gear (#20): slots, bags and chests, and fights (a Component in app.py).
+        self.equipment = Equipment(conn, world, outbox.on_rollback)
+        self.containers = Containers(conn, world, outbox.on_rollback)
+        self.combat = Combat(
+            conn,
+            world,
+            wallet,
+            self.equipment,
+            self.multipliers,
+            outbox,
+            ledger.atomic,
+            clock,
+            self.rng,
+        )
+        # NPCs' on_attack and on_death triggers fire inside the round's own step.
+        self.combat.on_attack.append(lambda player, npc: self.triggers.fire(npc, "attack", player))
+        self.combat.on_defeat.append(
+            lambda player, npc, room: self.triggers.fire(npc, "death", player)
+        )
         self.dispatcher = Dispatcher(
             self.sessions,
             lambda player: world.view(player.room, player),
@@ -273,6 +299,9 @@ class Game:
             groups=self.groups,
             shortcuts=self.shortcuts,
             explored=self.explored,
+            equipment=self.equipment,
+            containers=self.containers,
+            combat=self.combat,
             clock=self.clock,
         )
 
@@ -393,12 +422,17 @@ class Game:
 
     # -- what front ends show ------------------------------------------------------------------
     def status(self, player: Player) -> StatusView:
+        vitals = self.combat.vitals(player.name)
         return StatusView(
             name=player.name,
             location=self.world.room(player.room).title,
             tokens=self.wallet.balance(player.name),
             tier=self.wallet.tier(player.name),
             quota_left=self.wallet.quota_left(player.name),
+            health=vitals.health,
+            max_health=vitals.max_health,
+            stamina=vitals.stamina,
+            max_stamina=vitals.max_stamina,
         )
 
     def prompt(self, player: Player) -> str | None:

@@ -148,6 +148,37 @@ def mail_feedback(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0004_combat")
+def combat(db: Database) -> None:
+    """Combat and equipment (issue #20): each player's health and stamina (so logging out
+    never heals), what they wear and wield (one item per slot, out of the pack), and what
+    lies in containers. A container is its ``holder``: ``room:<room>:<item>`` for a fixed
+    one, ``pack:<player>:<item>`` for a bag someone carries."""
+    for statement in (
+        """CREATE TABLE player_vitals (
+            player  TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,
+            health  INTEGER NOT NULL CHECK (health >= 0),
+            stamina INTEGER NOT NULL CHECK (stamina >= 0)
+        ) STRICT""",
+        """CREATE TABLE player_equipment (
+            player TEXT NOT NULL COLLATE NOCASE,
+            slot   TEXT NOT NULL,
+            item   TEXT NOT NULL,
+            PRIMARY KEY (player, slot)
+        ) STRICT""",
+        """CREATE TABLE container_items (
+            holder TEXT    NOT NULL,
+            item   TEXT    NOT NULL,
+            count  INTEGER NOT NULL CHECK (count > 0),
+            PRIMARY KEY (holder, item)
+        ) STRICT""",
+        """CREATE TABLE container_seeded (
+            holder TEXT NOT NULL PRIMARY KEY
+        ) STRICT""",
+    ):
+        db.execute(statement)
+
+
 @MIGRATIONS(name="0005_triggers")
 def triggers(db: Database) -> None:
     """When each NPC trigger last fired for each player (``player`` is '' for a clock

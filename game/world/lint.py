@@ -122,6 +122,38 @@ def lint(reader: Reader, content: Content, where: dict[tuple[str, str], Where]) 
     for ref, area in content.areas.items():
         if has_art(area.description):
             reader.warn(at("area", ref), f"area {ref!r}: {_ART_ADVICE}")
+    to_be_had = obtainable(content)
+    for ref, item in content.items.items():
+        box = item.container
+        if box is not None and box.locked and box.key and box.key not in to_be_had:
+            reader.warn(
+                at("item", ref),
+                f"container {ref!r} is locked with {box.key!r}, which no room places, no shop"
+                " sells, no quest rewards and no NPC drops: it can never be opened",
+            )
+
+
+def obtainable(content: Content) -> set[str]:
+    """Every item a player can come to hold: placed on a floor, sold, gathered, cooked,
+    a quest's reward, dropped as loot, inside a container (which may need its own key), or
+    given or spawned by an NPC's trigger."""
+    out = {p.ref for room in content.rooms.values() for p in room.items}
+    out.update(i for shop in content.shops.values() for i in shop.sells)
+    out.update(g.item for room in content.rooms.values() for g in room.gather)
+    out.update(content.economy.recipes)
+    out.update(i for quest in content.quests.values() for i in quest.reward.items)
+    out.update(d.item for npc in content.npcs.values() if npc.combat for d in npc.combat.loot)
+    out.update(
+        i for item in content.items.values() if item.container for i in item.container.contents
+    )
+    out.update(
+        action.ref
+        for npc in content.npcs.values()
+        for trigger in npc.triggers
+        for action in trigger.actions
+        if action.kind == "give" or (action.kind == "spawn" and action.spawns == "item")
+    )
+    return out
 
 
 _ART_ADVICE = (

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from game.world.combat_rules import load_combat
 from game.world.community import load_community
 from game.world.economy_rules import load_economy, load_shops
 from game.world.lint import lint
@@ -40,7 +41,7 @@ AREA_FILES = (
 )
 Builder = Callable[[LocatedDict, str], object]
 AREA_KEYS = {"title", "description", "start", "flags", "unlock"}
-AREA_FLAGS = {"start", "premium"}
+AREA_FLAGS = {"start", "premium", "pvp"}
 
 
 def load_content(root: Path) -> Content:
@@ -115,6 +116,7 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
     economy = load_economy(reader, root / "economy.yaml", t.refs)
     if root / "economy.yaml" in reader.failed:
         t.broken_files["skill", "*"] = reader.failed[root / "economy.yaml"]
+    combat = load_combat(reader, root / "combat.yaml", t.refs)
     _check_refs(reader, t, set(economy.skills))
     verbs = {sid: skill.verb for sid, skill in economy.skills.items()}
     check_loops(reader, t.shops, economy.recipes, t.sales, verbs)
@@ -130,6 +132,7 @@ def _check_content(root: Path, *, warnings: bool) -> tuple[Content | None, list[
         shops=t.shops,
         quests=t.quests,
         community=load_community(reader, root / "community.yaml"),
+        combat=combat,
     )
     check_triggers(reader, content)
     if warnings and not any(p.severity == "error" for p in problems):
@@ -258,7 +261,7 @@ def _load_area(reader: Reader, folder: Path, t: _Tables) -> None:
         return found
 
     for entry in entries("item"):
-        add("item", t.items, entry, lambda e, ref: build_item(reader, e, ref))
+        add("item", t.items, entry, lambda e, ref: build_item(reader, e, ref, area, t.refs))
     for entry in entries("npc"):
         add("npc", t.npcs, entry, lambda e, ref: build_npc(reader, e, ref, area, t.refs))
     for entry in entries("quest"):

@@ -59,6 +59,24 @@ class Exit:
     one_way: bool = False
 
 
+SLOTS = ("weapon", "shield", "head", "body", "hands", "legs", "feet", "neck", "ring")
+"""Where equipment goes: one item per slot. ``weapon`` is wielded, the rest are worn."""
+STATS = ("attack", "defence", "damage", "health")
+"""What equipment adds to its wearer: to-hit, to-avoid, damage per hit, maximum health."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerDef:
+    """An item that holds items: a bag (portable) or a chest (fixed). ``contents`` are put
+    in a fixed container once, the first time the game sees it; nothing refills it."""
+
+    capacity: int = 10
+    closed: bool = False
+    locked: bool = False
+    key: str | None = None
+    contents: Mapping[str, int] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class ItemDef:
     id: str
@@ -68,6 +86,33 @@ class ItemDef:
     value: int = 0
     portable: bool = True
     plural: str = ""  # the name's plural without article, when English rules get it wrong
+    weight: int = 1  # counts against the carrying limit (combat.yaml ``carry``)
+    slot: str | None = None  # one of SLOTS: the item can be worn or wielded there
+    stats: Mapping[str, int] = field(default_factory=dict)  # STATS it adds when equipped
+    container: ContainerDef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LootDrop:
+    """One line of a loot table: ``count`` of ``item`` drop with probability ``chance``."""
+
+    item: str
+    chance: float = 1.0
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Fighter:
+    """An NPC's combat stats. ``tokens`` are paid (reason 108) to whoever defeats it, at
+    most once per player per NPC per UTC day; it comes back ``respawn`` seconds later."""
+
+    health: int
+    attack: int = 1
+    defence: int = 0
+    damage: int = 2
+    tokens: int = 0
+    respawn: int = 300
+    loot: tuple[LootDrop, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +128,8 @@ class NpcDef:
 
     def triggers_on(self, kind: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.triggers if t.kind == kind)
+
+    combat: Fighter | None = None  # None: the NPC cannot be attacked
 
     @property
     def wander_interval(self) -> int | None:
@@ -161,6 +208,11 @@ class Area:
     @property
     def premium(self) -> bool:
         return "premium" in self.flags
+
+    @property
+    def pvp(self) -> bool:
+        """Players may attack each other here (``flags: [pvp]``)."""
+        return "pvp" in self.flags
 
 
 GOAL_KINDS = ("visit", "collect", "deliver", "talk", "gather")
@@ -250,6 +302,24 @@ class EconomyRules:
 
 
 @dataclass(frozen=True)
+class CombatRules:
+    """``content/combat.yaml``: a player's base stats, rounds, recovery, death, carrying."""
+
+    health: int = 20
+    stamina: int = 10
+    attack: int = 1
+    defence: int = 0
+    damage: int = 2
+    round: int = 3  # seconds between combat rounds
+    regen: int = 1  # health and stamina back per round out of combat
+    attack_cost: int = 1  # stamina per round of attacking; at 0 a hit does half damage
+    flee_cost: int = 3  # stamina to flee
+    death_fee: int = 0  # tokens burned (reason 208) when a player dies; never more than held
+    carry: int = 30  # total weight a player can carry (worn items do not count)
+    respawn_room: str | None = None  # where the dead wake; else their area's start
+
+
+@dataclass(frozen=True)
 class Content:
     """One consistent, validated world. Reloads build a new one and swap it whole."""
 
@@ -262,6 +332,7 @@ class Content:
     shops: Mapping[str, Shop] = field(default_factory=dict)
     quests: Mapping[str, QuestDef] = field(default_factory=dict)
     community: Community = field(default_factory=Community)
+    combat: CombatRules = field(default_factory=CombatRules)
 
     def shop_in(self, room_id: str) -> Shop | None:
         for shop in self.shops.values():

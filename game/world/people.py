@@ -6,6 +6,7 @@ never carries code. Each behaviour named here is implemented by the engine.
 
 from __future__ import annotations
 
+from game.world.combat_rules import ITEM_GEAR_KEYS, build_fighter, build_gear
 from game.world.model import GOAL_KINDS, Goal, ItemDef, NpcDef, QuestDef, QuestReward, Topic
 from game.world.problems import suggest
 from game.world.reader import Reader, Refs, full_ref
@@ -30,14 +31,35 @@ def keywords(reader: Reader, entry: LocatedDict, name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in words)
 
 
-def build_item(reader: Reader, entry: LocatedDict, ref: str) -> ItemDef | None:
-    reader.unknown_keys(
-        entry, {"id", "name", "keywords", "description", "value", "portable", "plural"}, "item"
-    )
+ITEM_KEYS = {"id", "name", "keywords", "description", "value", "portable", "plural"}
+NPC_KEYS = {
+    "id",
+    "name",
+    "keywords",
+    "description",
+    "greeting",
+    "topics",
+    "behaviours",
+    "combat",
+    "triggers",
+}
+
+
+def build_item(
+    reader: Reader, entry: LocatedDict, ref: str, area: str = "", refs: Refs | None = None
+) -> ItemDef | None:
+    reader.unknown_keys(entry, ITEM_KEYS | ITEM_GEAR_KEYS, "item")
     name = reader.field(entry, "name", str)
     if name is None:
         return None
     portable = reader.field(entry, "portable", bool, required=False)
+    gear = build_gear(
+        reader,
+        entry,
+        area or ref.split(":", 1)[0],
+        [] if refs is None else refs,
+        portable is not False,
+    )
     return ItemDef(
         id=ref,
         name=name,
@@ -46,6 +68,7 @@ def build_item(reader: Reader, entry: LocatedDict, ref: str) -> ItemDef | None:
         value=reader.field(entry, "value", int, required=False) or 0,
         portable=True if portable is None else portable,
         plural=(reader.field(entry, "plural", str, required=False) or "").strip(),
+        **gear,  # type: ignore[arg-type]
     )
 
 
@@ -107,11 +130,7 @@ def _behaviours(reader: Reader, entry: LocatedDict) -> dict[str, dict[str, objec
 
 
 def build_npc(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Refs) -> NpcDef | None:
-    reader.unknown_keys(
-        entry,
-        {"id", "name", "keywords", "description", "greeting", "topics", "behaviours", "triggers"},
-        "npc",
-    )
+    reader.unknown_keys(entry, NPC_KEYS, "npc")
     name = reader.field(entry, "name", str)
     if name is None:
         return None
@@ -124,6 +143,7 @@ def build_npc(reader: Reader, entry: LocatedDict, ref: str, area: str, refs: Ref
         topics=_topics(reader, entry, area, refs),
         behaviours=_behaviours(reader, entry),
         triggers=parse_triggers(reader, entry, ref, area, refs),
+        combat=build_fighter(reader, entry, area, refs),
     )
 
 

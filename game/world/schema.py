@@ -11,9 +11,10 @@ import json
 from typing import Any
 
 from game.world.clock import PHASES
+from game.world.combat_rules import COMBAT_KEYS, POSITIVE
 from game.world.community import JOIN_MODES, ROLES, SOCIAL_VIEWS
 from game.world.economy_rules import ECONOMY_KEYS
-from game.world.model import DIRECTIONS, GOAL_KINDS
+from game.world.model import DIRECTIONS, GOAL_KINDS, SLOTS, STATS
 from game.world.people import BEHAVIOURS
 from game.world.requires import TIERS
 from game.world.triggers import (
@@ -132,8 +133,58 @@ def build_schema() -> dict[str, Any]:
                 "description": "The name's plural without its article, when English rules"
                 " get it wrong (speckled trout).",
             },
+            "weight": {**TOKENS, "description": "Counts against combat.yaml's carry."},
+            "slot": {"enum": list(SLOTS), "description": "Where it is worn or wielded."},
+            "stats": {
+                "type": "object",
+                "propertyNames": {"enum": list(STATS)},
+                "additionalProperties": {"type": "integer"},
+                "description": "What it adds to its wearer in combat.",
+            },
+            "container": {"oneOf": [{"const": True}, {"$ref": "#/$defs/container"}]},
         },
         ("id", "name"),
+    )
+    container = _obj(
+        {
+            "capacity": COUNT,
+            "closed": {"type": "boolean"},
+            "locked": {"type": "boolean"},
+            "key": REF,
+            "contents": {"type": "object", "additionalProperties": COUNT},
+        },
+        desc="A bag or chest; 'contents' only for a fixed one (portable: false).",
+    )
+    loot = {
+        "oneOf": [
+            REF,
+            _obj(
+                {
+                    "item": REF,
+                    "chance": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                    "count": COUNT,
+                },
+                ("item",),
+            ),
+        ]
+    }
+    fighter = _obj(
+        {
+            "health": COUNT,
+            "attack": TOKENS,
+            "defence": TOKENS,
+            "damage": TOKENS,
+            "tokens": {**TOKENS, "description": "Paid once per player per NPC per UTC day."},
+            "respawn": {**COUNT, "description": "Seconds until it comes back."},
+            "loot": {"type": "array", "items": {"$ref": "#/$defs/loot"}},
+        },
+        ("health",),
+        "Combat stats: the NPC can be attacked.",
+    )
+    combat = _obj(
+        {key: COUNT if key in POSITIVE else TOKENS for key in sorted(COMBAT_KEYS)}
+        | {"respawn_room": REF},
+        desc="combat.yaml: a player's base stats, rounds, recovery, death and carrying.",
     )
     topic = {
         "oneOf": [
@@ -160,6 +211,7 @@ def build_schema() -> dict[str, Any]:
             "topics": {"type": "object", "additionalProperties": {"$ref": "#/$defs/topic"}},
             "behaviours": behaviours,
             "triggers": {"type": "array", "items": {"$ref": "#/$defs/trigger"}},
+            "combat": {"$ref": "#/$defs/fighter"},
         },
         ("id", "name", "description"),
     )
@@ -198,7 +250,7 @@ def build_schema() -> dict[str, Any]:
             "title": TEXT,
             "description": {"type": "string"},
             "start": REF,
-            "flags": {"type": "array", "items": {"enum": ["start", "premium"]}},
+            "flags": {"type": "array", "items": {"enum": ["start", "premium", "pvp"]}},
             "unlock": TEXT,
         },
         ("title", "start"),
@@ -238,6 +290,7 @@ def build_schema() -> dict[str, Any]:
         "shopsFile": _list_of("shop", "shops.yaml"),
         "economyFile": economy,
         "communityFile": community,
+        "combatFile": combat,
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -254,6 +307,9 @@ def build_schema() -> dict[str, Any]:
             "gather": gather,
             "requires": requires,
             "item": item,
+            "container": container,
+            "loot": loot,
+            "fighter": fighter,
             "npc": npc,
             "topic": topic,
             "goal": goal,

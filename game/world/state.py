@@ -40,6 +40,7 @@ class World:
         self.online: dict[str, Player] = {}
         self.floor: dict[str, Counter[str]] = store.room_items()
         self.npc_rooms: dict[str, str] = {}  # wanderers only: npc ref -> room it is in now
+        self.dead_npcs: dict[str, int] = {}  # defeated NPCs -> when they come back (ms)
         self.open_doors: set[tuple[str, str]] = set()
         self.unlocked_doors: set[tuple[str, str]] = set()
         # How to undo an in-memory change if the step making it fails (its SQL rolls back
@@ -83,7 +84,7 @@ class World:
             if p.ref in npcs and p.ref not in self.npc_rooms
         ]
         out.extend(npcs[n] for n, r in self.npc_rooms.items() if r == room_id and n in npcs)
-        return out
+        return [npc for npc in out if npc.id not in self.dead_npcs]
 
     # -- players -----------------------------------------------------------------------------
     def enter(self, name: str) -> Player:
@@ -186,6 +187,13 @@ class World:
             if player.inventory[item] <= 0:
                 del player.inventory[item]
         self.on_rollback(lambda: _restore(player.inventory, before))
+
+    def spawn(self, room: str, item: str, count: int = 1) -> None:
+        """Items enter the world onto a room's floor (loot), undone with the step."""
+        floor = self.floor.setdefault(room, Counter())
+        floor[item] += count
+        self.on_rollback(lambda: self._shift(floor, Counter(), item, count))
+        self.store.adjust_room_item(room, item, count)
 
     def grant(self, player: Player, item: str, count: int = 1) -> None:
         """Items enter the world into a player's hands (rewards)."""

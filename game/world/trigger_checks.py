@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from game.world.lint import obtainable
 from game.world.model import Content, NpcDef
 from game.world.reader import Reader
 from game.world.rooms import normalize_direction
@@ -87,25 +88,6 @@ def homes(content: Content, npc: str) -> list[str]:
     return [r.id for r in content.rooms.values() if any(p.ref == npc for p in r.npcs)]
 
 
-def obtainable(content: Content) -> set[str]:
-    """Items a player can come to hold: placed, sold, gathered, cooked, quest rewards, or
-    given or spawned by a trigger."""
-    out = {p.ref for room in content.rooms.values() for p in room.items}
-    for shop in content.shops.values():
-        out.update(shop.sells)
-    out.update(g.item for room in content.rooms.values() for g in room.gather)
-    out.update(content.economy.recipes)
-    for quest in content.quests.values():
-        out.update(quest.reward.items)
-    for _, trigger in each_trigger(content):
-        out.update(
-            a.ref
-            for a in trigger.actions
-            if a.kind == "give" or (a.kind == "spawn" and a.spawns == "item")
-        )
-    return out
-
-
 def lint_triggers(reader: Reader, content: Content) -> None:
     """Warnings: triggers that load but that no player can ever set off."""
     can_hold = obtainable(content)
@@ -114,7 +96,7 @@ def lint_triggers(reader: Reader, content: Content) -> None:
             reader.warn(
                 trigger.where,
                 f"{npc.id!r} waits to be given {trigger.item!r}, but no player can ever get"
-                " one (it is not placed, sold, gathered, cooked, rewarded or given)",
+                " one (it is not placed, sold, gathered, cooked, rewarded, looted or given)",
             )
         for item in trigger.when.holds:
             if item not in can_hold:

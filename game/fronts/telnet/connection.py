@@ -210,6 +210,7 @@ class TelnetConnection:
 
     def status_changed(self, status: StatusView) -> None:
         self.outband.put("Char.Status", gmcp.char_status(status))
+        self.outband.put("Char.Vitals", gmcp.char_vitals(status))
         self._refresh_char()
 
     def _refresh_char(self) -> None:

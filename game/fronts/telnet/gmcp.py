@@ -24,6 +24,7 @@ Json = Any
 PACKAGES = (
     "Char.Name",
     "Char.Status",
+    "Char.Vitals",
     "Char.Skills",
     "Char.Items.Inv",
     "Room.Info",
@@ -53,6 +54,17 @@ def char_status(status: StatusView) -> Json:
         "tokens": status.tokens,
         "tier": status.tier,
         "quota_left": status.quota_left,
+    }
+
+
+def char_vitals(status: StatusView) -> Json:
+    """Health and stamina the way MUD clients' gauges read them (``hp``/``maxhp``,
+    ``mp``-style pairs as ``sp``/``maxsp``); numbers, or null before the game knows them."""
+    return {
+        "hp": status.health,
+        "maxhp": status.max_health,
+        "sp": status.stamina,
+        "maxsp": status.max_stamina,
     }
 
 
@@ -112,6 +124,10 @@ MSDP_FROM: Mapping[str, tuple[str, Callable[[Json], Json]]] = {
     "TIER": ("Char.Status", lambda d: d["tier"]),
     "QUOTA_LEFT": ("Char.Status", lambda d: _text(d["quota_left"])),
     "LOCATION": ("Char.Status", lambda d: d["location"]),
+    "HEALTH": ("Char.Vitals", lambda d: _text(d["hp"])),
+    "HEALTH_MAX": ("Char.Vitals", lambda d: _text(d["maxhp"])),
+    "STAMINA": ("Char.Vitals", lambda d: _text(d["sp"])),
+    "STAMINA_MAX": ("Char.Vitals", lambda d: _text(d["maxsp"])),
     "SKILLS": (
         "Char.Skills",
         lambda d: {s["name"]: {"LEVEL": str(s["level"]), "XP": str(s["xp"])} for s in d},

@@ -42,6 +42,7 @@ def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
         path.write_text(text, encoding="utf-8")
         written.append(path.name)
     kinds = {"area", "rooms", "items", "npcs", "quests", "shops", "economy", "community"}
+    kinds |= {"combat"}
     assert sorted(written) == sorted(f"{kind}.yaml" for kind in kinds)
     world, problems = check_content(root)
     assert [str(p) for p in problems] == []
@@ -58,6 +59,21 @@ def test_file_examples_form_a_clean_world(tmp_path: Path) -> None:
     assert {"say", "emote", "charge", "open", "spawn", "reward"} <= actions
     assert world.rooms["cove:beach"].night.startswith("The beach is black")
     assert world.economy.day_minutes == 120
+    crab = world.npcs["cove:crab"].combat
+    assert crab is not None
+    assert crab.tokens == 3
+    assert [(d.item, d.chance, d.count) for d in crab.loot] == [
+        ("cove:crab-claw", 1.0, 1),
+        ("cove:mackerel", 0.5, 2),
+    ]
+    chest = world.items["cove:sea-chest"].container
+    assert chest is not None
+    assert chest.locked
+    assert chest.closed
+    assert chest.contents == {"cove:cutlass": 1, "cove:oilskin-hat": 1}
+    assert world.items["cove:cutlass"].stats == {"attack": 1, "damage": 3}
+    assert world.combat.respawn_room == "cove:headland"
+    assert world.combat.death_fee == 2
     plan = world.rooms["cove:beach"].layout
     assert plan is not None
     assert not plan.generated

@@ -157,7 +157,7 @@ def test_warnings_for_triggers_no_player_can_set_off(tmp_path: Path) -> None:
     )
     assert found == [
         "c/t/npcs.yaml:6:7: warning: 't:n' waits to be given 't:relic', but no player can ever"
-        " get one (it is not placed, sold, gathered, cooked, rewarded or given)"
+        " get one (it is not placed, sold, gathered, cooked, rewarded, looted or given)"
     ]
 
 

@@ -39,7 +39,9 @@ async def test_status_bar_follows_every_balance_change(econ: Game) -> None:
         assert "47 tokens | free | 3 priced actions left today" in app.status_line.text
         session.submit("premium buy")
         await settle(pilot)
-        assert app.status_line.text.endswith("7 tokens | premium")
+        assert app.status_line.text.endswith(
+            "7 tokens | premium | health [##########] 20/20 stamina 10/10"
+        )
 
 
 class FakeChannelFrontEnd:

@@ -104,6 +104,8 @@ async def test_players_channels_status_and_inventory(start: Start) -> None:
         status = await ana.gmcp("Char.Status")
         assert set(status) == {"name", "location", "tokens", "tier", "quota_left"}
         assert status["location"] == "Town Square"
+        vitals = await ana.gmcp("Char.Vitals")
+        assert vitals == {"hp": 20, "maxhp": 20, "sp": 10, "maxsp": 10}
         flour = next(ref for ref in srv.game.world.content.items if ref.endswith("flour"))
         srv.game.world.floor.setdefault(where(srv, "ana"), Counter())[flour] = 1
         ana.send("get flour")

@@ -1,0 +1,171 @@
+"""Property: no sequence of commands around the hollow fight creates tokens faster than
+the faucets the content declares.
+
+Hypothesis plays random walks of commands (fights, flights, loot, chests, bags, moves,
+PvP attempts, selling) for two players, with the clock moving rounds, hours and days
+between them, on a real SQLite ledger. After every walk:
+
+* combat rewards (108) per player per UTC day never exceed the sum of every combat NPC's
+  ``tokens`` (each NPC pays a player at most once a day), and no player is paid twice for
+  one NPC on one day;
+* kills are bounded by the respawn time, and loot by the kills: no rat tail exists that
+  a defeat did not drop;
+* a player's death never pays anyone: the 208 sink only burns;
+* supply (what players hold) equals faucets minus sinks, and ``verify()`` passes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from economy import Reason, verify
+from economy.clock import DAY_MS
+from economy.reasons import is_faucet, is_sink
+from game.core.config import load_settings
+from game.engine.game import Game
+from game.world.loader import load_content
+from game.world.store import connect
+from tests.conftest import ROOT, FakeClock, join
+
+CONTENT = load_content(ROOT / "content")
+COMMANDS = [
+    "attack rat",
+    "kill rat",
+    "flee",
+    "consider rat",
+    "attack bob",
+    "attack ana",
+    "get all",
+    "get tail",
+    "get key",
+    "get sack",
+    "drop all",
+    "put tail in sack",
+    "get tail from sack",
+    "unlock chest",
+    "open chest",
+    "get all from chest",
+    "get sword from chest",
+    "wield sword",
+    "wear cap",
+    "remove weapon",
+    "sell tail",
+    "sell all tails",
+    "give tail to bob",
+    "up",
+    "down",
+    "west",
+    "east",
+    "north",
+    "south",
+]
+KILLS: dict[int, list[int]] = {}  # a game's defeats, when they happened (on_defeat hook)
+CLOCK = ["round", "round", "round", "minutes", "day"]
+Step = tuple[int, str]
+
+
+def play(steps: list[Step], seed: int) -> Game:
+    folder = Path(tempfile.mkdtemp(prefix="combat-prop-"))
+    conf = load_settings(
+        environ={},
+        data_dir=folder,
+        content_dir=ROOT / "content",
+        ssh_port=0,
+        http_port=-1,
+        commands_per_second=0,
+    )
+    clock = FakeClock()
+    game = Game(conf, connect(conf.db_path), CONTENT, clock=clock, rng=random.Random(seed))
+    KILLS[id(game)] = kills = []
+    game.combat.on_defeat.append(lambda player, npc, room: kills.append(clock()))
+    players = [join(game, name)[0] for name in ("ana", "bob")]
+    for session in players:  # start by the fight, one near the store's counter
+        game.world.move(session.player, "wood:hollow")
+    round_ms = CONTENT.combat.round * 1000
+    for who, what in steps:
+        if what in CLOCK:
+            clock.tick({"round": round_ms, "minutes": 10 * 60_000, "day": DAY_MS}[what])
+            game.combat.tick()
+            game.wanderers.tick()
+        else:
+            game.engine.execute(players[who], what)
+    return game
+
+
+steps = st.lists(st.tuples(st.integers(0, 1), st.sampled_from(COMMANDS + CLOCK * 3)), max_size=80)
+
+
+FARM: list[Step] = [(0, "attack rat"), *[(0, "round")] * 30, (0, "minutes")] * 4 + [
+    (0, "day"),
+    (0, "attack rat"),
+    *[(0, "round")] * 30,
+]
+
+
+def test_the_property_is_not_vacuous_farming_pays_once_a_day() -> None:
+    """The walk below kills the rat again and again: it pays once, then again next day."""
+    game = play(FARM, 7)
+    try:
+        paid = game.conn.execute(
+            "SELECT count(*), sum(amount) FROM transfers WHERE code = ?",
+            (int(Reason.COMBAT_REWARD),),
+        ).fetchone()
+        assert paid == (2, 4)
+        assert len(KILLS.pop(id(game))) >= 3  # three kills the first day paid once
+    finally:
+        game.conn.close()
+        shutil.rmtree(game.settings.data_dir, ignore_errors=True)
+        shutil.rmtree(game.settings.data_dir, ignore_errors=True)
+
+
+@example(steps=FARM, seed=7)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=steps, seed=st.integers(0, 2**16))
+def test_no_walk_mints_faster_than_the_declared_faucets(steps: list[Step], seed: int) -> None:
+    game = play(steps, seed)
+    try:
+        conn = game.conn
+        per_day_cap = sum(n.combat.tokens for n in CONTENT.npcs.values() if n.combat)
+        rows = conn.execute(
+            "SELECT idem_key, amount, ts FROM transfers WHERE code = ?",
+            (int(Reason.COMBAT_REWARD),),
+        ).fetchall()
+        by_player_day: Counter[tuple[str, int]] = Counter()
+        keys = Counter()
+        for key, amount, _ in rows:
+            _, player, npc_area, npc_id, day = key.split(":")
+            keys[player, f"{npc_area}:{npc_id}", day] += 1
+            by_player_day[player, int(day)] += amount
+            assert amount == CONTENT.npcs[f"{npc_area}:{npc_id}"].combat.tokens  # type: ignore[union-attr]
+        assert all(n == 1 for n in keys.values())
+        kills = KILLS.pop(id(game))
+        respawn = CONTENT.npcs["wood:rat"].combat.respawn * 1000  # type: ignore[union-attr]
+        assert all(b - a >= respawn for a, b in itertools.pairwise(kills))
+        tails = sum(pile["wood:rat-tail"] for pile in game.world.floor.values())
+        tails += sum(p.inventory["wood:rat-tail"] for p in game.world.online.values())
+        tails += sum(pile["wood:rat-tail"] for pile in game.containers._contents.values())
+        assert tails <= len(kills)
+        assert all(total <= per_day_cap for total in by_player_day.values())
+        sink = conn.execute(
+            "SELECT a.name FROM transfers t JOIN accounts a ON a.id = t.credit_account_id"
+            " WHERE t.code = ?",
+            (int(Reason.DEATH_FEE),),
+        ).fetchall()
+        assert {name for (name,) in sink} <= {"system:sink"}
+        flows = conn.execute("SELECT code, sum(amount) FROM transfers GROUP BY code").fetchall()
+        minted = sum(total for code, total in flows if is_faucet(code))
+        burned = sum(total for code, total in flows if is_sink(code))
+        held = sum(game.wallet.balance(name) for name in ("ana", "bob"))
+        assert held == minted - burned
+        assert verify.run(conn, full=True).ok
+    finally:
+        game.conn.close()
+        shutil.rmtree(game.settings.data_dir, ignore_errors=True)
