@@ -68,11 +68,12 @@ COMMANDS = [
     "south",
 ]
 KILLS: dict[int, list[int]] = {}  # a game's defeats, when they happened (on_defeat hook)
+DEFEATS: dict[int, list[tuple[str, int]]] = {}  # the same with the NPC defeated
 CLOCK = ["round", "round", "round", "minutes", "day"]
 Step = tuple[int, str]
 
 
-def play(steps: list[Step], seed: int) -> Game:
+def play(steps: list[Step], seed: int, start: str = "wood:hollow") -> Game:
     folder = Path(tempfile.mkdtemp(prefix="combat-prop-"))
     conf = load_settings(
         environ={},
@@ -85,10 +86,12 @@ def play(steps: list[Step], seed: int) -> Game:
     clock = FakeClock()
     game = Game(conf, connect(conf.db_path), CONTENT, clock=clock, rng=random.Random(seed))
     KILLS[id(game)] = kills = []
+    DEFEATS[id(game)] = defeats = []
     game.combat.on_defeat.append(lambda player, npc, room: kills.append(clock()))
+    game.combat.on_defeat.append(lambda player, npc, room: defeats.append((npc, clock())))
     players = [join(game, name)[0] for name in ("ana", "bob")]
-    for session in players:  # start by the fight, one near the store's counter
-        game.world.move(session.player, "wood:hollow")
+    for session in players:  # start by the fight
+        game.world.move(session.player, start)
     round_ms = CONTENT.combat.round * 1000
     for who, what in steps:
         if what in CLOCK:
@@ -169,3 +172,97 @@ def test_no_walk_mints_faster_than_the_declared_faucets(steps: list[Step], seed:
     finally:
         game.conn.close()
         shutil.rmtree(game.settings.data_dir, ignore_errors=True)
+
+
+# -- the Old Barrow: the adventure area's fights, loot, quest, chest and shop -----------------
+
+BARROW = [
+    "attack king",
+    "attack rat",
+    "flee",
+    "get all",
+    "get key",
+    "get bronze key",
+    "unlock north",
+    "open north",
+    "unlock chest",
+    "open chest",
+    "get all from chest",
+    "wield blade",
+    "wear circlet",
+    "wear ring",
+    "sell bone",
+    "sell all bones",
+    "sell circlet",
+    "say rest",
+    "say pray",
+    "give candle to spirit",
+    "talk wenna",
+    "give bone to bob",
+    "north",
+    "south",
+    "east",
+    "west",
+]
+SALES: list[int] = []  # what each barrow walk sold, to show the property is not vacuous
+BARROW_FARM: list[Step] = [
+    (0, "east"),
+    (0, "attack rat"),
+    *[(0, "round")] * 20,
+    (0, "get all"),
+    (0, "west"),
+    (0, "south"),
+    (0, "sell all bones"),
+]
+barrow_steps = st.lists(
+    st.tuples(st.integers(0, 1), st.sampled_from(BARROW + CLOCK * 3)), max_size=80
+)
+
+
+@example(steps=BARROW_FARM, seed=3)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=barrow_steps, seed=st.integers(0, 2**16))
+def test_no_walk_in_the_barrow_mints_faster_than_its_faucets(steps: list[Step], seed: int) -> None:
+    """Combat pays each NPC once a player a day, the quest once, and the gravewarden only
+    for bones and circlets a defeat dropped; kills wait for their respawn."""
+    game = play([(0, "north"), (1, "north"), *steps], seed, start="barrow:mouth")
+    try:
+        conn = game.conn
+        KILLS.pop(id(game))
+        defeats = DEFEATS.pop(id(game))
+        for npc in {n for n, _ in defeats}:
+            times = [t for n, t in defeats if n == npc]
+            respawn = CONTENT.npcs[npc].combat.respawn * 1000  # type: ignore[union-attr]
+            assert all(b - a >= respawn for a, b in itertools.pairwise(times))
+        dropped: Counter[str] = Counter()
+        for npc, _ in defeats:
+            for drop in CONTENT.npcs[npc].combat.loot:  # type: ignore[union-attr]
+                dropped[drop.item] += drop.count
+        shop = CONTENT.shops["barrow:grave-goods"]
+        sales = conn.execute(
+            "SELECT coalesce(sum(amount), 0) FROM transfers WHERE code = ?",
+            (int(Reason.SHOP_SALE),),
+        ).fetchone()[0]
+        assert sales <= sum(n * shop.buys.get(item, 0) for item, n in dropped.items())
+        SALES.append(sales)
+        quests = conn.execute(
+            "SELECT count(*) FROM transfers WHERE code = ?", (int(Reason.QUEST_REWARD),)
+        ).fetchone()[0]
+        assert quests <= 2  # once per player
+        flows = conn.execute("SELECT code, sum(amount) FROM transfers GROUP BY code").fetchall()
+        minted = sum(total for code, total in flows if is_faucet(code))
+        burned = sum(total for code, total in flows if is_sink(code))
+        held = sum(game.wallet.balance(name) for name in ("ana", "bob"))
+        assert held == minted - burned
+        assert verify.run(conn, full=True).ok
+    finally:
+        game.conn.close()
+        shutil.rmtree(game.settings.data_dir, ignore_errors=True)
+
+
+def test_the_barrow_property_is_not_vacuous() -> None:
+    """The farming walk kills a bone rat and sells its bone: there was a sale to bound."""
+    SALES.clear()
+    walk = test_no_walk_in_the_barrow_mints_faster_than_its_faucets.hypothesis.inner_test
+    walk(steps=BARROW_FARM, seed=3)
+    assert SALES == [1]
