@@ -23,7 +23,8 @@ layout and compositor) is reached through game/fronts/tui/textual_private.py, po
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from weakref import WeakKeyDictionary
 
 from textual.geometry import Region
 from textual.strip import Strip
@@ -45,22 +46,11 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
     """
     app = widget.app
     driver = live_driver(app)
-    screen = widget.screen
-    if driver is None or app.is_headless or app.screen is not screen:
+    if driver is None:
         return False
-    if layout_pending(screen):
+    region = _uncovered(widget)
+    if region is None:
         return False
-    visible = visible_widgets(screen)
-    geometry = visible.get(widget)
-    if geometry is None:
-        return False
-    region, clip = geometry
-    if region.size != widget.outer_size or clip.intersection(region) != region:
-        return False
-    for other, (other_region, _) in visible.items():
-        overlaps = other is not widget and other_region.overlaps(region)
-        if overlaps and other not in widget.ancestors:  # only overlapping ones are looked up
-            return False
     console = app.console
     width, height = region.size
     x0, y0 = region.offset
@@ -75,7 +65,49 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
         parts.append(strip.render(console))
     if not parts:
         return True
-    cursor = screen.outer_size.clamp_offset(app.cursor_position)
+    cursor = widget.screen.outer_size.clamp_offset(app.cursor_position)
     parts.append(f"\x1b[{cursor.y + 1};{cursor.x + 1}H")
     write_synchronized(app, driver, "".join(parts))
     return True
+
+
+_verdicts: WeakKeyDictionary[Widget, tuple[object, Region | None]] = WeakKeyDictionary()
+"""Per widget: the compositor placement it was last judged on, and the verdict."""
+
+
+def _uncovered(widget: Widget) -> Region | None:
+    """Where ``widget`` is on screen when nothing else can be drawn over it, else None.
+
+    The judgement depends only on the compositor's placement of the visible widgets, which
+    Textual makes anew (a new mapping) whenever it lays the screen out again; so it is kept
+    per widget and redone only when the mapping changes. What can change without a new
+    placement (the app's screen, a headless app, a pending layout) is checked every time.
+    """
+    app = widget.app
+    screen = widget.screen
+    if app.is_headless or app.screen is not screen or layout_pending(screen):
+        return None
+    visible = visible_widgets(screen)
+    known = _verdicts.get(widget)
+    if known is not None and known[0] is visible:
+        region = known[1]
+    else:
+        region = _judge(widget, visible)
+        _verdicts[widget] = (visible, region)
+    if region is None or region.size != widget.outer_size:
+        return None
+    return region
+
+
+def _judge(widget: Widget, visible: Mapping[Widget, tuple[Region, Region]]) -> Region | None:
+    geometry = visible.get(widget)
+    if geometry is None:
+        return None
+    region, clip = geometry
+    if clip.intersection(region) != region:
+        return None
+    for other, (other_region, _) in visible.items():
+        overlaps = other is not widget and other_region.overlaps(region)
+        if overlaps and other not in widget.ancestors:  # only overlapping ones are looked up
+            return None
+    return region

@@ -52,7 +52,8 @@ Painting without the compositor (used by direct.py):
     (``live_driver``): write only to a running, unclosed app outside a batch update.
 12. ``Screen._layout_required`` (``layout_pending``): a pending layout may move the widget.
 13. ``Screen._compositor.visible_widgets`` (``visible_widgets``): where each widget is and
-    what overlaps it, as the compositor last placed them.
+    what overlaps it, as the compositor last placed them; a new mapping object after
+    every layout, which direct.py uses to keep its verdict until the next one.
 14. ``App._begin_update``, ``App._end_update`` (``write_synchronized``): the same
     synchronized-update brackets Textual writes around a frame.
 

@@ -247,6 +247,12 @@ async def test_11_to_14_on_a_running_app() -> None:
         region, clip = visible[app.query_one("#one")]
         assert isinstance(region, Region)
         assert isinstance(clip, Region)
+        # The same mapping until the screen is laid out again, then a new one: direct.py
+        # keeps its verdict per widget for as long as the mapping is the same object.
+        assert tp.visible_widgets(screen) is visible
+        await pilot.resize_terminal(22, 6)
+        await pilot.pause()
+        assert tp.visible_widgets(screen) is not visible
         assert params(App._begin_update) == params(App._end_update) == ["self"]
         written: list[str] = []
         driver.write = written.append  # type: ignore[method-assign,assignment]
