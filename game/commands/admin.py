@@ -32,6 +32,19 @@ def parse_duration(word: str) -> int | None:
     return None
 
 
+def until_and_reason(ctx: Context, words: list[str], usage: str) -> tuple[int | None, str] | Reply:
+    """``[duration] <reason>`` from ``words`` (what follows the command's own arguments):
+    when it ends (clock ms; None for no end) and the reason, or the error to reply."""
+    try:
+        span = parse_duration(words[0]) if words else None
+    except BadNumber as exc:
+        return Reply.error(f"{exc} Nothing was done.")
+    reason = " ".join(words[1:] if span is not None else words)
+    if not reason:
+        return Reply.error(f"A reason is required. Usage: {usage}")
+    return (ctx.clock() + span if span is not None else None), reason
+
+
 def account_name(ctx: Context, name: str) -> str | None:
     """The account's stored spelling, or None when there is no such account."""
     account = ctx.store.account(name)
@@ -107,19 +120,19 @@ def at_mute(ctx: Context, args: str) -> Result:
     target = account_name(ctx, words[0])
     if target is None:
         return Reply.error(f"There is no account named {words[0]!r}. Nothing was done.")
-    try:
-        span = parse_duration(words[1])
-    except BadNumber as exc:
-        return Reply.error(f"{exc} Nothing was done.")
-    reason = " ".join(words[2:] if span is not None else words[1:])
-    if not reason:
-        return Reply.error("A reason is required. Usage: @mute <name> [duration] <reason>")
-    until = ctx.clock() + span if span is not None else None
+    parsed = until_and_reason(ctx, words[1:], "@mute <name> [duration] <reason>")
+    if isinstance(parsed, Reply):
+        return parsed
+    until, reason = parsed
     with ctx.ledger.atomic():
         ctx.moderation.mute(target, reason, ctx.player.name, until)
-        ctx.audit.record(ctx.player.name, "mute", target, reason, words[1] if span else "")
+        ctx.audit.record(
+            ctx.player.name, "mute", target, reason, words[1] if until is not None else ""
+        )
     ctx.to_player(target, Reply.error(f"An admin has muted you. Reason: {reason}"))
-    return Reply.info(f"Muted {target}" + (f" for {words[1]}." if span else " until @unmute."))
+    return Reply.info(
+        f"Muted {target}" + (f" for {words[1]}." if until is not None else " until @unmute.")
+    )
 
 
 @command("@unmute", role="admin", category="admin")
@@ -169,17 +182,15 @@ def at_ban(ctx: Context, args: str) -> Result:
         value = found
         if value.lower() == ctx.player.key:
             return Reply.error("You cannot ban yourself. Nothing was done.")
-    try:
-        span = parse_duration(words[2])
-    except BadNumber as exc:
-        return Reply.error(f"{exc} Nothing was done.")
-    reason = " ".join(words[3:] if span is not None else words[2:])
-    if not reason:
-        return Reply.error("A reason is required. Usage: @ban <kind> <value> [duration] <reason>")
-    until = ctx.clock() + span if span is not None else None
+    parsed = until_and_reason(ctx, words[2:], "@ban <kind> <value> [duration] <reason>")
+    if isinstance(parsed, Reply):
+        return parsed
+    until, reason = parsed
     with ctx.ledger.atomic():
         ctx.moderation.ban(kind, value, reason, ctx.player.name, until)
-        ctx.audit.record(ctx.player.name, f"ban-{kind}", value, reason, words[2] if span else "")
+        ctx.audit.record(
+            ctx.player.name, f"ban-{kind}", value, reason, words[2] if until is not None else ""
+        )
     kicked = []
     for session in ctx.online:
         hit = (

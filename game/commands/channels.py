@@ -8,9 +8,8 @@ the channel's role, checked here for every line.
 from __future__ import annotations
 
 from bridge.events import ChannelSaid, ChannelSaidRestricted
-from game.commands.admin import account_name, parse_duration
+from game.commands.admin import account_name, until_and_reason
 from game.commands.base import Context, Result, command, may_use
-from game.core.numbers import BadNumber
 from game.core.reply import Kind, Reply, Spoken
 from game.world.community import ChannelDef
 
@@ -172,20 +171,14 @@ def silence(ctx: Context, args: str) -> Result:
     found = _find(ctx, words[1].lower())
     if isinstance(found, Reply):
         return found
-    try:
-        span = parse_duration(words[2])
-    except BadNumber as exc:
-        return Reply.error(f"{exc} Nothing was done.")
-    reason = " ".join(words[3:] if span is not None else words[2:])
-    if not reason:
-        return Reply.error(
-            "A reason is required. Usage: @silence <name> <channel> [duration] <reason>"
-        )
-    until = ctx.clock() + span if span is not None else None
+    parsed = until_and_reason(ctx, words[2:], "@silence <name> <channel> [duration] <reason>")
+    if isinstance(parsed, Reply):
+        return parsed
+    until, reason = parsed
     ctx.channels.silence(found, target, ctx.player.name, reason, until)
     ctx.audit.record(ctx.player.name, "silence", target, reason, found.id)
     ctx.to_player(target, Reply.error(f"An admin silenced you on {found.id}. Reason: {reason}"))
-    how_long = f"for {words[2]}" if span is not None else "until @unsilence"
+    how_long = f"for {words[2]}" if until is not None else "until @unsilence"
     return Reply.info(f"Silenced {target} on {found.id} {how_long}.")
 
 

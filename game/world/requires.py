@@ -33,6 +33,20 @@ def parse_requires(reader: Reader, entry: LocatedDict, area: str, refs: Refs) ->
         reader.error(where_of(entry, "requires"), "'requires' must be a mapping")
         return NO_REQUIREMENTS
     reader.unknown_keys(raw, REQUIRES_KEYS, "requires")
+    skills = skill_levels(reader, raw, refs)
+    quests = tuple(full_ref(area, q) for q in _names(reader, raw, "quests"))
+    for quest in quests:
+        refs.append((where_of(raw, "quests"), "quest", quest))
+    tier = raw.get("tier")
+    if tier is not None and tier not in TIERS:
+        reader.error(where_of(raw, "tier"), f"'tier' must be one of {join_words(list(TIERS))}")
+        tier = None
+    return Requires(skills, quests, tier, _names(reader, raw, "unlocks"))
+
+
+def skill_levels(reader: Reader, raw: LocatedDict, refs: Refs) -> dict[str, int]:
+    """``skills: {fishing: 3}`` under ``raw``: skill to a level of 1 or more, each skill
+    noted in ``refs`` for the checks that every reference exists."""
     skills: dict[str, int] = {}
     raw_skills = raw.get("skills")
     if isinstance(raw_skills, LocatedDict):
@@ -44,11 +58,4 @@ def parse_requires(reader: Reader, entry: LocatedDict, area: str, refs: Refs) ->
             skills[skill] = level
     elif raw_skills is not None:
         reader.error(where_of(raw, "skills"), "'skills' must map a skill to a level")
-    quests = tuple(full_ref(area, q) for q in _names(reader, raw, "quests"))
-    for quest in quests:
-        refs.append((where_of(raw, "quests"), "quest", quest))
-    tier = raw.get("tier")
-    if tier is not None and tier not in TIERS:
-        reader.error(where_of(raw, "tier"), f"'tier' must be one of {join_words(list(TIERS))}")
-        tier = None
-    return Requires(skills, quests, tier, _names(reader, raw, "unlocks"))
+    return skills

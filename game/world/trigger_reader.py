@@ -7,6 +7,7 @@ from __future__ import annotations
 from game.world.clock import PHASES
 from game.world.problems import suggest
 from game.world.reader import Reader, Refs, full_ref
+from game.world.requires import skill_levels
 from game.world.source import LocatedDict, where_of
 from game.world.trigger_actions import read_actions
 from game.world.triggers import (
@@ -190,17 +191,7 @@ def _condition(reader: Reader, spec: LocatedDict, area: str, refs: Refs) -> Cond
     for phase in phases:
         if phase not in PHASES:
             reader.error(where_of(raw, "phase"), f"unknown phase {phase!r}{suggest(phase, PHASES)}")
-    skills: dict[str, int] = {}
-    raw_skills = raw.get("skills")
-    if isinstance(raw_skills, LocatedDict):
-        for skill, level in raw_skills.items():
-            if not isinstance(level, int) or isinstance(level, bool) or level < 1:
-                reader.error(where_of(raw_skills, skill), f"level for {skill!r} must be 1 or more")
-                continue
-            refs.append((where_of(raw_skills, skill), "skill", skill))
-            skills[skill] = level
-    elif raw_skills is not None:
-        reader.error(where_of(raw, "skills"), "'skills' must map a skill to a level")
+    skills = skill_levels(reader, raw, refs)
     return Condition(
         holds=holds,
         lacks=lacks,

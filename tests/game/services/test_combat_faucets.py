@@ -103,6 +103,16 @@ def play(steps: list[Step], seed: int, start: str = "wood:hollow") -> Game:
     return game
 
 
+def supply_adds_up(game: Game) -> None:
+    """What the players hold is every faucet less every sink, and the ledger verifies."""
+    flows = game.conn.execute("SELECT code, sum(amount) FROM transfers GROUP BY code").fetchall()
+    minted = sum(total for code, total in flows if is_faucet(code))
+    burned = sum(total for code, total in flows if is_sink(code))
+    held = sum(game.wallet.balance(name) for name in ("ana", "bob"))
+    assert held == minted - burned
+    assert verify.run(game.conn, full=True).ok
+
+
 steps = st.lists(st.tuples(st.integers(0, 1), st.sampled_from(COMMANDS + CLOCK * 3)), max_size=80)
 
 
@@ -163,12 +173,7 @@ def test_no_walk_mints_faster_than_the_declared_faucets(steps: list[Step], seed:
             (int(Reason.DEATH_FEE),),
         ).fetchall()
         assert {name for (name,) in sink} <= {"system:sink"}
-        flows = conn.execute("SELECT code, sum(amount) FROM transfers GROUP BY code").fetchall()
-        minted = sum(total for code, total in flows if is_faucet(code))
-        burned = sum(total for code, total in flows if is_sink(code))
-        held = sum(game.wallet.balance(name) for name in ("ana", "bob"))
-        assert held == minted - burned
-        assert verify.run(conn, full=True).ok
+        supply_adds_up(game)
     finally:
         game.conn.close()
         shutil.rmtree(game.settings.data_dir, ignore_errors=True)
@@ -249,12 +254,7 @@ def test_no_walk_in_the_barrow_mints_faster_than_its_faucets(steps: list[Step], 
             "SELECT count(*) FROM transfers WHERE code = ?", (int(Reason.QUEST_REWARD),)
         ).fetchone()[0]
         assert quests <= 2  # once per player
-        flows = conn.execute("SELECT code, sum(amount) FROM transfers GROUP BY code").fetchall()
-        minted = sum(total for code, total in flows if is_faucet(code))
-        burned = sum(total for code, total in flows if is_sink(code))
-        held = sum(game.wallet.balance(name) for name in ("ana", "bob"))
-        assert held == minted - burned
-        assert verify.run(conn, full=True).ok
+        supply_adds_up(game)
     finally:
         game.conn.close()
         shutil.rmtree(game.settings.data_dir, ignore_errors=True)
