@@ -81,6 +81,7 @@ async def test_a_whole_fight_over_ssh_line_mode(
         # Flee from a rat too tough to beat.
         clock.tick(120_000)
         game.combat.tick()
+        rounds(server, clock, game.world.content.combat.stamina)  # rested: enough to flee
         rat(server, health=500, damage=1)
         r.send("attack rat")
         await r.until("[you ")
