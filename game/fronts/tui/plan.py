@@ -136,6 +136,7 @@ class FloorPlan(Widget, can_focus=False):
         self._pending_bubbles: list[Bubble] = []
         self._rows: list[PlanRow] = []
         self._height = 0  # rows the plan was last laid out with
+        self._restyled = False  # the look changed: the next redraw repaints every row
         self._origin = (0, 0)  # the window's top-left cell, when the plan is bigger than it
         self._styles: tuple[dict[str, Style], Hashable] | None = None
         self._styles_for: tuple[object, ...] = ()  # the line filters _styles was made with
@@ -220,7 +221,9 @@ class FloorPlan(Widget, can_focus=False):
         size = self.size
         rows = self.compose_rows(self.view, max(size.width, 2 * self.view.layout.width))
         origin = self._follow_viewer(self.view, rows, size)
-        old = self._rows if len(self._rows) == len(rows) and origin == self._origin else []
+        same = not self._restyled and len(self._rows) == len(rows) and origin == self._origin
+        old = self._rows if same else []
+        self._restyled = False
         relayout = len(rows) != self._height or not self.has_class("-shown")
         self.repainted = []
         window = Region(*origin, *size)
@@ -418,7 +421,9 @@ class FloorPlan(Widget, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
-        self._rows = []  # the theme may have changed: repaint every row on the next redraw
+        # The theme may have changed: the next redraw repaints every row. The rows stay
+        # until then, so a frame drawn meanwhile is not blank.
+        self._restyled = True
 
     def on_resize(self, event: events.Resize) -> None:
         self._rows = []
@@ -426,7 +431,10 @@ class FloorPlan(Widget, can_focus=False):
 
     # -- Line API ----------------------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._rows)
+        # The rows the plan was last laid out with. A style update used to empty the rows
+        # before the next redraw, and a layout landing in between gave the plan no height,
+        # with nothing to lay it out again (the visual e2e test's rare lost plan).
+        return self._height
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Hand the compositor the prebuilt strips (bypasses the styles cache, as the log

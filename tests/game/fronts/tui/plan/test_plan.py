@@ -73,6 +73,24 @@ async def test_plan_hidden_until_visual_then_drawn_with_labels() -> None:
         assert app.chat_log.plain_lines() == []  # plan replies never reach the log
 
 
+async def test_a_layout_right_after_a_style_update_keeps_the_plans_height() -> None:
+    """A style update empties the plan's kept rows (to repaint them all); a layout landing
+    before the next redraw must still give the plan its height. It once came out 0, and
+    nothing laid the plan out again: the visual e2e test lost its plan about one run in
+    thirty that way."""
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(plan(VIEW))
+        await settle(pilot)
+        height = app.plan.region.height
+        assert height == 8
+        app.plan.notify_style_update()
+        app.screen.refresh(layout=True)
+        await settle(pilot)
+        assert app.plan.region.height == height
+        assert "@a" in app.plan.plain_rows()[2]
+
+
 async def test_a_step_repaints_only_the_changed_cells() -> None:
     app = GameApp(FakePort())
     async with app.run_test(size=SIZE) as pilot:
