@@ -35,7 +35,8 @@ def alias(ctx: Context, args: str) -> Result:
         found = ctx.shortcuts.aliases(player.name)
         if not found:
             return Reply.info("You have no aliases. Make one: alias gg go north;get herring")
-        return Reply.info("\n".join(["Your aliases:", *(f"{w}: {e}" for w, e in found.items())]))
+        listed = [f"{word}: {found[word]}" for word in sorted(found)]
+        return Reply.info("\n".join(["Your aliases:", *listed]))
     if not NAME.match(word):
         return Reply.error("An alias is one word: a letter, then letters, digits, - or _.")
     if word in PROTECTED:

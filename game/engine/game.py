@@ -201,7 +201,7 @@ class Game:
         )
         self.channels = Channels(conn, clock, lambda: world.content.community, outbox.on_rollback)
         self.groups = Groups()  # following and groups, while online
-        self.shortcuts = Shortcuts(conn)  # aliases and the line-mode prompt
+        self.shortcuts = Shortcuts(conn, outbox.on_rollback)  # aliases, line-mode prompt
         self.explored = Explored(conn, lambda name: getattr(world.find_online(name), "room", ""))
         # Combat and gear (#20): slots, bags and chests, and fights (a Component in app.py).
         self.equipment = Equipment(conn, world, outbox.on_rollback)

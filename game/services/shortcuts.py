@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 
+Undo = Callable[[Callable[[], None]], None]
 MAX_ALIASES = 50
 MAX_STEPS = 10
 MAX_EXPANSION = 400
@@ -45,22 +47,28 @@ def render_prompt(template: str, values: dict[str, str]) -> str:
 
 
 class Shortcuts:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    """Aliases are looked up for every typed line, so each player's are read from the
+    database once and kept; a change made in a failed step is undone in memory too."""
+
+    def __init__(self, conn: sqlite3.Connection, on_rollback: Undo) -> None:
         self.conn = conn
+        self.on_rollback = on_rollback
+        self._aliases: dict[str, dict[str, str]] = {}
 
     def aliases(self, player: str) -> dict[str, str]:
-        rows = self.conn.execute(
-            "SELECT name, expansion FROM player_aliases WHERE player = ? ORDER BY name",
-            (player.lower(),),
-        )
-        return {name: expansion for name, expansion in rows}
+        """The player's aliases, word to expansion (read-only)."""
+        key = player.lower()
+        found = self._aliases.get(key)
+        if found is None:
+            rows = self.conn.execute(
+                "SELECT name, expansion FROM player_aliases WHERE player = ?",
+                (key,),
+            )
+            found = self._aliases[key] = {name: expansion for name, expansion in rows}
+        return found
 
     def alias(self, player: str, word: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT expansion FROM player_aliases WHERE player = ? AND name = ?",
-            (player.lower(), word.lower()),
-        ).fetchone()
-        return None if row is None else str(row[0])
+        return self.aliases(player).get(word.lower())
 
     def set_alias(self, player: str, word: str, expansion: str) -> None:
         self.conn.execute(
@@ -68,13 +76,29 @@ class Shortcuts:
             " ON CONFLICT (player, name) DO UPDATE SET expansion = excluded.expansion",
             (player.lower(), word.lower(), expansion),
         )
+        self._change(player, word.lower(), expansion)
 
     def remove_alias(self, player: str, word: str) -> bool:
         cur = self.conn.execute(
             "DELETE FROM player_aliases WHERE player = ? AND name = ?",
             (player.lower(), word.lower()),
         )
+        if cur.rowcount > 0:
+            self._change(player, word.lower(), None)
         return cur.rowcount > 0
+
+    def _change(self, player: str, word: str, expansion: str | None) -> None:
+        known = self.aliases(player)
+        before = known.get(word)
+        self._put(known, word, expansion)
+        self.on_rollback(lambda: self._put(known, word, before))
+
+    @staticmethod
+    def _put(known: dict[str, str], word: str, expansion: str | None) -> None:
+        if expansion is None:
+            known.pop(word, None)
+        else:
+            known[word] = expansion
 
     def prompt(self, player: str) -> str | None:
         row = self.conn.execute(

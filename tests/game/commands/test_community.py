@@ -3,6 +3,8 @@ following and groups, aliases, exits and the character sheet."""
 
 from __future__ import annotations
 
+import pytest
+
 from bridge.events import ChannelSaid, ChannelSaidRestricted, Event
 from game.core.reply import Kind, Reply
 from game.engine.game import Game
@@ -268,3 +270,27 @@ def test_ignore_also_refuses_mail_from_the_ignored(game: Game) -> None:
     assert refused.text == "bo is not accepting mail from you. Nothing was sent."
     run(bo, "unignore ana")
     assert run(ana, "mail send bo hello = are you there?").ok
+
+
+def test_aliases_are_read_once_and_a_failed_step_leaves_none_behind(game: Game) -> None:
+    ana, _ = join(game, "ana")
+    run(ana, "alias gg look")
+    queries: list[str] = []
+    game.conn.set_trace_callback(queries.append)
+    try:
+        for _ in range(3):
+            run(ana, "look")
+    finally:
+        game.conn.set_trace_callback(None)
+    assert not [q for q in queries if "player_aliases" in q]  # not a query per typed line
+
+    def failing_step() -> None:
+        with game.outbox.step(), game.ledger.atomic():
+            game.shortcuts.set_alias("ana", "zz", "say hi")
+            raise RuntimeError("the step fails")
+
+    with pytest.raises(RuntimeError):
+        failing_step()
+    assert game.shortcuts.alias("ana", "zz") is None
+    stored = game.conn.execute("SELECT count(*) FROM player_aliases WHERE name = 'zz'")
+    assert stored.fetchone() == (0,)
