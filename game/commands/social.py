@@ -90,7 +90,7 @@ def ignore(ctx: Context, args: str) -> Result:
     name = args.strip()
     player = ctx.player
     if not name:
-        names = sorted(ctx.people.ignored_by(player.name))
+        names = ctx.people.ignored_by(player.name)
         if not names:
             return Reply.info("You ignore nobody.")
         return Reply.info(f"You ignore {join_words(names)}. Type unignore <name> to hear them.")

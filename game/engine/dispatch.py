@@ -7,7 +7,8 @@ one broken connection never stops the others from hearing what happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 import structlog
@@ -42,10 +43,10 @@ class Dispatcher:
         view: Callable[[Player], RoomView],
         push_plan: Callable[[str], None],
         announce: Callable[[Event], None],
-        ignores: Callable[[str, str], bool] = lambda player, other: False,
+        ignorers: Callable[[str], AbstractSet[str]] = lambda talker: frozenset(),
     ) -> None:
         self.sessions = sessions
-        self.ignores = ignores  # (player, talker): a line of the talker's words stays away
+        self.ignorers = ignorers  # talker -> who ignores them: their words stay away
         self.view = view
         self.push_plan = push_plan
         self.announce = announce
@@ -66,15 +67,16 @@ class Dispatcher:
                 elif isinstance(delivery, Close):
                     self._close(delivery)
                 else:
-                    spoken = any(isinstance(r.data, Spoken) for r in delivery.replies)
+                    deaf = self._deaf(delivery.replies)
                     for session in self._targets(delivery):
                         if session.ended:
                             continue
-                        replies = self._heard(session, delivery.replies) if spoken else None
-                        if replies is None:
-                            replies = delivery.replies
-                        if replies:
-                            _guarded(session.front_end.deliver, replies)
+                        replies = delivery.replies
+                        if deaf and session.player.key in deaf:  # rare: most say to all
+                            replies = self._heard(session, replies)
+                            if not replies:
+                                continue
+                        _guarded(session.front_end.deliver, replies)
             except Exception:
                 log.exception("delivery_failed", delivery=type(delivery).__name__)
         for name in statuses:
@@ -85,16 +87,23 @@ class Dispatcher:
                 except Exception:
                     log.exception("status_failed", player=name)
 
-    def _heard(self, session: Session, replies: tuple[Reply, ...]) -> tuple[Reply, ...] | None:
-        """``replies`` without the lines of talkers this session's player ignores; None
-        when nothing is left out (the caller sends ``replies`` as they are)."""
+    def _deaf(self, replies: tuple[Reply, ...]) -> Collection[str]:
+        """Who ignores a talker of any of ``replies`` (usually nobody: then no session
+        needs its own copy)."""
+        found: set[str] = set()
+        for reply in replies:
+            if isinstance(reply.data, Spoken):
+                found |= self.ignorers(reply.data.talker)
+        return found
+
+    def _heard(self, session: Session, replies: tuple[Reply, ...]) -> tuple[Reply, ...]:
+        """``replies`` without the lines of talkers this session's player ignores."""
         key = session.player.key
-        kept = tuple(
+        return tuple(
             r
             for r in replies
-            if not (isinstance(r.data, Spoken) and self.ignores(key, r.data.talker))
+            if not (isinstance(r.data, Spoken) and key in self.ignorers(r.data.talker))
         )
-        return None if len(kept) == len(replies) else kept
 
     def _targets(self, d: ToSession | ToPlayer | ToRoom | ToAll) -> list[Session]:
         if isinstance(d, ToSession):

@@ -227,7 +227,7 @@ class Game:
             lambda player: world.view(player.room, player),
             lambda room: self.positions.push(room),
             self._announce,
-            people.ignores,
+            people.ignorers,
         )
         self.registry = Registry.from_modules(modules)
         self.engine = Engine(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 Undo = Callable[[Callable[[], None]], None]
 MAX_LIST = 100
+_NOBODY: set[str] = set()  # returned for a talker nobody ignores; never changed
 AWAY_MAX = 120
 
 
@@ -20,51 +21,65 @@ class People:
     def __init__(self, conn: sqlite3.Connection, on_rollback: Undo) -> None:
         self.conn = conn
         self.on_rollback = on_rollback
-        self._ignores: dict[str, set[str]] = {}
+        self._ignorers: dict[str, set[str]] | None = None  # talker -> who ignores them
         self._away: dict[str, str] = {}
 
     # -- ignores ---------------------------------------------------------------------------------
-    def ignored_by(self, player: str) -> set[str]:
-        """The lower-cased names ``player`` ignores."""
-        key = player.lower()
-        found = self._ignores.get(key)
-        if found is None:
-            rows = self.conn.execute(
-                "SELECT lower(target) FROM player_ignores WHERE player = ?", (key,)
-            )
-            found = self._ignores[key] = {r[0] for r in rows}
-        return found
+    def ignorers(self, talker: str) -> set[str]:
+        """The lower-cased names of everyone who ignores ``talker`` (read-only; usually
+        empty). Every line a player says is checked against this, so the whole table is
+        read once and kept by talker."""
+        if self._ignorers is None:
+            self._ignorers = {}
+            for player, target in self.conn.execute(
+                "SELECT lower(player), lower(target) FROM player_ignores"
+            ):
+                self._ignorers.setdefault(target, set()).add(player)
+        return self._ignorers.get(talker.lower(), _NOBODY)
 
     def ignores(self, player: str, other: str) -> bool:
         """Whether ``player`` has ``other`` on their ignore list."""
-        return bool(other) and other.lower() in self.ignored_by(player)
+        return bool(other) and player.lower() in self.ignorers(other)
+
+    def ignored_by(self, player: str) -> list[str]:
+        """The lower-cased names ``player`` ignores, sorted."""
+        rows = self.conn.execute(
+            "SELECT lower(target) FROM player_ignores WHERE player = ? ORDER BY 1",
+            (player.lower(),),
+        )
+        return [r[0] for r in rows]
 
     def ignore(self, player: str, other: str) -> bool:
         """Add ``other``; False when the list is full."""
-        names = self.ignored_by(player)
-        if len(names) >= MAX_LIST:
+        if self.ignores(player, other):
+            return True
+        if len(self.ignored_by(player)) >= MAX_LIST:
             return False
-        key = other.lower()
         self.conn.execute(
-            "INSERT OR IGNORE INTO player_ignores (player, target) VALUES (?, ?)",
-            (player.lower(), key),
+            "INSERT INTO player_ignores (player, target) VALUES (?, ?)",
+            (player.lower(), other.lower()),
         )
-        if key not in names:
-            names.add(key)
-            self.on_rollback(lambda: names.discard(key))
+        self._mark(player, other, True)
         return True
 
     def unignore(self, player: str, other: str) -> bool:
-        names = self.ignored_by(player)
-        key = other.lower()
-        if key not in names:
+        if not self.ignores(player, other):
             return False
         self.conn.execute(
-            "DELETE FROM player_ignores WHERE player = ? AND target = ?", (player.lower(), key)
+            "DELETE FROM player_ignores WHERE player = ? AND target = ?",
+            (player.lower(), other.lower()),
         )
-        names.discard(key)
-        self.on_rollback(lambda: names.add(key))
+        self._mark(player, other, False)
         return True
+
+    def _mark(self, player: str, other: str, ignoring: bool) -> None:
+        """Change the kept table like the database, and undo it if the step fails."""
+        self.ignorers(other)  # the table is loaded before it changes
+        assert self._ignorers is not None
+        who = self._ignorers.setdefault(other.lower(), set())
+        change, undo = (who.add, who.discard) if ignoring else (who.discard, who.add)
+        change(player.lower())
+        self.on_rollback(lambda: undo(player.lower()))
 
     # -- friends ---------------------------------------------------------------------------------
     def friends(self, player: str) -> list[str]:
