@@ -5,14 +5,12 @@ clock (on_time), a gift (on_give) and the king's end (on_death) on an injected c
 
 from __future__ import annotations
 
-import dataclasses
-
 import asyncssh
 
 from game.app import Server
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Reader, connect
-from tests.e2e.test_combat_ssh import rounds, timed
+from tests.e2e.test_combat_ssh import fight_out, timed, toughen
 
 __all__ = ["timed"]  # the fixture: a server on an injected clock
 
@@ -73,17 +71,10 @@ async def test_the_clock_a_gift_and_the_kings_death_over_ssh(
         game.world.change_pack(body, {"barrow:bone-ring": 1})
         ana.send("give ring to spirit")
         await ana.until('"It was mine, ana. Thank you for bringing it so far."')
-        content = game.world.content
-        king = content.npcs["barrow:king"]
-        assert king.combat is not None
-        frail = dataclasses.replace(king, combat=dataclasses.replace(king.combat, health=1))
-        game.world.content = dataclasses.replace(content, npcs={**content.npcs, king.id: frail})
+        toughen(server, "barrow:king", health=1)  # frail, so one blow ends it
         game.world.move(body, "barrow:tomb")
         ana.send("attack king")
         await ana.until("Who wakes the king under the hill?")
-        for _ in range(40):
-            if not game.combat.fighting("ana"):
-                break
-            rounds(server, clock)
+        fight_out(server, clock, "ana")
         await ana.until("crumbles into dust and rusted mail")
         assert game.world.floor["barrow:tomb"]["barrow:bronze-key"] == 1

@@ -32,15 +32,28 @@ def rounds(server: Server, clock: FakeClock, n: int = 1) -> None:
         server.game.combat.tick()
 
 
-def rat(server: Server, **stats: int) -> None:
+def toughen(server: Server, npc_ref: str, **stats: int) -> None:
+    """Change an NPC's fighting stats for this test (the content is a frozen dataclass)."""
     content = server.game.world.content
-    npc = content.npcs["wood:rat"]
+    npc = content.npcs[npc_ref]
     assert npc.combat is not None
     npcs = {
         **content.npcs,
         npc.id: dataclasses.replace(npc, combat=dataclasses.replace(npc.combat, **stats)),
     }
     server.game.world.content = dataclasses.replace(content, npcs=npcs)
+
+
+def rat(server: Server, **stats: int) -> None:
+    toughen(server, "wood:rat", **stats)
+
+
+def fight_out(server: Server, clock: FakeClock, name: str, limit: int = 40) -> None:
+    """Play rounds until ``name`` is no longer fighting (won, lost or fled)."""
+    for _ in range(limit):
+        if not server.game.combat.fighting(name):
+            return
+        rounds(server, clock)
 
 
 async def test_a_whole_fight_over_ssh_line_mode(
@@ -70,10 +83,7 @@ async def test_a_whole_fight_over_ssh_line_mode(
         before = game.wallet.balance("ana")
         r.send("attack rat")
         await r.until("[you ")
-        for _ in range(40):
-            if not game.combat.fighting("ana"):
-                break
-            rounds(server, clock)
+        fight_out(server, clock, "ana")
         text = await r.until("A hollow rat is defeated!")
         assert "+2 tokens for defeating a hollow rat." in text[-400:] + await r.until("tokens")
         assert game.wallet.balance("ana") == before + 2
@@ -95,10 +105,7 @@ async def test_a_whole_fight_over_ssh_line_mode(
         await r.until("Root Hollow")
         r.send("attack rat")
         await r.until("[you ")
-        for _ in range(40):
-            if not game.combat.fighting("ana"):
-                break
-            rounds(server, clock)
+        fight_out(server, clock, "ana")
         await r.until("You have been defeated.")
         await r.until("Edge of Thornwood")
         assert game.world.find_online("ana") is not None
