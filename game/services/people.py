@@ -1,9 +1,10 @@
 """Who a player keeps close or away: ignores, friends, and being away from the keyboard.
 
-Ignores and friends are kept in the database (``player_ignores``, ``player_friends``) and
-cached per player on first use; away messages live only while the server runs. A change
-made in a command that then fails is undone in memory too (``on_rollback``), as its SQL
-rolls back with the step's transaction.
+Ignores and friends are kept in the database (``player_ignores``, ``player_friends``).
+Ignores are read in full once and kept by talker, since every line said is checked against
+them; a change made in a command that then fails is undone in memory too
+(``on_rollback``), as its SQL rolls back with the step's transaction. Away messages live
+only while the server runs.
 """
 
 from __future__ import annotations
