@@ -30,7 +30,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from game.commands.admin_ops import OPEN_ADMIN
 from game.core.port import PlayerPort
@@ -45,15 +45,17 @@ from game.fronts.tui.linecache import LineCache
 from game.fronts.tui.output import QUIT_HINT, LogLine, reply_lines, system_line
 from game.fronts.tui.pacing import Pacer
 from game.fronts.tui.plan import FloorPlan, PlanCache
+from game.fronts.tui.prompt import CommandInput
 from game.fronts.tui.streams import install_shared_streams
 from game.fronts.tui.terminal import MIN_COLS, MIN_ROWS, ColorSystem, TerminalLink
 from game.fronts.tui.textual_private import (
     lighten_strips,
     patch_colour_rendering,
+    priority_keys,
     share_print_capture,
     share_stylesheet_parsing,
 )
-from game.fronts.tui.widgets import Banner, CommandInput, GameScreen, RoomPanel, StatusLine
+from game.fronts.tui.widgets import Banner, GameScreen, RoomPanel, StatusLine
 from reflection.sheet import GrowthSheet
 
 log = logging.getLogger(__name__)
@@ -177,6 +179,7 @@ class GameApp(App[None]):
         # from the game is taken without a message and flushed by a plain timer callback
         # run in it, two Textual message dispatches less per frame (take_output).
         self._app_context: contextvars.Context | None = None
+        self._priority_keys: frozenset[str] = frozenset()
 
     def get_default_screen(self) -> GameScreen:
         return GameScreen(id="_default")
@@ -220,6 +223,30 @@ class GameApp(App[None]):
 
     def _take_directly(self) -> None:
         self._app_context = contextvars.copy_context()
+        self._priority_keys = priority_keys(self, self.screen)
+
+    def take_key(self, event: events.Key) -> bool:
+        """A key from the terminal (SSHDriver): given to the prompt at once when it is the
+        prompt's, else False and it goes through Textual's queues.
+
+        Through the queues a key is four message dispatches and as many task wake-ups,
+        most of its cost: with a hundred players typing, more CPU than their output. The
+        shortcut is taken only when it cannot change what happens: the prompt has the focus
+        on the main screen, no priority binding (Page Up, the visual form's arrows, Ctrl+C)
+        wants the key, and nothing waits in the app's, the screen's or the prompt's queue, so
+        the key cannot overtake an earlier one.
+        """
+        context = self._app_context
+        if context is None or event.key in self._priority_keys:
+            return False
+        command = self.command
+        screen = self.screen
+        if screen.focused is not command or any(
+            pump.message_queue_size for pump in (self, screen, command)
+        ):
+            return False
+        taken: bool = context.run(command.take_key, event)
+        return taken
 
     def take_output(self, replies: tuple[Reply, ...]) -> None:
         """The game's lines for this player (TuiSession.deliver): queued for the next frame."""
@@ -357,9 +384,9 @@ class GameApp(App[None]):
 
     # -- input ----------------------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_command_input_submitted(self, event: CommandInput.Submitted) -> None:
         event.stop()
-        line = event.value  # taken at Enter (CommandInput.action_submit): see there why
+        line = event.value  # taken at Enter (CommandInput.submit): see there why
         if line.strip():
             self._to_engine(self.port.submit, line)
 

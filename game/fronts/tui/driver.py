@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+from collections.abc import Callable
 from typing import Any
 
 from textual import constants, events
@@ -51,6 +52,8 @@ class SSHDriver(ChannelDriverBase):
             raise TypeError("SSHDriver needs an app with a TerminalLink in .terminal_link")
         super().__init__(app, debug=debug, mouse=mouse, size=size or link.size)
         self._link = link
+        # The app's fast path for keys (GameApp.take_key): True when it took the key.
+        self._take_key: Callable[[events.Key], bool] | None = getattr(app, "take_key", None)
         self._buffer: list[str] = []
         self._flush_scheduled = False
         # Never pass debug on: XTermParser(debug=True) appends every key to ./keys.log.
@@ -151,6 +154,9 @@ class SSHDriver(ChannelDriverBase):
 
     def send_message(self, message: Message) -> None:
         # The base class uses run_coroutine_threadsafe; we are already on the loop's thread.
+        take = self._take_key
+        if take is not None and isinstance(message, events.Key) and take(message):
+            return
         self.target_app.post_message(message)
 
     def feed(self, data: bytes) -> None:

@@ -59,7 +59,7 @@ Painting without the compositor (used by direct.py):
 
 Private methods overridden, through the classes here:
 
-15. ``Widget._refresh_scroll`` (``RepaintOnScroll``, used by ChatLog and CommandInput):
+15. ``Widget._refresh_scroll`` (``RepaintOnScroll``, used by ChatLog):
     Textual answers any scroll with a reflow of the whole screen (a scrolled container moves
     its children); a widget with no children needs only a repaint of itself. The reflow was
     ~9% of the server's CPU at N=100, and ran on every key a player typed in the prompt.
@@ -71,6 +71,16 @@ Private methods overridden, through the classes here:
     ``Widget._repaint_required`` (``PaintsItself``, used by CommandInput): what
     ``Widget.refresh`` does to forget a widget's look, without asking the screen for a
     compositor pass; the widget then paints its own rows (direct.py).
+
+Keys without the message queues (``quiet``, ``priority_keys``, used by app.py):
+
+22. ``DOMNode._bindings`` (``BindingsMap.key_to_bindings``, ``priority_keys``): a key typed
+    into the prompt went through four message dispatches (the app, its priority bindings,
+    the focused widget, back up to the screen and the app) and as many task wake-ups, most
+    of a key's cost. A key the prompt would take anyway is handed to it at once (app.py's
+    ``take_key``), but only when no priority binding wants the key and no message waits
+    in the app's, the screen's or the prompt's queue (the public ``message_queue_size``),
+    so it cannot overtake an earlier one.
 
 Stylesheets (``share_stylesheet_parsing``):
 
@@ -418,6 +428,16 @@ def layout_pending(screen: Screen[Any]) -> bool:
 def visible_widgets(screen: Screen[Any]) -> Mapping[Widget, tuple[Region, Region]]:
     """Each visible widget's (region, clip) as the compositor last placed it (point 13)."""
     return screen._compositor.visible_widgets
+
+
+def priority_keys(*nodes: DOMNode) -> frozenset[str]:
+    """The keys the nodes' own priority bindings take before any widget sees them (22)."""
+    return frozenset(
+        key
+        for node in nodes
+        for key, bindings in node._bindings.key_to_bindings.items()
+        if any(binding.priority for binding in bindings)
+    )
 
 
 def write_synchronized(app: App[Any], driver: Driver, text: str) -> None:

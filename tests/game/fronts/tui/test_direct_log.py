@@ -19,7 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from game.core.reply import Kind, Reply, StatusView
-from game.fronts.tui import widgets
+from game.fronts.tui import prompt
 from game.fronts.tui.app import GameApp
 from game.fronts.tui.direct import paint_spans
 from game.fronts.tui.runner import TuiSession
@@ -125,7 +125,7 @@ async def test_keys_typed_repaint_the_prompt_directly_and_match_a_full_repaint(
         painted.append(done)
         return done
 
-    monkeypatch.setattr(widgets, "paint_spans", counted)
+    monkeypatch.setattr(prompt, "paint_spans", counted)
     async with session() as (tui, app, channel, terminal):
         for key in [b"l", b"o", b"o", b"k", b" ", b"\x7f", b"\x1b[D", b"a"]:
             before = len(painted)

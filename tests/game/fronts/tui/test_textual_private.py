@@ -42,7 +42,7 @@ from textual.widgets import Input, Label, Static
 from game.fronts.tui import textual_private as tp
 from game.fronts.tui.app import session_console
 from game.fronts.tui.chatlog import ChatLog
-from game.fronts.tui.widgets import CommandInput
+from game.fronts.tui.prompt import CommandInput
 
 ROOT = Path(__file__).resolve().parents[4]
 SHIM = "game/fronts/tui/textual_private.py"
@@ -268,7 +268,6 @@ def test_15_refresh_scroll_is_what_a_scroll_calls() -> None:
     assert params(Widget._refresh_scroll) == ["self"]
     assert "self._refresh_scroll()" in inspect.getsource(Widget)
     assert ChatLog._refresh_scroll is tp.RepaintOnScroll._refresh_scroll
-    assert CommandInput._refresh_scroll is tp.RepaintOnScroll._refresh_scroll
 
 
 def test_16_set_dirty_is_where_a_widget_is_marked_for_repaint() -> None:
