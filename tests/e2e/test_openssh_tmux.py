@@ -38,12 +38,28 @@ async def test_openssh_in_tmux_plays_resizes_and_quits(
     await tmux.run("send-keys", "-t", "game", "say hello from openssh", "Enter")
     screen = await tmux.wait_for(lambda s: 'You say, "hello from openssh"' in s, "the say")
 
+    # Past the log's height every line scrolls it: the terminal scrolls the log's rows
+    # (a scroll region and a delete-line) and the room panel beside it is mended.
+    before = screen.splitlines()
+    await tmux.run("send-keys", "-t", "game", "help", "Enter")  # a screenful and more
+    await tmux.wait_for(lambda s: "help priced." in s, "the help")
+    for n in range(8):
+        await tmux.run("send-keys", "-t", "game", f"say scroll {n}", "Enter")
+        screen = await tmux.wait_for(lambda s, n=n: f'You say, "scroll {n}"' in s, "a say")
+    rows = screen.splitlines()
+    said = [row[:panel_at_100].strip() for row in rows if 'You say, "scroll' in row]
+    assert said == [f'You say, "scroll {n}"' for n in range(8)]
+    assert rows.index(next(r for r in rows if "scroll 7" in r)) == len(rows) - 3  # the end
+    panel = [row[panel_at_100 - 1 :] for row in rows[1:-2]]
+    assert panel == [row[panel_at_100 - 1 :] for row in before[1:-2]]  # not moved
+    assert screen.count("Exits") == 1
+
     await tmux.run("resize-window", "-t", "game", "-x", "80", "-y", "24")
     screen = await tmux.wait_for(
         lambda s: len(s.splitlines()[0]) <= 80 and 0 < column(s, "▏ Exits") < panel_at_100,
         "the 80x24 layout",
     )
-    assert 'You say, "hello from openssh"' in screen  # the log survived the relayout
+    assert 'You say, "scroll 7"' in screen  # the log survived the relayout
     await tmux.run("resize-window", "-t", "game", "-x", "50", "-y", "12")
     await tmux.wait_for(lambda s: "Terminal too small" in s, "the too-small notice")
     await tmux.run("resize-window", "-t", "game", "-x", "100", "-y", "30")

@@ -43,7 +43,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from game.fronts.tui.direct import paint_spans
+from game.fronts.tui.direct import paint_spans, scroll_band
 from game.fronts.tui.linecache import LineCache, look_key
 from game.fronts.tui.output import ROLES, LogLine
 from game.fronts.tui.report_table import entry_renderable
@@ -122,30 +122,38 @@ class ChatLog(RepaintOnScroll, ScrollView, can_focus=False):
     def _paint_end(self, first_new: int, trimmed: int) -> bool:
         """Show the end of the log by writing its changed rows straight to the terminal.
 
-        Appending while following changes only this widget's rows (every row when the log
-        scrolls, the new rows when it is still filling up), so the compositor would repaint
-        this region with these very strips and nothing else: write them directly
-        (game/fronts/tui/direct.py) and move the scroll offset without a repaint. False,
-        having changed nothing, when something may cover the log or a layout is pending;
-        the caller then repaints through Textual.
+        Appending while following changes only this widget's rows, so the compositor would
+        repaint this region with these very strips and nothing else. When the log scrolls
+        by fewer rows than it has, the terminal scrolls them (``scroll_band``) and only the
+        new rows are written, unless writing the rows in place costs less (``paint_spans``,
+        game/fronts/tui/direct.py). Either way the scroll offset moves without a repaint.
+        False, having changed nothing, when something may cover the log or a layout is
+        pending; the caller then repaints through Textual.
         """
         width, height = self.size
         if not width or not height or width != self._width:
             return False  # a resize not yet handled here: let Textual lay it out
         count = len(self._strips)
         top = max(0, count - height)
-        if trimmed or top != round(self.scroll_y):
-            rows = range(height)  # the log scrolled: every row shows another line
-        else:
-            rows = range(max(0, first_new - top), min(height, count - top))
+        shift = top + trimmed - round(self.scroll_y)  # rows the shown lines move up
+        fresh = max(0, first_new - trimmed - top)  # the first row showing a new line
         base, _ = self._styles()
         if self._blank is None or self._blank.cell_length != width:
             self._blank = Strip.blank(width, base)
         strips, blank = self._strips, self._blank
-        spans = [
-            (Region(0, y, width, 1), strips[top + y] if top + y < count else blank) for y in rows
-        ]
-        if not paint_spans(self, spans):
+        done = False
+        if 0 < shift < height:
+            rows = [strips[top + y] if top + y < count else blank for y in range(height)]
+            done = scroll_band(self, shift, rows, fresh)
+        if not done:
+            # a scroll shows another line on every row
+            lines = range(height) if shift else range(fresh, min(height, count - top))
+            spans = [
+                (Region(0, y, width, 1), strips[top + y] if top + y < count else blank)
+                for y in lines
+            ]
+            done = paint_spans(self, spans)
+        if not done:
             return False
         self.set_reactive(Widget.scroll_target_y, top)
         self.set_reactive(Widget.scroll_y, float(top))

@@ -115,6 +115,28 @@ async def test_a_line_while_following_is_painted_directly_and_matches_a_full_rep
         await full_repaint_matches(terminal, channel, app)
 
 
+@pytest.mark.parametrize("size", [(100, 30), (70, 24)])  # with the room panel, and narrow
+async def test_a_scrolling_log_is_scrolled_by_the_terminal_and_only_new_cells_are_sent(
+    size: tuple[int, int],
+) -> None:
+    async with session(size=size) as (tui, app, channel, terminal):
+        tui.set_room(HALL)  # a panel with text beside the log: its rows move too
+        for n in range(40):
+            tui.deliver([Reply(Kind.SAY, f"bob says: line {n}")])
+            await settled(channel, app)
+        sent = len(channel.data)
+        tui.deliver([Reply(Kind.SAY, "bob says: one more")])
+        await settled(channel, app)
+        frame = bytes(channel.data[sent:]).decode()
+        log = app.chat_log.region
+        assert f"\x1b[{log.y + 1};{log.bottom}r" in frame  # the log's rows as the region
+        assert "\x1b[1M" in frame  # deleting its top line scrolls it by one
+        assert frame.count("bob says") == 1  # no line already on screen is sent again
+        assert len(frame) < 1500
+        assert "bob says: one more" in terminal.rows()[log.bottom - 1]
+        await full_repaint_matches(terminal, channel, app)
+
+
 async def test_keys_typed_repaint_the_prompt_directly_and_match_a_full_repaint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
