@@ -42,6 +42,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from game.fronts.tui.textual_private import (
+    FrameLines,
     layout_pending,
     live_driver,
     visible_widgets,
@@ -143,7 +144,9 @@ def _fit(strip: Strip, width: int) -> Strip:
 
 
 def _lines_of(source: Widget) -> list[Strip]:
-    """All the rows of a widget, as the compositor would get them."""
+    """All the rows of a widget, as the compositor would get them (kept, when it can)."""
+    if isinstance(source, FrameLines):
+        return source.whole_lines()
     width, height = source.outer_size
     return source.render_lines(Region(0, 0, width, height))
 
@@ -170,11 +173,13 @@ def _fixups(
 ) -> list[str]:
     """What to write on the rows that moved up by ``shift``: the cells beside the widget
     that differ from those that moved up with them. The same
-    for every frame until another widget beside it changes (its lines are a new list
-    then), so they are kept."""
+    for every frame until the rows of another widget beside it change, so they are
+    kept."""
     current = tuple(lines[source] for source in plan.sources)
     known = plan.fixups.get(shift)
-    if known is not None and all(a is b for a, b in zip(known[0], current, strict=True)):
+    if known is not None and all(
+        a is b or a == b for a, b in zip(known[0], current, strict=True)
+    ):  # the same rows beside the widget (a screen re-rendered the same is common)
         return known[1]
     y0 = plan.top
     fixes: list[str] = []

@@ -474,6 +474,7 @@ class FrameLines(_WidgetMixin):
     """
 
     _frame: tuple[Region, Size, list[Strip]] | None = None
+    _whole: tuple[Size, list[Strip]] | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
         frame = self._frame
@@ -484,12 +485,21 @@ class FrameLines(_WidgetMixin):
         self._frame = (crop, size, lines)
         return lines
 
+    def whole_lines(self) -> list[Strip]:
+        """All the widget's rows, kept apart from the compositor's crops (direct.py scrolls
+        them beside the log): the same list until the widget's look changes."""
+        whole = self._whole
+        size = self.outer_size
+        if whole is None or whole[0] != size:
+            whole = self._whole = (size, self.render_lines(Region(0, 0, *size)))
+        return whole[1]
+
     def _set_dirty(self, *regions: Region) -> None:
-        self._frame = None
+        self._frame = self._whole = None
         super()._set_dirty(*regions)
 
     def notify_style_update(self) -> None:
-        self._frame = None
+        self._frame = self._whole = None
         super().notify_style_update()
 
 
