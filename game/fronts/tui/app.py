@@ -186,7 +186,8 @@ class GameApp(App[None]):
 
     def compose(self) -> ComposeResult:
         self.chat_log = ChatLog(max_lines=self.max_lines, cache=self.line_cache, id="log")
-        # the floor plan is shown in the visual form only
+        # The floor plan is shown in the visual form only, and mounted the first time it
+        # is (_absorb): a mounted widget is ~80 KB, a tenth of an idle session.
         self.plan = FloorPlan(self.port.name, cache=self.plan_cache, id="plan")
         self.room_panel = RoomPanel(id="room")
         self.command = CommandInput(self.port.completions, id="command")
@@ -195,7 +196,6 @@ class GameApp(App[None]):
         yield self.room_panel  # first: the header and status line dock over its margins
         yield Banner(Text(f"sshrealm — {clean(self.port.name)}"), id="header")
         yield self.status_line
-        yield self.plan
         yield self.chat_log
         yield self.command
         yield self.too_small
@@ -286,6 +286,8 @@ class GameApp(App[None]):
         for reply in replies:
             if reply.kind is Kind.PLAN:
                 self.plan.offer(reply.data)
+                if reply.data is not None and self.plan.parent is None:
+                    self.mount(self.plan, before=self.chat_log)  # above the log
                 continue
             lines.extend(reply_lines(reply))
             if isinstance(reply.data, GrowthSheet):
@@ -360,7 +362,8 @@ class GameApp(App[None]):
             self.chat_log.write_lines(self._take_screenful())
             if self._pending_lines:
                 self._schedule_flush()
-        self.plan.flush()  # newest plan snapshot and bubbles, changed cells only
+        if self.plan.is_mounted:  # else it flushes once mounted (FloorPlan.on_mount)
+            self.plan.flush()  # newest plan snapshot and bubbles, changed cells only
 
     def _take_screenful(self) -> list[LogLine]:
         """The queued chunks that fit on the log together (at least one chunk).

@@ -197,6 +197,9 @@ class FloorPlan(Widget, can_focus=False):
             self.bubbles[bubble.name.lower()] = (bubble.text, now + BUBBLE_SECONDS)
         self.redraw()
 
+    def on_mount(self) -> None:
+        self.flush()  # what arrived before the app mounted this (the first plan)
+
     def on_floor_plan_due(self, _: Due) -> None:
         self._throttle = None
         self.flush()

@@ -72,16 +72,6 @@ Private methods overridden, through the classes here:
     ``Widget.refresh`` does to forget a widget's look, without asking the screen for a
     compositor pass; the widget then paints its own rows (direct.py).
 
-Keys without the message queues (``quiet``, ``priority_keys``, used by app.py):
-
-22. ``DOMNode._bindings`` (``BindingsMap.key_to_bindings``, ``priority_keys``): a key typed
-    into the prompt went through four message dispatches (the app, its priority bindings,
-    the focused widget, back up to the screen and the app) and as many task wake-ups, most
-    of a key's cost. A key the prompt would take anyway is handed to it at once (app.py's
-    ``take_key``), but only when no priority binding wants the key and no message waits
-    in the app's, the screen's or the prompt's queue (the public ``message_queue_size``),
-    so it cannot overtake an earlier one.
-
 Stylesheets (``share_stylesheet_parsing``):
 
 19. ``Stylesheet._parse_rules``, ``Stylesheet._variables``: every app parses the same CSS
@@ -99,12 +89,28 @@ Stylesheets (``share_stylesheet_parsing``):
     and, for every node from the app down, its type, id, classes and that state (the app's
     own pseudo-classes too: dark, ansi, inline). What Textual would not cache is not cached.
 
-Strips (``lighten_strips``):
+Strips and message pumps (``lighten_strips``):
 
 21. ``textual.strip.FIFOCache`` (the name ``Strip.__init__`` looks up), ``FIFOCache._cache``:
     every strip makes seven small caches (crop, divide, style, ...) with a dict each, and
     most stay empty: a third of an idle session's memory is strips. The replacement cache
     starts on one shared empty dict and gets a dict of its own on its first entry.
+22. ``Strip._divide_cache`` (by replacing ``Strip.divide``): the compositor cuts lines at
+    widget edges and each line kept the pieces, a sixth of an idle session's memory. The
+    replacement cuts the same way and keeps nothing.
+23. ``textual.message_pump.WeakSet`` (the name ``MessagePump.__init__`` looks up),
+    ``MessagePump._timers``: every message pump makes an empty ``WeakSet`` of timers;
+    the replacement makes it on the first timer.
+
+Keys without the message queues (``priority_keys``, used by app.py):
+
+24. ``DOMNode._bindings`` (``BindingsMap.key_to_bindings``, ``priority_keys``): a key typed
+    into the prompt went through four message dispatches (the app, its priority bindings,
+    the focused widget, back up to the screen and the app) and as many task wake-ups, most
+    of a key's cost. A key the prompt would take anyway is handed to it at once (app.py's
+    ``take_key``), but only when no priority binding wants the key and no message waits
+    in the app's, the screen's or the prompt's queue (the public ``message_queue_size``),
+    so it cannot overtake an earlier one.
 
 Not private, but patched here too: ``Strip.render``, ``Strip.render_style`` (classmethod),
 ``Strip.render_ansi`` (called). Message handlers are named ``on_*`` elsewhere, never
@@ -114,15 +120,17 @@ Not private, but patched here too: ``Strip.render``, ``Strip.render_style`` (cla
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 from rich.color import ColorSystem
 from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual import message_pump as message_pump_module
 from textual import strip as strip_module
 from textual._compositor import ChopsUpdate
 from textual._xterm_parser import XTermParser
@@ -149,8 +157,9 @@ TEXTUAL_ORIGINALS: dict[str, Any] = {
     "Stylesheet._parse_rules": Stylesheet.__dict__["_parse_rules"],
     "Stylesheet.apply": Stylesheet.__dict__["apply"],
     "ChopsUpdate.render_segments": ChopsUpdate.__dict__["render_segments"],
+    "Strip.divide": Strip.__dict__["divide"],
 }
-"""What ``patch_colour_rendering`` replaces, as Textual defined it (for the tests)."""
+"""What the functions here replace, as Textual defined it (for the tests)."""
 
 
 class _Rendered(str):
@@ -318,8 +327,63 @@ def _parse_rules_shared(
 
 @cache
 def lighten_strips() -> None:
-    """Strips' caches get their dicts when first used (point 21)."""
+    """Strips' caches get their dicts when first used (point 21); a strip cut for the
+    compositor does not keep its pieces (point 22); a message pump's set of timers is made
+    when it gets its first timer (point 23)."""
     setattr(strip_module, "FIFOCache", LazyFIFOCache)  # noqa: B010
+    Strip.divide = _divide  # type: ignore[method-assign]
+    setattr(message_pump_module, "WeakSet", LazyTimerSet)  # noqa: B010
+
+
+def _divide(self: Strip, cuts: Iterable[int]) -> Sequence[Strip]:
+    """``Strip.divide`` without ``_divide_cache``: the compositor cuts each widget's lines
+    where other widgets begin and end, and the pieces, kept on lines that live as long as
+    the widget's look (FrameLines), were a sixth of an idle session's memory. A frame that
+    goes through the compositor cuts them again, a few microseconds a line."""
+    cell_length = self.cell_length
+    cuts = [cut for cut in cuts if cut <= cell_length]
+    if cuts == [cell_length]:
+        return [self]
+    strips = []
+    pos = 0
+    for segments, cut in zip(Segment.divide(self._segments, cuts), cuts):  # noqa: B905
+        strips.append(Strip(segments, cut - pos))
+        pos = cut
+    return strips
+
+
+class LazyTimerSet:
+    """What ``MessagePump._timers`` needs of a ``WeakSet`` (point 23), made on first use.
+
+    Every widget, screen and app makes one in its ``__init__``; most never get a timer,
+    and an empty ``WeakSet`` is four objects, about 800 bytes: 5% of an idle session."""
+
+    __slots__ = ("_set",)
+
+    def __init__(self) -> None:
+        self._set: WeakSet[Any] | None = None
+
+    def add(self, item: Any) -> None:
+        if self._set is None:
+            self._set = WeakSet()
+        self._set.add(item)
+
+    def discard(self, item: Any) -> None:
+        if self._set is not None:
+            self._set.discard(item)
+
+    def clear(self) -> None:
+        if self._set is not None:
+            self._set.clear()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(()) if self._set is None else iter(list(self._set))
+
+    def __len__(self) -> int:
+        return 0 if self._set is None else len(self._set)
+
+    def __bool__(self) -> bool:
+        return bool(self._set)
 
 
 _NOTHING_CACHED: dict[Any, Any] = {}  # shared, and never written: see LazyFIFOCache.set
@@ -431,7 +495,7 @@ def visible_widgets(screen: Screen[Any]) -> Mapping[Widget, tuple[Region, Region
 
 
 def priority_keys(*nodes: DOMNode) -> frozenset[str]:
-    """The keys the nodes' own priority bindings take before any widget sees them (22)."""
+    """The keys the nodes' own priority bindings take before any widget sees them (24)."""
     return frozenset(
         key
         for node in nodes

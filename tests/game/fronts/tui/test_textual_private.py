@@ -40,9 +40,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from game.fronts.tui import textual_private as tp
-from game.fronts.tui.app import session_console
+from game.fronts.tui.app import GameApp, session_console
 from game.fronts.tui.chatlog import ChatLog
 from game.fronts.tui.prompt import CommandInput
+from tests.game.fronts.tui.fakes import FakePort
 
 ROOT = Path(__file__).resolve().parents[4]
 SHIM = "game/fronts/tui/textual_private.py"
@@ -404,6 +405,51 @@ def test_21_a_strip_cache_gets_its_own_dict_on_first_use() -> None:
     assert strip._crop_cache._cache is not strip._style_cache._cache
     assert len(strip._style_cache) == 0
     assert tp._NOTHING_CACHED == {}  # never written
+
+
+# -- 22-23: pieces of strips, timer sets ------------------------------------------------------
+
+
+def test_22_divide_cuts_as_textuals_and_keeps_nothing() -> None:
+    tp.lighten_strips()
+    assert "_divide_cache" in inspect.getsource(original("Strip.divide"))
+    strip = Strip([Segment("hello ", Style(bold=True)), Segment("wide 日本 world")])
+    for cuts in ([5], [3, 9, 20], [strip.cell_length], [0, 7, 12]):
+        ours = strip.divide(cuts)
+        theirs = original("Strip.divide")(Strip(list(strip)), cuts)
+        assert [list(piece) for piece in ours] == [list(piece) for piece in theirs], cuts
+    assert len(strip._divide_cache) == 0
+
+
+def test_23_message_pumps_make_their_timer_sets_on_first_use() -> None:
+    source = inspect.getsource(MessagePump.__init__)
+    assert "self._timers: WeakSet[Timer] = WeakSet()" in source
+    tp.lighten_strips()
+    pump = MessagePump()
+    assert isinstance(pump._timers, tp.LazyTimerSet)
+    assert not pump._timers
+    assert list(pump._timers) == []
+
+    class Timer:
+        pass
+
+    timer = Timer()
+    pump._timers.add(timer)
+    assert list(pump._timers) == [timer]
+    assert len(pump._timers) == 1
+    pump._timers.clear()
+    assert not pump._timers
+
+
+# -- 24: priority bindings ---------------------------------------------------------------------
+
+
+def test_24_priority_keys_come_from_the_bindings_map() -> None:
+    app = GameApp(FakePort())
+    keys = tp.priority_keys(app)
+    assert {"pageup", "pagedown", "up", "ctrl+c"} <= keys
+    assert "f2" not in keys  # a binding, but not a priority one
+    assert all(isinstance(b, list) for b in app._bindings.key_to_bindings.values())
 
 
 def test_on_and_underscore_on_handlers_dispatch_alike() -> None:
