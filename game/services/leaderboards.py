@@ -2,7 +2,8 @@
 
 Read-only queries over the tables the game already keeps (``quest_state``,
 ``player_skills``, ``player_rooms``); names come back as the account spells them. Only
-counts are public, never balances.
+counts are public, never balances. Players who asked not to be listed on the web
+(``web hide``) are left out here too.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ TOP = 5
 
 
 class Leaderboards:
-    def __init__(self, conn: sqlite3.Connection, level: Callable[[int], int]) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, level: Callable[[int], int], hidden: set[str]
+    ) -> None:
         self.conn = conn
         self.level = level  # skill XP -> level, from the content's economy rules
+        self.hidden = hidden  # lower-cased names left out
 
     def _top(self, sql: str) -> list[tuple[str, int]]:
-        rows = self.conn.execute(sql, (TOP,)).fetchall()
-        return [(str(name), int(count)) for name, count in rows]
+        rows = self.conn.execute(sql, (TOP + len(self.hidden),)).fetchall()
+        shown = [(str(name), int(n)) for name, n in rows if str(name).lower() not in self.hidden]
+        return shown[:TOP]
 
     def quests(self) -> list[tuple[str, int]]:
         return self._top(
@@ -40,6 +45,7 @@ class Leaderboards:
         for name, xp in self.conn.execute(
             "SELECT p.display, s.xp FROM player_skills s JOIN players p ON p.name = s.player"
         ):
-            totals[str(name)] = totals.get(str(name), 0) + self.level(int(xp))
+            if str(name).lower() not in self.hidden:
+                totals[str(name)] = totals.get(str(name), 0) + self.level(int(xp))
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0].lower()))
         return [(name, n) for name, n in ranked if n > 0][:TOP]

@@ -27,7 +27,7 @@ import structlog
 from aiohttp import web
 
 from game.fronts.web import accounts, admin, pages
-from game.fronts.web.play import GATE
+from game.fronts.web.play import GATE, PLAYING
 from game.fronts.web.render import ENV, TITLE, environment, page
 from game.fronts.web.security import GAME, INLINE_STYLES, SECURE, headers, viewer
 from game.fronts.web.terminal import FACTORY, terminal_socket
@@ -66,6 +66,7 @@ def make_app(game: Game, gate: LoginGate, ports: pages.Ports) -> web.Application
     app[ENV] = environment()
     app[TITLE] = settings.web_title
     app[FACTORY] = {}
+    app[PLAYING] = set()
     add = app.router.add_get
     add("/", pages.landing)
     add("/live.json", pages.live)

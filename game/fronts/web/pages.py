@@ -68,7 +68,7 @@ def online(game: Game) -> list[dict[str, str]]:
 
 
 def facts(game: Game) -> dict[str, Any]:
-    boards = Leaderboards(game.conn, lambda xp: game.skills.rules().level(xp))
+    boards = Leaderboards(game.conn, lambda xp: game.skills.rules().level(xp), game.web.hidden())
     return {
         "online": online(game),
         "boards": [

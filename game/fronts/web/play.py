@@ -30,6 +30,8 @@ from game.fronts.web.security import Viewer, same_origin, viewer
 
 log = structlog.get_logger("sshrealm.web")
 GATE = web.AppKey("play_gate", LoginGate)
+PLAYING = web.AppKey("playing", set[asyncio.Task[object]])
+"""The handlers of open game sockets (tests and shutdown wait for them to finish)."""
 MAX_MESSAGE = 64 * 1024
 NOT_SIGNED_IN = 4001
 REFUSED = 4003
@@ -61,6 +63,11 @@ async def open_play(request: web.Request) -> Opened | web.WebSocketResponse:
     if why is not None:
         await refuse(ws, why, REFUSED)
         return ws
+    task = asyncio.current_task()
+    if task is not None:
+        playing = request.app[PLAYING]
+        playing.add(task)
+        task.add_done_callback(playing.discard)
     return Opened(ws, who, address)
 
 
