@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT, PAD = 320, 96, 8
+LABEL = 40
+"""Room on the left for the highest and lowest values, written on the chart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +37,21 @@ def line_chart(title: str, values: Sequence[float]) -> Chart:
     """One series as a line scaled to its own range (a flat series is a flat line)."""
     values = [float(v) for v in values] or [0.0]
     low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    step = (WIDTH - 2 * PAD) / max(1, len(values) - 1)
-    dots = tuple(
-        (round(PAD + i * step, 1), round(HEIGHT - PAD - (v - low) / span * (HEIGHT - 2 * PAD), 1))
-        for i, v in enumerate(values)
-    )
+    span = high - low
+    step = (WIDTH - 2 * PAD - LABEL) / max(1, len(values) - 1)
+
+    def y(v: float) -> float:
+        if not span:
+            return HEIGHT / 2  # a flat series (or one value) runs through the middle
+        return HEIGHT - PAD - (v - low) / span * (HEIGHT - 2 * PAD)
+
+    dots = tuple((round(PAD + LABEL + i * step, 1), round(y(v), 1)) for i, v in enumerate(values))
     summary = (
-        f"{title}: {len(values)} values, from {number(values[0])} to {number(values[-1])}; "
+        f"{title.replace('_', ' ')}: {len(values)} values, from {number(values[0])} to {number(values[-1])}; "
         f"lowest {number(low)}, highest {number(high)}."
     )
     return Chart(
-        title=title,
+        title=title.replace("_", " "),
         summary=summary,
         points=" ".join(f"{x},{y}" for x, y in dots),
         dots=dots if len(dots) == 1 else (),

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from game.fronts.web.charts import HEIGHT, PAD, WIDTH, line_chart
+from game.fronts.web.charts import HEIGHT, LABEL, PAD, WIDTH, line_chart
 
 
 def test_a_series_fills_the_box_and_is_described_in_words() -> None:
-    chart = line_chart("Token supply", [10, 30, 20])
+    chart = line_chart("token_supply", [10, 30, 20])
     points = [tuple(map(float, p.split(","))) for p in chart.points.split()]
-    assert points[0] == (PAD, HEIGHT - PAD)  # the lowest value sits on the bottom edge
-    assert points[1] == (WIDTH / 2, PAD)  # the highest on the top edge
+    assert points[0] == (PAD + LABEL, HEIGHT - PAD)  # the lowest value on the bottom edge
+    assert points[1] == ((WIDTH + LABEL) / 2, PAD)  # the highest on the top edge
     assert points[-1][0] == WIDTH - PAD
-    assert chart.summary == "Token supply: 3 values, from 10 to 20; lowest 10, highest 30."
+    assert chart.summary == "token supply: 3 values, from 10 to 20; lowest 10, highest 30."
 
 
 def test_one_value_is_a_dot_and_a_flat_series_is_flat() -> None:
@@ -19,4 +19,4 @@ def test_one_value_is_a_dot_and_a_flat_series_is_flat() -> None:
     assert len(one.dots) == 1
     assert "from 0.50 to 0.50" in one.summary
     flat = line_chart("Sinks", [4, 4, 4])
-    assert len({p.split(",")[1] for p in flat.points.split()}) == 1
+    assert {p.split(",")[1] for p in flat.points.split()} == {str(HEIGHT / 2)}
