@@ -46,12 +46,13 @@ def line_chart(title: str, values: Sequence[float]) -> Chart:
         return HEIGHT - PAD - (v - low) / span * (HEIGHT - 2 * PAD)
 
     dots = tuple((round(PAD + LABEL + i * step, 1), round(y(v), 1)) for i, v in enumerate(values))
+    name = title.replace("_", " ")
     summary = (
-        f"{title.replace('_', ' ')}: {len(values)} values, from {number(values[0])} to {number(values[-1])}; "
+        f"{name}: {len(values)} values, from {number(values[0])} to {number(values[-1])}; "
         f"lowest {number(low)}, highest {number(high)}."
     )
     return Chart(
-        title=title.replace("_", " "),
+        title=name,
         summary=summary,
         points=" ".join(f"{x},{y}" for x, y in dots),
         dots=dots if len(dots) == 1 else (),

@@ -52,7 +52,7 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
+    if shutil.which(CHROMIUM) is None:
         pytest.fail("Chromium is missing: make system-tools installs it (apt chromium)")
     async with async_playwright() as pw:
         # launch() gives Chromium a fresh temporary profile (user-data-dir) of its own.
