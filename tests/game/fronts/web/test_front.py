@@ -3,6 +3,7 @@ CSRF, accounts through the shared gate, privacy, the admin check, both play sock
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -303,3 +304,34 @@ async def test_developer_page_renders_the_openapi_document(client: WebClient) ->
     status, spec = await client.get("/developers/openapi.json")
     assert status == 200
     assert json.loads(spec)["openapi"].startswith("3.")
+
+
+async def test_browser_tui_sessions_leave_no_app_behind(server: Server) -> None:
+    """Ten tabs play full-screen at once; half quit, half just close: no Textual app stays."""
+    import gc
+
+    from game.fronts.tui.app import GameApp
+
+    def live() -> int:
+        gc.collect()
+        return sum(isinstance(obj, GameApp) for obj in gc.get_objects())
+
+    await settled(server)
+    before = live()
+    tabs = [WebClient(server) for _ in range(10)]
+    try:
+        for n, web in enumerate(tabs):
+            assert await web.signup(f"Leak{n}") == 303
+        sockets = [await web.socket("/play/terminal.ws?cols=90&rows=25") for web in tabs]
+        await asyncio.gather(*(bytes_until(ws, b"ype a command") for ws in sockets))
+        assert live() == before + 10
+        for n, ws in enumerate(sockets):
+            if n % 2:
+                await ws.send_str(json.dumps({"i": "quit\r"}))
+                await bytes_until(ws, b"Goodbye.")
+            await ws.close()
+    finally:
+        await asyncio.gather(*(web.close() for web in tabs))
+    await settled(server)
+    assert live() == before
+    assert server.gate.sessions == 0
