@@ -61,6 +61,7 @@ def make_app(game: Game, gate: LoginGate, ports: pages.Ports) -> web.Application
     app[GATE] = gate
     app[pages.PORTS] = ports
     app[pages.LIVE_EVERY] = 5000
+    app[pages.BOARDS] = pages.BoardCache()
     app[SECURE] = bool(settings.web_secure_cookies)
     app[INLINE_STYLES] = {"/play"}
     app[ENV] = environment()

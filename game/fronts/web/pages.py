@@ -67,16 +67,38 @@ def online(game: Game) -> list[dict[str, str]]:
     return listed
 
 
-def facts(game: Game) -> dict[str, Any]:
-    boards = Leaderboards(game.conn, lambda xp: game.skills.rules().level(xp), game.web.hidden())
-    return {
-        "online": online(game),
-        "boards": [
-            {"title": "Quests done", "rows": boards.quests()},
-            {"title": "Skill levels", "rows": boards.skills()},
-            {"title": "Rooms explored", "rows": boards.explorers()},
-        ],
-    }
+BOARDS_FOR_MS = 10_000
+"""Leaderboards are read at most this often (every open landing page asks every few
+seconds); who is online is always fresh."""
+
+
+class BoardCache:
+    """The leaderboards as last read, with when and for which hidden players."""
+
+    def __init__(self) -> None:
+        self.at = -BOARDS_FOR_MS
+        self.hidden: frozenset[str] = frozenset()
+        self.boards: list[dict[str, Any]] = []
+
+    def boards_of(self, game: Game) -> list[dict[str, Any]]:
+        now, hidden = game.clock(), frozenset(game.web.hidden())
+        if now - self.at >= BOARDS_FOR_MS or hidden != self.hidden:
+            read = Leaderboards(game.conn, lambda xp: game.skills.rules().level(xp), set(hidden))
+            self.boards = [
+                {"title": "Quests done", "rows": read.quests()},
+                {"title": "Skill levels", "rows": read.skills()},
+                {"title": "Rooms explored", "rows": read.explorers()},
+            ]
+            self.at, self.hidden = now, hidden
+        return self.boards
+
+
+BOARDS: web.AppKey[BoardCache] = web.AppKey("boards")
+
+
+def facts(request: web.Request) -> dict[str, Any]:
+    game = request.app[GAME]
+    return {"online": online(game), "boards": request.app[BOARDS].boards_of(game)}
 
 
 async def landing(request: web.Request) -> web.Response:
@@ -86,7 +108,7 @@ async def landing(request: web.Request) -> web.Response:
     return page(
         request,
         "landing.html",
-        facts=facts(game),
+        facts=facts(request),
         areas=areas,
         host=request.url.host or "localhost",
         ssh_port=ports.ssh,
@@ -97,7 +119,7 @@ async def landing(request: web.Request) -> web.Response:
 
 
 async def live(request: web.Request) -> web.Response:
-    body = facts(request.app[GAME])
+    body = facts(request)
     return web.Response(text=json.dumps(body), content_type="application/json")
 
 

@@ -335,3 +335,28 @@ async def test_browser_tui_sessions_leave_no_app_behind(server: Server) -> None:
     await settled(server)
     assert live() == before
     assert server.gate.sessions == 0
+
+
+async def test_admin_manages_bridge_clients_from_the_dashboard(server: Server) -> None:
+    admin = WebClient(server)
+    try:
+        assert await admin.signup("Bridgette") == 303
+        server.game.store.set_role("Bridgette", "admin")
+        form = {"action": "add", "name": "robot", "capabilities": "", "back": "/admin/bridge"}
+        status, _, body = await admin.post("/admin/act", form)
+        assert status == 200
+        assert "Registration code for robot" in body
+        status, body = await admin.get("/admin/bridge")
+        assert status == 200
+        assert "Rotate robot" in body
+        status, _, body = await admin.post("/admin/act", {**form, "action": "rotate"})
+        assert "Registration code for robot" in body
+        status, _, body = await admin.post("/admin/act", {**form, "action": "revoke"})
+        assert "robot is revoked" in body
+        status, _, body = await admin.post("/admin/act", {**form, "action": "approve"})
+        assert status == 400  # nothing pending: the game says so, nothing changes
+        assert "Nothing was done" in body
+    finally:
+        await admin.close()
+    actions = [row.action for row in server.game.audit.recent(10)]
+    assert {"bridge-add", "bridge-rotate", "bridge-revoke"} <= set(actions)
