@@ -67,7 +67,7 @@ def make_app(game: Game, gate: LoginGate, ports: pages.Ports) -> web.Application
     app[ENV] = environment()
     app[TITLE] = settings.web_title
     app[FACTORY] = {}
-    app[PLAYING] = set()
+    app[PLAYING] = {}
     add = app.router.add_get
     add("/", pages.landing)
     add("/live.json", pages.live)

@@ -30,8 +30,8 @@ from game.fronts.web.security import Viewer, same_origin, viewer
 
 log = structlog.get_logger("sshrealm.web")
 GATE = web.AppKey("play_gate", LoginGate)
-PLAYING = web.AppKey("playing", set[asyncio.Task[object]])
-"""The handlers of open game sockets (tests and shutdown wait for them to finish)."""
+PLAYING = web.AppKey("playing", dict[asyncio.Task[object], web.Request])
+"""The handlers of open game sockets and their requests (tests wait for them to finish)."""
 MAX_MESSAGE = 64 * 1024
 NOT_SIGNED_IN = 4001
 REFUSED = 4003
@@ -66,8 +66,8 @@ async def open_play(request: web.Request) -> Opened | web.WebSocketResponse:
     task = asyncio.current_task()
     if task is not None:
         playing = request.app[PLAYING]
-        playing.add(task)
-        task.add_done_callback(playing.discard)
+        playing[task] = request
+        task.add_done_callback(lambda done: playing.pop(done, None))
     return Opened(ws, who, address)
 
 

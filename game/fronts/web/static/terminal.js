@@ -50,7 +50,7 @@
         return;
       }
       tries += 1;
-      const wait = Math.min(30, 2 ** tries);
+      const wait = Math.min(30, 2 ** (tries - 1));
       status.textContent = "Connection lost. Trying again in " + wait + " seconds.";
       setTimeout(connect, wait * 1000);
     };

@@ -15,6 +15,8 @@ import aiohttp
 from game.app import Server
 from tests.e2e.conftest import e2e_settings
 
+WITHIN = 15.0
+"""Seconds a socket may take to show what a test waits for."""
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -87,25 +89,27 @@ class WebClient:
 async def lines_until(ws: aiohttp.ClientWebSocketResponse, wanted: str) -> list[str]:
     """Lines from the accessible page's socket up to the one containing ``wanted``."""
     seen: list[str] = []
-    async for msg in ws:
-        if msg.type is not aiohttp.WSMsgType.TEXT:
-            break
-        seen += json.loads(msg.data).get("lines", [])
-        if any(wanted in line for line in seen):
-            return seen
+    async with asyncio.timeout(WITHIN):
+        async for msg in ws:
+            if msg.type is not aiohttp.WSMsgType.TEXT:
+                break
+            seen += json.loads(msg.data).get("lines", [])
+            if any(wanted in line for line in seen):
+                return seen
     raise AssertionError(f"socket closed before {wanted!r}: {seen[-5:]}")
 
 
 async def bytes_until(ws: aiohttp.ClientWebSocketResponse, wanted: bytes) -> bytes:
     """Terminal bytes from the full-screen socket up to ``wanted``."""
     seen = b""
-    async for msg in ws:
-        if msg.type is aiohttp.WSMsgType.BINARY:
-            seen += msg.data
-            if wanted in seen:
-                return seen
-        elif msg.type is not aiohttp.WSMsgType.TEXT:
-            break
+    async with asyncio.timeout(WITHIN):
+        async for msg in ws:
+            if msg.type is aiohttp.WSMsgType.BINARY:
+                seen += msg.data
+                if wanted in seen:
+                    return seen
+            elif msg.type is not aiohttp.WSMsgType.TEXT:
+                break
     raise AssertionError(f"socket closed before {wanted!r}: {seen[-300:]!r}")
 
 
@@ -115,4 +119,4 @@ async def settled(server: Server) -> None:
     from game.fronts.web.play import PLAYING
 
     assert server.web.app is not None
-    await asyncio.gather(*server.web.app[PLAYING], return_exceptions=True)
+    await asyncio.gather(*list(server.web.app[PLAYING]), return_exceptions=True)

@@ -22,6 +22,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from economy import Reason
 from game.app import Server
 from game.fronts.web.pages import LIVE_EVERY
+from game.fronts.web.play import PLAYING
 from tests.e2e.conftest import ROOT, Reader, connect
 from tests.game.fronts.web.harness import base, web_server
 
@@ -185,8 +186,28 @@ async def test_sign_in_with_a_code_from_the_game_then_play_full_screen(
     await ana.until("hello from the browser")
     ana.send("say and hello back from ssh")
     await expect(rows).to_contain_text("hello back from ssh", timeout=WAIT_MS)
+    await page.evaluate(  # a paste, as the browser delivers one to xterm.js
+        """() => {
+            const data = new DataTransfer();
+            data.setData('text/plain', 'say words from the clipboard');
+            document.querySelector('.xterm-helper-textarea').dispatchEvent(
+                new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));
+        }"""
+    )
+    await page.keyboard.press("Enter")
+    await ana.until("words from the clipboard")
     await accessible(watched, exclude=(".xterm",))
     await screenshot(page, "web-terminal", tmp_path)
+
+    # The network drops (the connection ends without a close frame): the page reconnects.
+    assert server.web.app is not None
+    for request in list(server.web.app[PLAYING].values()):
+        assert request.transport is not None
+        request.transport.abort()
+    status = page.locator("#status")
+    await expect(status).to_contain_text("Connection lost", timeout=WAIT_MS)
+    await expect(status).to_have_text("Connected.", timeout=WAIT_MS)
+    await expect(rows).to_contain_text("Welcome to sshrealm, bob", timeout=WAIT_MS)
 
     # The accessible page: it takes the session over, and its log announces new lines.
     await page.goto(base(server) + "/play/text")

@@ -360,3 +360,29 @@ async def test_admin_manages_bridge_clients_from_the_dashboard(server: Server) -
         await admin.close()
     actions = [row.action for row in server.game.audit.recent(10)]
     assert {"bridge-add", "bridge-rotate", "bridge-revoke"} <= set(actions)
+
+
+async def test_the_visual_form_works_in_the_browser(server: Server) -> None:
+    """The floor plan is drawn in the tab, and an arrow key on an empty line walks."""
+    game = server.game
+    web = WebClient(server)
+    try:
+        assert await web.signup("Vis") == 303
+        game.unlocks.grant("Vis", "form:visual", "test", "test")
+        async with web.socket("/play/terminal.ws?cols=100&rows=30") as ws:
+            await bytes_until(ws, b"ype a command")
+            await ws.send_str(json.dumps({"i": "form visual\r"}))
+            await bytes_until(ws, b"@V")  # the plan, with Vis's avatar
+            body = game.world.find_online("Vis")
+            assert body is not None
+            before = game.positions.spot(body)
+            for arrow in ("\x1b[C", "\x1b[D", "\x1b[B", "\x1b[A"):
+                await ws.send_str(json.dumps({"i": arrow}))
+                await bytes_until(ws, b"@V")
+                if game.positions.spot(body) != before:
+                    break
+            assert game.positions.spot(body) != before
+            await ws.send_str(json.dumps({"i": "form text\r"}))
+            await bytes_until(ws, b"text form")
+    finally:
+        await web.close()
