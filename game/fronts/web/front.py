@@ -28,7 +28,7 @@ from aiohttp import web
 
 from game.fronts.web import accounts, admin, pages
 from game.fronts.web.play import GATE, PLAYING
-from game.fronts.web.render import ENV, TITLE, environment, page
+from game.fronts.web.render import ENV, TITLE, environment, errors, page
 from game.fronts.web.security import GAME, INLINE_STYLES, SECURE, headers, viewer
 from game.fronts.web.terminal import FACTORY, terminal_socket
 from game.fronts.web.text import text_socket
@@ -56,7 +56,7 @@ async def play_text(request: web.Request) -> web.Response:
 
 def make_app(game: Game, gate: LoginGate, ports: pages.Ports) -> web.Application:
     settings = game.settings
-    app = web.Application(middlewares=[headers], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[headers, errors], client_max_size=64 * 1024)
     app[GAME] = game
     app[GATE] = gate
     app[pages.PORTS] = ports

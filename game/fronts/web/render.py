@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
+import structlog
 from aiohttp import web
 
 from game.fronts.web.security import csrf_token, viewer
 
+log = structlog.get_logger("sshrealm.web")
 ENV = web.AppKey("jinja", jinja2.Environment)
 TITLE = web.AppKey("site_title", str)
 
@@ -42,3 +44,18 @@ def page(request: web.Request, template: str, *, status: int = 200, **values: An
 def message(request: web.Request, heading: str, text: str, *, status: int) -> web.Response:
     """A page that only says something (a refusal, an error), as HTML."""
     return page(request, "message.html", status=status, heading=heading, text=text)
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A failure is logged with its traceback and the visitor reads one sentence, never it."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("web_request_failed", path=request.path)
+        return message(
+            request, "Sorry", "Something went wrong on our side. Try again soon.", status=500
+        )
+    return response

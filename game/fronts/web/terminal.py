@@ -30,7 +30,7 @@ from game.fronts.web.security import GAME
 
 if TYPE_CHECKING:
     from game.core.config import Settings
-    from game.fronts.tui.runner import TuiFactory
+    from game.fronts.tui.runner import TuiFactory, TuiSession
 
 log = structlog.get_logger("sshrealm.web")
 FACTORY = web.AppKey("tui_factory", dict)
@@ -78,6 +78,14 @@ async def terminal_socket(request: web.Request) -> web.StreamResponse:
     return opened.ws
 
 
+async def _run(tui: TuiSession, name: str) -> None:
+    """The app until it exits; a crash is logged (the player reads the runner's notice)."""
+    try:
+        await tui.run()
+    except Exception:
+        log.exception("web_tui_failed", player=name)
+
+
 async def _play(request: web.Request, opened: Opened) -> None:
     game = request.app[GAME]
     settings = game.settings
@@ -92,7 +100,7 @@ async def _play(request: web.Request, opened: Opened) -> None:
         session.front_end = tui
         first(ToSession(session.id, tuple(greeting(session))))
     loop = asyncio.get_running_loop()
-    running = loop.create_task(tui.run())
+    running = loop.create_task(_run(tui, session.name))
     pumping = loop.create_task(out.pump())
     resize: asyncio.TimerHandle | None = None
     wanted = size

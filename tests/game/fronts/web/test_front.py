@@ -386,3 +386,19 @@ async def test_the_visual_form_works_in_the_browser(server: Server) -> None:
             await bytes_until(ws, b"text form")
     finally:
         await web.close()
+
+
+async def test_a_failure_shows_a_sentence_not_a_traceback(
+    client: WebClient, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from game.fronts.web import pages
+
+    def broken(game: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(pages, "online", broken)
+    status, body = await client.get("/live.json")
+    assert status == 500
+    assert "Something went wrong on our side" in body
+    assert "secret internals" not in body
+    assert "Traceback" not in body
