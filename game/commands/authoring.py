@@ -29,6 +29,8 @@ def reload(ctx: Context, args: str) -> Result:
         ]
         last = [row for row in ctx.audit.recent(50) if row.action == "reload"][:1]
         lines.append(f"Last reload: {last[0].line()}" if last else "No reload since the start.")
+        if watcher.last is not None:  # its whole outcome: the diff, or every error
+            lines.extend(watcher.last.summary().split("\n"))
         return Reply.info("\n".join(lines))
     if not words:
         result = ctx.content_watcher.reload(ctx.player.name)

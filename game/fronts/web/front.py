@@ -87,7 +87,7 @@ def make_app(game: Game, gate: LoginGate, ports: pages.Ports) -> web.Application
     add("/admin/audit", admin.audit)
     app.router.add_post("/admin/act", admin.act)
     add("/developers", pages.developers)
-    add("/developers/client.mjs", pages.js_client)
+    add("/developers/{file:(client|ws)\\.mjs}", pages.js_client)
     add("/developers/openapi.json", pages.openapi)
     app.router.add_static("/static", STATIC, append_version=False)
     return app

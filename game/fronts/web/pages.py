@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 PORTS: web.AppKey[Ports] = web.AppKey("ports")
 JS_CLIENT = Path(__file__).resolve().parents[3] / "examples" / "js-client" / "client.mjs"
+CLIENT_FILES = ("client.mjs", "ws.mjs")
+"""The bridge's JavaScript client for Node: client.mjs imports ws.mjs beside it."""
 LIVE_EVERY = web.AppKey("live_every_ms", int)
 """How often the landing page refreshes its live facts (5000 ms; tests make it shorter)."""
 PLAYER_SECTIONS = (
@@ -167,9 +169,11 @@ async def developers(request: web.Request) -> web.Response:
 
 async def js_client(request: web.Request) -> web.StreamResponse:
     """The bridge's JavaScript client (examples/js-client), when the source tree is here."""
-    if not JS_CLIENT.exists():
-        return message(request, "Not here", "This install has no copy of the client.", status=404)
-    return web.Response(text=JS_CLIENT.read_text("utf-8"), content_type="text/javascript")
+    name = request.match_info["file"]
+    path = JS_CLIENT.with_name(name)
+    if name not in CLIENT_FILES or not path.exists():
+        return message(request, "Not here", "This install has no copy of that file.", status=404)
+    return web.Response(text=path.read_text("utf-8"), content_type="text/javascript")
 
 
 async def openapi(request: web.Request) -> web.Response:

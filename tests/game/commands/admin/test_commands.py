@@ -304,4 +304,5 @@ def test_reload_status_says_watching_and_the_last_reload(game: Game) -> None:
     assert lines[0] == "Watching content files: on."
     assert lines[2].startswith("Last reload: #")
     assert "root reload content" in lines[2]
+    assert lines[3].startswith("Reloaded in ")  # the whole outcome: a diff, or every error
     game.content_watcher.disable()

@@ -260,6 +260,16 @@ async def test_admin_pages_refuse_a_player_and_show_reports_to_an_admin(
     await expect(page.locator("h1")).to_have_text("Admin dashboard")
     await expect(page.locator("main")).to_contain_text("session")
     await accessible(watched)
+    await page.click("button:has-text('Reload the world now')")  # a button: a game command
+    await expect(page.locator("h1")).to_have_text("Done", timeout=WAIT_MS)
+    await expect(page.locator("main")).to_contain_text("in the background")
+    await accessible(watched)
+    running = server.game.content_watcher.running
+    if running is not None:
+        await running  # the reload is checked in a worker thread
+    await page.goto(base(server) + "/admin")
+    await expect(page.locator("main")).to_contain_text("Last reload: #")
+    await expect(page.locator("main")).to_contain_text("Reloaded in")
     for kind, heading in (("economy", "Domingo"), ("growth", "Cal")):
         await page.goto(base(server) + f"/admin/reports/{kind}")
         await expect(page.locator("h1")).to_contain_text(heading)

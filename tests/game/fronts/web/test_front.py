@@ -301,6 +301,12 @@ async def test_developer_page_renders_the_openapi_document(client: WebClient) ->
     assert "/register" in body
     assert "/events" in body
     assert "sshrealm bridge API" in body
+    for name in ("client.mjs", "ws.mjs"):
+        status, text = await client.get(f"/developers/{name}")
+        assert status == 200
+        assert "export" in text
+    status, _ = await client.get("/developers/secret.mjs")
+    assert status == 404
     status, spec = await client.get("/developers/openapi.json")
     assert status == 200
     assert json.loads(spec)["openapi"].startswith("3.")
