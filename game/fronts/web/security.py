@@ -127,7 +127,10 @@ def same_origin(request: web.Request) -> bool:
     origin = request.headers.get("Origin")
     if origin is None or (origin == "null" and request.method == "GET"):
         return True
-    return origin == f"{request.scheme}://{request.host}"
+    allowed = {f"{request.scheme}://{request.host}"}
+    if request.app[SECURE]:  # a TLS proxy in front: the browser's origin is https
+        allowed.add(f"https://{request.host}")
+    return origin in allowed
 
 
 async def checked_form(request: web.Request) -> dict[str, str] | None:
