@@ -1,5 +1,6 @@
 // The accessible page: game lines appended to a role="log" region (announced politely as
-// they arrive), a native text box with history on the up and down arrows.
+// they arrive), a native text box with history on the up and down arrows. A session the game
+// ended (quit, takeover, kick) stays ended until asked again; a dropped connection reconnects.
 "use strict";
 (function () {
   const log = document.getElementById("log");
@@ -11,6 +12,7 @@
   const history = [];
   let back = 0;
   let socket = null;
+  let tries = 0;
 
   function add(text, typed) {
     const p = document.createElement("p");
@@ -27,17 +29,24 @@
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(scheme + "//" + location.host + "/play/text.ws");
     let reason = "";
-    socket.onopen = function () { status.textContent = "Connected. Type a command below."; };
     socket.onmessage = function (event) {
       const data = JSON.parse(event.data);
       if (data.closed) reason = data.closed;
       for (const line of data.lines || []) add(line, false);
     };
+    socket.onopen = function () { tries = 0; status.textContent = "Connected. Type a command below."; };
     socket.onclose = function (event) {
       socket = null;
       if (event.code === 4001) { location.href = "/signin"; return; }
-      status.textContent = reason || "Disconnected.";
-      again.hidden = false;
+      if (event.code === 1000 || event.code === 4003) {
+        status.textContent = reason || "The game ended this session.";
+        again.hidden = false;
+        return;
+      }
+      tries += 1;  // the network dropped: try again, waiting longer each time
+      const wait = Math.min(30, 2 ** (tries - 1));
+      status.textContent = "Connection lost. Trying again in " + wait + " seconds.";
+      setTimeout(connect, wait * 1000);
     };
   }
 

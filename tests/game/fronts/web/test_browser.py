@@ -121,6 +121,14 @@ async def screenshot(page: Page, name: str, tmp: Path) -> None:
         shutil.copyfile(path, SHOTS / f"{name}.png")
 
 
+async def drop_sockets(server: Server) -> None:
+    """The network drops every game socket: the connections end without a close frame."""
+    assert server.web.app is not None
+    for request in list(server.web.app[PLAYING].values()):
+        assert request.transport is not None
+        request.transport.abort()
+
+
 async def sign_up(watched: Watched, server: Server, name: str) -> None:
     page = watched.page
     await page.goto(base(server) + "/signup")
@@ -200,10 +208,7 @@ async def test_sign_in_with_a_code_from_the_game_then_play_full_screen(
     await screenshot(page, "web-terminal", tmp_path)
 
     # The network drops (the connection ends without a close frame): the page reconnects.
-    assert server.web.app is not None
-    for request in list(server.web.app[PLAYING].values()):
-        assert request.transport is not None
-        request.transport.abort()
+    await drop_sockets(server)
     status = page.locator("#status")
     await expect(status).to_contain_text("Connection lost", timeout=WAIT_MS)
     await expect(status).to_have_text("Connected.", timeout=WAIT_MS)
@@ -230,6 +235,11 @@ async def test_sign_in_with_a_code_from_the_game_then_play_full_screen(
     assert "\x1b" not in html
     assert "[0m" not in text
     await accessible(watched)
+    await drop_sockets(server)  # the page reconnects and the log carries on
+    await expect(page.locator("#status")).to_contain_text("Connection lost", timeout=WAIT_MS)
+    await expect(page.locator("#status")).to_contain_text("Connected.", timeout=WAIT_MS)
+    welcomes = log.locator("p", has_text="Welcome to sshrealm, bob")
+    await expect(welcomes).to_have_count(2, timeout=WAIT_MS)  # the second session's greeting
     await screenshot(page, "web-accessible", tmp_path)
     await context.close()
 
