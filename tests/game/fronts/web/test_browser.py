@@ -112,9 +112,9 @@ async def accessible(watched: Watched, *, exclude: tuple[str, ...] = ()) -> None
     assert watched.csp == [], watched.csp
 
 
-async def screenshot(page: Page, name: str, tmp: Path) -> None:
+async def screenshot(page: Page, name: str, tmp: Path, *, full: bool = False) -> None:
     path = tmp / f"{name}.png"
-    await page.screenshot(path=str(path))
+    await page.screenshot(path=str(path), full_page=full)
     assert path.stat().st_size > 1000
     if os.environ.get("SSHREALM_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -154,7 +154,7 @@ async def test_landing_lists_an_ssh_player_who_comes_online(
         await expect(page.locator("#online li")).to_contain_text(["bob"], timeout=WAIT_MS)
         await expect(page.locator("#online")).to_contain_text("in Harrowmere")
         await accessible(watched)
-        await screenshot(page, "web-landing", tmp_path)
+        await screenshot(page, "web-landing", tmp_path, full=True)
     for path in ("/developers", "/signin"):
         await page.goto(base(server) + path)
         await accessible(watched)
