@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import aiohttp
+import asyncssh
 import pytest
 
 from game.app import Server
+from tests.e2e.conftest import connect
 from tests.game.fronts.web.harness import WebClient, bytes_until, lines_until, settled
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -125,3 +128,43 @@ async def test_the_visual_form_works_in_the_browser(server: Server) -> None:
             await bytes_until(ws, b"text form")
     finally:
         await web.close()
+
+
+async def test_an_account_made_on_the_web_links_an_ssh_key_later(server: Server) -> None:
+    """Sign up in the browser, type keys link on the accessible page, log in over SSH with
+    a new key and that code: the key is bound, and logs in alone from then on."""
+
+    class CodeTyper(asyncssh.SSHClient):
+        def kbdint_auth_requested(self) -> str:
+            return ""
+
+        def kbdint_challenge_received(
+            self, name: str, instructions: str, lang: str, prompts: object
+        ) -> list[str]:
+            return [code]
+
+    web = WebClient(server)
+    try:
+        assert await web.signup("Linda") == 303
+        async with web.socket("/play/text.ws") as ws:
+            await lines_until(ws, "Exits:")
+            await ws.send_str(json.dumps({"line": "keys link"}))
+            said = await lines_until(ws, "Your link code is")
+    finally:
+        await web.close()
+    found = re.search(r"code is (\S{4}-\S{4})", " ".join(said))
+    assert found, said
+    code = found.group(1)
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    async with await asyncssh.connect(
+        "127.0.0.1",
+        server.ssh_port,
+        username="Linda",
+        client_keys=[key],
+        known_hosts=None,
+        agent_path=None,
+        client_factory=CodeTyper,
+    ) as conn:
+        assert (await conn.run("look")).exit_status == 0
+    async with await connect(server.ssh_port, "Linda", key) as conn:
+        assert str((await conn.run("keys")).stdout).startswith("1 key can log in as you:")
