@@ -19,7 +19,7 @@ from aiohttp import web
 from game.core.report_view import ReportView, Section, Table
 from game.fronts.names import NAME
 from game.fronts.web.ask import ask, refused
-from game.fronts.web.charts import line_chart
+from game.fronts.web.charts import line_chart, report_bars
 from game.fronts.web.render import message, page
 from game.fronts.web.security import GAME, Viewer, checked_form, forbidden, viewer
 
@@ -84,6 +84,9 @@ async def report(request: web.Request) -> web.Response:
     if found is None:
         return message(request, KINDS[kind], " ".join(_lines(replies)), status=200)
     charts = [line_chart(name, values) for name, values in found.series if values]
+    # The engine let this admin read the report: its body gives the bar charts too.
+    stored = request.app[GAME].reports.latest(kind)
+    bars = report_bars(kind, stored.body) if stored is not None else []
     sections = [b for b in found.blocks if isinstance(b, Section)]
     tables = [b for b in found.blocks if isinstance(b, Table)]
     blocks = [("section", b) if isinstance(b, Section) else ("table", b) for b in found.blocks]
@@ -93,6 +96,7 @@ async def report(request: web.Request) -> web.Response:
         heading=KINDS[kind],
         title=found.title,
         charts=charts,
+        bars=bars,
         blocks=blocks,
         has_data=bool(sections or tables),
     )

@@ -59,3 +59,56 @@ def line_chart(title: str, values: Sequence[float]) -> Chart:
         low=number(low),
         high=number(high),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: str
+    x: float
+    y: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    title: str
+    summary: str
+    bars: tuple[Bar, ...]
+    bar_width: float
+    width: int = WIDTH
+    height: int = HEIGHT + 2 * PAD  # room under the bars for their labels
+
+
+def bar_chart(title: str, items: Sequence[tuple[str, float]], unit: str = "") -> BarChart:
+    """Labelled values as bars from a zero baseline (a distribution, retention rates)."""
+    top = max((v for _, v in items), default=0.0) or 1.0
+    slot = (WIDTH - 2 * PAD) / max(1, len(items))
+    bars = []
+    for i, (label, value) in enumerate(items):
+        h = round(max(0.0, value) / top * (HEIGHT - 3 * PAD), 1)
+        bars.append(
+            Bar(label, number(value) + unit, round(PAD + i * slot + slot * 0.15, 1), HEIGHT - h, h)
+        )
+    said = "; ".join(f"{label} {number(value)}{unit}" for label, value in items)
+    return BarChart(title, f"{title}: {said}.", tuple(bars), round(slot * 0.7, 1))
+
+
+def report_bars(kind: str, body: dict[str, object]) -> list[BarChart]:
+    """The bar charts a report's body gives: the wealth distribution (Domingo), retention
+    (Cal). A body without those figures (an older report) gives none."""
+    out = []
+    dist = body.get("distribution")
+    if kind == "economy" and isinstance(dist, dict) and "p50" in dist:
+        points = [(f"p{q}", float(dist[f"p{q}"])) for q in (10, 50, 90, 99) if f"p{q}" in dist]
+        out.append(bar_chart("Wealth distribution: balance at each percentile", points))
+    retention = body.get("retention")
+    if kind == "growth" and isinstance(retention, dict) and retention:
+        rates = [
+            (name.upper(), 100 * float(v["rate"]))
+            for name, v in retention.items()
+            if isinstance(v, dict) and "rate" in v
+        ]
+        if rates:
+            out.append(bar_chart("Retention", rates, "%"))
+    return out

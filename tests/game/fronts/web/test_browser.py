@@ -287,7 +287,8 @@ async def test_admin_pages_refuse_a_player_and_show_reports_to_an_admin(
         await accessible(watched)
         if kind == "economy":
             assert await page.locator("svg[role=img]").count() > 0
-            await screenshot(page, "web-dashboard", tmp_path)
+            await expect(page.locator("main")).to_contain_text("Wealth distribution")
+            await screenshot(page, "web-dashboard", tmp_path, full=True)
     for path in ("/admin/bridge", "/admin/audit"):
         await page.goto(base(server) + path)
         await accessible(watched)

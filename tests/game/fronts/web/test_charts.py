@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.fronts.web.charts import HEIGHT, LABEL, PAD, WIDTH, line_chart
+from game.fronts.web.charts import HEIGHT, LABEL, PAD, WIDTH, line_chart, report_bars
 
 
 def test_a_series_fills_the_box_and_is_described_in_words() -> None:
@@ -20,3 +20,15 @@ def test_one_value_is_a_dot_and_a_flat_series_is_flat() -> None:
     assert "from 0.50 to 0.50" in one.summary
     flat = line_chart("Sinks", [4, 4, 4])
     assert {p.split(",")[1] for p in flat.points.split()} == {str(HEIGHT / 2)}
+
+
+def test_reports_give_a_wealth_distribution_and_retention_as_bars() -> None:
+    body = {"distribution": {"p10": 0, "p50": 10, "p90": 40, "p99": 80, "gini": 0.5}}
+    (wealth,) = report_bars("economy", body)
+    assert [b.label for b in wealth.bars] == ["p10", "p50", "p90", "p99"]
+    assert wealth.bars[-1].height == HEIGHT - 3 * PAD  # the largest fills the height
+    assert wealth.bars[0].height == 0
+    assert wealth.summary.endswith("p10 0; p50 10; p90 40; p99 80.")
+    (kept,) = report_bars("growth", {"retention": {"d1": {"rate": 0.5}, "d7": {"rate": 0.25}}})
+    assert kept.summary == "Retention: D1 50%; D7 25%."
+    assert report_bars("economy", {}) == []
