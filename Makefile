@@ -5,9 +5,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SOURCES := game economy reflection bridge tests bench
 
-SYSTEM_TOOLS := tmux ssh node plink
+SYSTEM_TOOLS := tmux ssh node plink chromium chromedriver
 
-.PHONY: run test lint typecheck unit bench install clean system-tools
+.PHONY: run test lint typecheck unit bench install clean system-tools vendor
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,12 +22,12 @@ install: $(STAMP)  ## Create the virtualenv and install sshrealm with its dev to
 run: $(STAMP)  ## Start the server on the defaults (SSH on 2222, data in ./var, world in ./content)
 	$(BIN)/sshrealm serve
 
-system-tools:  ## Debian tools the end-to-end tests drive (tmux, OpenSSH and PuTTY clients, Node.js)
+system-tools:  ## Debian tools the end-to-end tests drive (tmux, OpenSSH and PuTTY clients, Node.js, Chromium)
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tmux openssh-client nodejs putty-tools; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tmux openssh-client nodejs putty-tools chromium chromium-driver; \
 	fi
 
 test: system-tools lint typecheck unit  ## Lint, type-check and run the whole test suite
@@ -44,6 +44,9 @@ unit: $(STAMP)  ## pytest: unit, property and end-to-end tests
 
 bench: $(STAMP)  ## Run the benchmarks; results land in bench/results/*.json
 	$(BIN)/python -m bench
+
+vendor:  ## Refresh the vendored browser libraries (xterm.js, its fit addon, axe-core) from npm
+	sh game/fronts/web/static/vendor/update.sh
 
 clean:  ## Remove the virtualenv and caches (keeps ./var)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -24,6 +24,7 @@ from game.engine.reflecting import Reflection
 from game.fronts.gate import LoginGate
 from game.fronts.ssh.server import SshFront
 from game.fronts.telnet.front import TelnetFront
+from game.fronts.web.front import WebFront
 from game.ops.service import ops_components
 from game.ops.shutdown import graceful_stop
 from game.world.loader import load_content
@@ -52,6 +53,13 @@ class Server:
         self.gate = LoginGate(self.game, settings)
         self.ssh = SshFront(self.game, settings, self.gate)
         self.telnet = TelnetFront(self.game, settings, self.gate)  # off unless a port is set
+        self.web = WebFront(  # off unless web_port is set; the same gate as SSH and telnet
+            self.game,
+            settings,
+            self.gate,
+            ssh_port=lambda: self.ssh_port,
+            telnet_port=lambda: self.telnet_port,
+        )
         # Services beside the SSH front (bridge host, scheduler, ops HTTP...), started in
         # order after SSH and stopped in reverse before it.
         self.components: list[Component] = []
@@ -81,12 +89,14 @@ class Server:
     async def start(self) -> None:
         await self.ssh.start()
         await self.telnet.start()
+        await self.web.start()
         for component in self.components:
             await component.start()
         log.info(
             "server_started",
             ssh_port=self.ssh_port,
             telnet_port=self.telnet.port,
+            web_port=self.web.port,
             data_dir=str(self.settings.data_dir),
         )
 
@@ -98,6 +108,7 @@ class Server:
                 await component.stop()
             except Exception:
                 log.exception("component_stop_failed", component=repr(component))
+        await self.web.stop()
         await self.telnet.stop()
         await self.ssh.stop()
         self.gate.close()

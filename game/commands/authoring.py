@@ -16,10 +16,22 @@ def reload(ctx: Context, args: str) -> Result:
 
     Usage:
       reload
+      reload status
       reload watch on
       reload watch off
     """
     words = args.lower().split()
+    if words == ["status"]:
+        watcher = ctx.content_watcher
+        lines = [
+            f"Watching content files: {'on' if watcher.enabled else 'off'}.",
+            f"A reload is running now: {'yes' if watcher.busy else 'no'}.",
+        ]
+        last = [row for row in ctx.audit.recent(50) if row.action == "reload"][:1]
+        lines.append(f"Last reload: {last[0].line()}" if last else "No reload since the start.")
+        if watcher.last is not None:  # its whole outcome: the diff, or every error
+            lines.extend(watcher.last.summary().split("\n"))
+        return Reply.info("\n".join(lines))
     if not words:
         result = ctx.content_watcher.reload(ctx.player.name)
         return Reply.info(result.summary()) if result.ok else Reply.error(result.summary())
@@ -30,4 +42,4 @@ def reload(ctx: Context, args: str) -> Result:
     if words == ["watch", "off"]:
         watcher.disable()
         return Reply.info("No longer watching content files.")
-    return Reply.error("Usage: reload, reload watch on, or reload watch off.")
+    return Reply.error("Usage: reload, reload status, reload watch on, or reload watch off.")

@@ -46,6 +46,7 @@ from game.services.reports import Reports
 from game.services.shortcuts import Shortcuts
 from game.services.triggers import Triggers
 from game.services.wallet import Wallet
+from game.services.webaccess import WebAccess
 from game.world.state import Player, World
 from game.world.store import Store
 
@@ -193,6 +194,7 @@ class Context(Protocol):
     equipment: Equipment
     containers: Containers
     combat: Combat
+    web: WebAccess
 
     def clock(self) -> int:
         """Milliseconds since the epoch, from the game's injected clock."""

@@ -52,6 +52,18 @@ class Settings:
     """Address of the operations HTTP server (health, metrics)."""
     http_port: int = 8888
     """Operations HTTP port; -1 disables it."""
+    web_host: str = "0.0.0.0"
+    """Address the public web front (landing page, browser play, accounts, admin) listens on."""
+    web_port: int = -1
+    """Web front port (8080 is usual); -1 (the default) turns it off; 0 picks a free port.
+    Public, unlike the operations port: put it behind a TLS proxy on the internet."""
+    web_secure_cookies: int = 0
+    """1 when browsers reach the web front over HTTPS (a TLS proxy in front): cookies get the
+    Secure flag. A web front serving HTTPS itself sets it anyway."""
+    web_title: str = "sshrealm"
+    """The server's name on the web pages."""
+    web_about: str = "A text world you play over plain ssh, in a browser, or with a MUD client."
+    """The one-paragraph description on the landing page."""
     bridge_port: int = 7777
     """Port of the HTTP/WebSocket bridge plugin when it is enabled."""
     plugins: tuple[str, ...] = ()
@@ -76,8 +88,8 @@ class Settings:
     idle_timeout_s: int = 3600
     """Disconnect players idle this long (warned idle_warning_s before); 0 disables."""
     max_sessions: int = 500
-    """Most concurrent logged-in connections, SSH and telnet together (one still logging in is
-    not one)."""
+    """Most concurrent logged-in connections, SSH, telnet and browser play together (one still
+    logging in is not one)."""
     max_startups: int = 100
     """Most connections (SSH and telnet) still logging in at once; more are refused at once
     (SSH: before key exchange)."""

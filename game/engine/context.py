@@ -43,6 +43,7 @@ from game.services.reports import Reports
 from game.services.shortcuts import Shortcuts
 from game.services.triggers import Triggers
 from game.services.wallet import Wallet
+from game.services.webaccess import WebAccess
 from game.world.state import Player, World
 from game.world.store import Store
 
@@ -84,6 +85,7 @@ class CommandContext:
     equipment: Equipment
     containers: Containers
     combat: Combat
+    web: WebAccess
     clock: Callable[[], int]
 
     def now(self) -> float:

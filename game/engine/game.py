@@ -41,6 +41,7 @@ from game.commands import (
     speech,
     travel,
     visual,
+    web,
 )
 from game.commands import economy as economy_commands
 from game.commands import feedback as feedback_commands
@@ -86,6 +87,7 @@ from game.services.triggers import Triggers
 from game.services.tuning import RewardMultipliers, load_rules
 from game.services.wallet import Wallet
 from game.services.wander import Wanderers
+from game.services.webaccess import WebAccess
 from game.world.model import Content
 from game.world.state import Player, World
 from game.world.store import Store
@@ -121,6 +123,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     feedback_commands,
     combat,
     equipment,
+    web,
 )
 
 
@@ -206,6 +209,7 @@ class Game:
         # Combat and gear (#20): slots, bags and chests, and fights (a Component in app.py).
         self.equipment = Equipment(conn, world, outbox.on_rollback)
         self.containers = Containers(conn, world, outbox.on_rollback)
+        self.web = WebAccess(conn, clock)  # web sessions, sign-in codes, listing
         self.combat = Combat(
             conn,
             world,
@@ -302,6 +306,7 @@ class Game:
             equipment=self.equipment,
             containers=self.containers,
             combat=self.combat,
+            web=self.web,
             clock=self.clock,
         )
 

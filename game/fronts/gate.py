@@ -179,5 +179,17 @@ class LoginGate:
         self.throttle.settle(address, ok=ok, account=name)
         return ok
 
+    def check_web_code(self, name: str, code: str, address: str) -> bool:
+        """Whether ``code`` is ``name``'s web sign-in code (``web login``); the guess must be
+        claimed and is settled here. A right code is spent at once: it signs in one browser."""
+        with self.game.ledger.atomic():
+            ok = self.game.web.spend_code(name, code)
+            if ok:
+                self.game.audit.record(name, "web-sign-in", name, "one-time code")
+        if not ok:
+            log.info("web_code_refused", player=name, address=address)
+        self.throttle.settle(address, ok=ok, account=name)
+        return ok
+
     def close(self) -> None:
         self.hash_pool.shutdown(wait=False, cancel_futures=True)

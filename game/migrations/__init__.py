@@ -196,6 +196,29 @@ def triggers(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0006_web")
+def web(db: Database) -> None:
+    """The web front (issue #17): signed-in browser sessions (only a hash of the cookie's
+    token is kept, with its CSRF token and expiry) and the one-time codes ``web login``
+    gives a player to sign in on the web."""
+    for statement in (
+        """CREATE TABLE web_sessions (
+            token_hash TEXT    NOT NULL PRIMARY KEY,
+            player     TEXT    NOT NULL COLLATE NOCASE,
+            csrf       TEXT    NOT NULL,
+            created_ms INTEGER NOT NULL,
+            expires_ms INTEGER NOT NULL
+        ) STRICT""",
+        "CREATE INDEX web_sessions_player ON web_sessions(player)",
+        """CREATE TABLE web_codes (
+            player     TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,
+            code_hash  TEXT    NOT NULL,
+            expires_ms INTEGER NOT NULL
+        ) STRICT""",
+    ):
+        db.execute(statement)
+
+
 @dataclass(frozen=True)
 class Status:
     """What ``sshrealm db status`` prints."""

@@ -146,6 +146,7 @@ class ContentWatcher(Periodic):
         self._seen: tuple[tuple[str, int, int], ...] | None = None
         self.running: asyncio.Task[ReloadResult] | None = None  # one reload at a time
         self._polling = False  # the watcher is reading the files
+        self.last: ReloadResult | None = None  # the outcome of the latest reload, for status
 
     def reload(self, by: str, root: Path | None = None) -> ReloadResult:
         """Validate ``root`` (the configured content folder by default) and swap it in.
@@ -171,9 +172,11 @@ class ContentWatcher(Periodic):
         errors = tuple(p for p in problems if p.severity == "error")
         if content is None:
             log.warning("reload_refused", by=by, errors=len(errors))
-            return ReloadResult(False, tuple(problems), errors=errors)
+            self.last = ReloadResult(False, tuple(problems), errors=errors)
+            return self.last
         with self.outbox.step():
-            return self._swap(content, problems, by, started)
+            self.last = self._swap(content, problems, by, started)
+            return self.last
 
     def _swap(
         self, content: Content, problems: list[Problem], by: str, started: float

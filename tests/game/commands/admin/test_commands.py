@@ -288,3 +288,21 @@ def test_reload_with_broken_yaml_changes_nothing(game: Game, tmp_path: Path) -> 
     assert not reply.ok
     assert reply.text.startswith("Reload refused:")
     assert game.world.content is before
+
+
+def test_reload_status_says_watching_and_the_last_reload(game: Game) -> None:
+    root, _ = admin_of(game)
+    lines = run(root, "reload status").lines()
+    assert lines == [
+        "Watching content files: off.",
+        "A reload is running now: no.",
+        "No reload since the start.",
+    ]
+    run(root, "@reload")
+    run(root, "reload watch on")
+    lines = run(root, "reload status").lines()
+    assert lines[0] == "Watching content files: on."
+    assert lines[2].startswith("Last reload: #")
+    assert "root reload content" in lines[2]
+    assert lines[3].startswith("Reloaded in ")  # the whole outcome: a diff, or every error
+    game.content_watcher.disable()

@@ -1,0 +1,136 @@
+"""The full-screen game in the browser: the SSH players' Textual UI, drawn by xterm.js.
+
+One Textual app per tab, in this process, on this event loop, built exactly as for an SSH
+PTY session (game/fronts/tui/runner.py): the app's driver writes terminal bytes to a
+"channel", here :class:`~game.fronts.web.play.Outgoing` in front of the WebSocket, which
+sends them as binary frames to xterm.js. No process per tab, no PTY.
+
+From the page (static/terminal.js), text frames of JSON:
+
+* ``{"i": "..."}``: what was typed or pasted, as the terminal encodes it (keys, escape
+  sequences, bracketed paste), fed to the app like SSH channel data;
+* ``{"r": [cols, rows]}``: the window's size, clamped to ``max_term_cols`` x
+  ``max_term_rows`` and coalesced over ``resize_window_ms`` as over SSH.
+
+The first size comes in the URL (``?cols=&rows=``), so the first frame already fits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import structlog
+from aiohttp import WSMsgType, web
+
+from game.core.outbox import ToSession
+from game.fronts.entry import greeting
+from game.fronts.web.play import GATE, Opened, Outgoing, open_play, parsed
+from game.fronts.web.security import GAME
+
+if TYPE_CHECKING:
+    from game.core.config import Settings
+    from game.fronts.tui.runner import TuiFactory, TuiSession
+
+log = structlog.get_logger("sshrealm.web")
+FACTORY = web.AppKey("tui_factory", dict)
+"""{"factory": TuiFactory}, made by the first browser TUI: its sessions share its caches."""
+TERM = "xterm-256color"
+
+
+def clamp(settings: Settings, cols: object, rows: object) -> tuple[int, int] | None:
+    try:
+        c, r = int(str(cols)), int(str(rows))
+    except ValueError:
+        return None
+    if c <= 0 or r <= 0:
+        return None
+    return min(c, max(1, settings.max_term_cols)), min(r, max(1, settings.max_term_rows))
+
+
+def factory(app: web.Application) -> TuiFactory:
+    from game.fronts.tui.runner import TuiFactory
+
+    holder = app[FACTORY]
+    if "factory" not in holder:
+        holder["factory"] = TuiFactory(tick_ms=app[GAME].settings.tick_ms)
+    made: TuiFactory = holder["factory"]
+    return made
+
+
+class _Deferred:
+    """Holds output produced while the TUI is being built (a takeover notice)."""
+
+    def deliver(self, replies: object) -> None: ...
+    def set_room(self, view: object) -> None: ...
+    def set_status(self, status: object) -> None: ...
+    def close(self, reason: str) -> None: ...
+
+
+async def terminal_socket(request: web.Request) -> web.StreamResponse:
+    opened = await open_play(request)
+    if not isinstance(opened, Opened):
+        return opened
+    try:
+        await _play(request, opened)
+    finally:
+        request.app[GATE].release_slot()
+    return opened.ws
+
+
+async def _run(tui: TuiSession, name: str) -> None:
+    """The app until it exits; a crash is logged (the player reads the runner's notice)."""
+    try:
+        await tui.run()
+    except Exception:
+        log.exception("web_tui_failed", player=name)
+
+
+async def _play(request: web.Request, opened: Opened) -> None:
+    game = request.app[GAME]
+    settings = game.settings
+    ws = opened.ws
+    size = clamp(settings, request.query.get("cols", 80), request.query.get("rows", 24))
+    out = Outgoing(ws, max(1, settings.max_output_kb) * 1024, lambda: out.close())
+    with game.outbox.step() as first:  # the greeting, then what the login causes
+        session = game.connect(opened.who.name, _Deferred(), kind="tui", address=opened.address)
+        tui = factory(request.app).session(
+            session, out, size=size or (80, 24), term=TERM, colorterm="truecolor"
+        )
+        session.front_end = tui
+        first(ToSession(session.id, tuple(greeting(session))))
+    loop = asyncio.get_running_loop()
+    running = loop.create_task(_run(tui, session.name))
+    pumping = loop.create_task(out.pump())
+    resize: asyncio.TimerHandle | None = None
+    wanted = size
+    log.info("web_tui_started", player=session.name, session=session.id)
+
+    def apply() -> None:
+        nonlocal resize
+        resize = None
+        if wanted is not None:
+            tui.resize(*wanted)
+
+    try:
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            data = parsed(msg.data)
+            typed = data.get("i")
+            if isinstance(typed, str):
+                tui.feed(typed.encode("utf-8", "replace"))
+            dims = data.get("r")
+            if isinstance(dims, list) and len(dims) == 2:
+                wanted = clamp(settings, dims[0], dims[1]) or wanted
+                if resize is None:
+                    resize = loop.call_later(max(0, settings.resize_window_ms) / 1000, apply)
+    finally:
+        if resize is not None:
+            resize.cancel()
+        game.disconnect(session)
+        tui.close("Connection closed.")
+        await asyncio.gather(running, return_exceptions=True)
+        out.close()
+        await asyncio.gather(pumping, return_exceptions=True)
+        log.info("web_tui_ended", player=session.name, session=session.id)
