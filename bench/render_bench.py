@@ -12,6 +12,8 @@ update and ~0.5 ms per line when 10 lines share a repaint). This drives the real
   waits), and CPU per second of idle apps (cursor blink is off, so this should be ~0);
 * direct: the same updates with the frame run at once instead of by the loop's timer, the
   TUI's own CPU without the event loop's share;
+* key: CPU per key typed into the prompt, fed to the driver as a terminal sends it (the
+  parse, the prompt's edit and its row painted);
 * memory: RSS growth per app with 50 apps up, and the startup CPU per app.
 
 Run ``python -m bench.render_bench [--quick]``; results land in bench/results/render.json.
@@ -163,6 +165,16 @@ def direct_cpu_ms(tui: TuiSession, lines: int, rounds: int) -> float:
     return (time.process_time() - cpu0) * 1000 / rounds
 
 
+async def key_cpu_ms(tui: TuiSession, channel: Channel, keys: int) -> float:
+    """CPU per key typed: each key fed as its own read, until the prompt's row is written."""
+    cpu0 = time.process_time()
+    for n in range(keys):
+        channel.written.clear()
+        tui.feed(b"\x15" if n % 40 == 39 else b"x")  # Ctrl+U now and then: a short line
+        await asyncio.wait_for(channel.written.wait(), 2)
+    return (time.process_time() - cpu0) * 1000 / keys
+
+
 async def idle_cpu_ms_per_s(seconds: float) -> float:
     cpu0 = time.process_time()
     await asyncio.sleep(seconds)
@@ -184,6 +196,8 @@ async def _run(quick: bool) -> dict[str, Any]:
     batch = await measure(tui, channel, 10, rounds)
     direct_one = direct_cpu_ms(tui, 1, rounds * 4)
     direct_ten = direct_cpu_ms(tui, 10, rounds)
+    await key_cpu_ms(tui, channel, warmup)
+    key = await key_cpu_ms(tui, channel, rounds * 4)
     idle_one = await idle_cpu_ms_per_s(idle_seconds)
     await stop(sessions, tasks)
 
@@ -223,6 +237,7 @@ async def _run(quick: bool) -> dict[str, Any]:
             "frames_median": statistics.median(batch["frames"]),
             "direct_cpu_ms": round(direct_ten, 3),
         },
+        "key": {"cpu_ms": round(key, 3)},
         "idle": {
             "window_cpu_ms": summary(floor["cpu"]),
             "one_app_cpu_ms_per_s": round(idle_one, 3),
