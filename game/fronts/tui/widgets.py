@@ -9,6 +9,8 @@ is turned into ``rich.text.Text`` from plain strings, never parsed as markup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -51,14 +53,36 @@ class RoomPanel(FrameLines, Widget):
             ("Items", view.items),
         )
         heading = style("room-panel--heading", partial=True)
-        for name, entries in sections:
-            if entries:
-                text.append(f"\n\n{name}", heading)
-                for entry in entries:
-                    text.append("\n " + clean(entry))
+        # The panel runs under the status line: the app's height less it and the header
+        # is what shows.
+        rows = min(self.size.height, self.app.size.height - 2) - 1 - bool(view.area)
+        for name, entries in fit_sections(sections, rows):
+            text.append(f"\n\n{name}", heading)
+            for entry in entries:
+                text.append("\n " + clean(entry))
         if not view.exits:
             text.append("\n\nNo exits.", heading)
         return text
+
+
+def fit_sections(
+    sections: Sequence[tuple[str, Sequence[str]]], rows: int
+) -> list[tuple[str, list[str]]]:
+    """The non-empty sections, the longest cut to ``… and N more`` so that all fit in
+    ``rows`` (two rows a heading, one an entry) if cutting that one can do it.
+
+    A crowded room would otherwise lay out every name, a hundred rows, to show twenty: the
+    panel is drawn again for every viewer whenever the room changes, and that was the
+    longest stall of the server's loop with a hundred players in one room.
+    """
+    shown = [(name, list(entries)) for name, entries in sections if entries]
+    excess = sum(2 + len(entries) for _, entries in shown) - max(rows, 0)
+    if excess > 0:
+        longest = max((entries for _, entries in shown), key=len)
+        keep = max(1, len(longest) - excess - 1)
+        if keep < len(longest) - 1:
+            longest[keep:] = [f"… and {len(longest) - keep} more"]
+    return shown
 
 
 class StatusLine(FrameLines, Widget):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from textual.geometry import Region
@@ -12,6 +13,7 @@ from textual.pilot import Pilot
 from game.core.reply import Kind, Reply, StatusView
 from game.fronts.tui.app import GameApp
 from game.fronts.tui.output import QUIT_HINT
+from game.fronts.tui.widgets import fit_sections
 from tests.game.fronts.tui.fakes import GARDEN, HALL, FakePort
 
 SIZE = (100, 30)
@@ -134,6 +136,35 @@ async def test_room_reply_updates_the_panel_and_the_log() -> None:
         await settle(pilot)
         assert app.room_panel.view == HALL
         assert "Great Hall" in str(app.room_panel.render())
+
+
+async def test_a_crowded_room_fits_the_panel_with_a_count_of_the_rest() -> None:
+    app = GameApp(FakePort())
+    async with app.run_test(size=SIZE) as pilot:
+        crowd = replace(HALL, people=tuple(f"player{n:03d}" for n in range(100)))
+        app.post_message(GameApp.RoomChanged(crowd))
+        await settle(pilot)
+        panel = app.room_panel
+        lines = panel.render_lines(panel.region.reset_offset)
+        rows = [strip.text.lstrip("▏ ").rstrip() for strip in lines]
+        drawn = "\n".join(rows)
+        assert "player000" in drawn
+        assert "player099" not in drawn
+        more = next(row for row in rows if row.startswith("… and "))
+        shown_people = sum(row.startswith("player") for row in rows)
+        assert more == f"… and {100 - shown_people} more"
+        assert "Items" in drawn  # the sections after People still show
+        assert len(str(panel.render()).splitlines()) <= app.size.height - 2  # all shown
+
+
+def test_fit_sections_cuts_the_longest_section_only() -> None:
+    people = [f"p{n}" for n in range(50)]
+    fitted = fit_sections([("Exits", ["north"]), ("People", people), ("Items", [])], 12)
+    assert fitted == [("Exits", ["north"]), ("People", [*people[:6], "… and 44 more"])]
+    assert fit_sections([("Exits", ["north"]), ("People", people[:3])], 12) == [
+        ("Exits", ["north"]),
+        ("People", people[:3]),
+    ]
 
 
 async def test_status_bar_updates() -> None:
