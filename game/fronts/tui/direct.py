@@ -240,6 +240,9 @@ def _band_plan(widget: Widget, region: Region) -> _Plan | None:
     if known is not None and known[0] is visible and known[1] == region:
         return known[2]
     plan = _make_plan(widget, region, visible, screen)
+    kept = known[2] if known is not None else None
+    if plan is not None and kept is not None and kept.rows == plan.rows:
+        plan = kept  # laid out anew, the same: keep what was worked out for it
     _bands[widget] = (visible, region, plan)
     return plan
 
