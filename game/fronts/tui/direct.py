@@ -37,6 +37,7 @@ from weakref import WeakKeyDictionary
 
 from rich.cells import cell_len
 from rich.console import Console
+from textual.driver import Driver
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -56,13 +57,11 @@ def paint_spans(widget: Widget, spans: Sequence[tuple[Region, Strip]]) -> bool:
 
     Returns False, having written nothing, when the compositor must do it instead.
     """
+    target = _target(widget)
+    if target is None:
+        return False
     app = widget.app
-    driver = live_driver(app)
-    if driver is None:
-        return False
-    region = _uncovered(widget)
-    if region is None:
-        return False
+    driver, region = target
     console = app.console
     width, height = region.size
     x0, y0 = region.offset
@@ -102,13 +101,11 @@ def scroll_band(widget: Widget, shift: int, rows: Sequence[Strip], fresh: int) -
     cannot be done this way (see :func:`paint_spans`, and: another widget beside it that
     is clipped or overlaps a third) or when writing the widget's rows in place is less.
     """
+    target = _target(widget)
+    if target is None:
+        return False
     app = widget.app
-    driver = live_driver(app)
-    if driver is None:
-        return False
-    region = _uncovered(widget)
-    if region is None:
-        return False
+    driver, region = target
     y0 = region.y
     width, height = region.size
     if not 0 < shift < height or len(rows) != height:
@@ -283,6 +280,15 @@ def _make_plan(
             row.append((x, screen_width, screen, y, 0))
         rows.append(row)
     return _Plan(rows, (screen, *(other for other, _ in beside)), region.y)
+
+
+def _target(widget: Widget) -> tuple[Driver, Region] | None:
+    """The driver to write to and where the widget is, when it may be painted directly."""
+    driver = live_driver(widget.app)
+    if driver is None:
+        return None
+    region = _uncovered(widget)
+    return None if region is None else (driver, region)
 
 
 _verdicts: WeakKeyDictionary[Widget, tuple[object, Region | None]] = WeakKeyDictionary()
