@@ -78,7 +78,7 @@ class Settings:
     """Longest command line accepted, in characters."""
     tick_ms: int = 40
     """Base TUI repaint tick in ms: output is coalesced to one repaint per player per tick;
-    the tick stretches (up to 150 ms) while the server is busy and shrinks back after."""
+    the tick stretches (up to 75 ms) while the server is busy and shrinks back after."""
     reflection_interval_s: int = 300
     """Seconds between reflection cycles (Cal and Domingo)."""
     reflection_tuning: int = 0

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CEILING = 0.15
-"""Seconds: the longest tick. 200 ms kept say-to-all p95 above 300 ms at N=100 (the last of
-99 sessions waits up to a whole tick); 150 ms gave 253 ms at 84% CPU."""
+CEILING = 0.075
+"""Seconds: the longest tick. A reply in a busy room waits up to a tick, so the ceiling is
+most of the p95 latency. When a frame cost ~2 ms, 200 ms kept say-to-all p95 above 300 ms
+at N=100 and 150 ms gave 253 ms at 84% CPU; with frames at ~0.1 ms (direct paint, scroll
+regions) 150 ms gave look/say p95 of 146/170 ms at 48%, 100 ms 102/123 ms at 44% and 75 ms
+100/111 ms at 43% (bench/ssh_bench.py, N=100 TUI, one run each on 2026-12-06)."""
 LATE = 0.015
 """Seconds of lateness above which the loop counts as busy."""
 GROW = 1.3
