@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
@@ -42,6 +42,21 @@ class Opened:
     ws: web.WebSocketResponse
     who: Viewer
     address: str
+
+
+async def play_socket(
+    request: web.Request, play: Callable[[web.Request, Opened], Awaitable[None]]
+) -> web.StreamResponse:
+    """Open a game socket (:func:`open_play`), run ``play`` on it, and give its session
+    slot back however it ends."""
+    opened = await open_play(request)
+    if not isinstance(opened, Opened):
+        return opened
+    try:
+        await play(request, opened)
+    finally:
+        request.app[GATE].release_slot()
+    return opened.ws
 
 
 async def open_play(request: web.Request) -> Opened | web.WebSocketResponse:

@@ -25,7 +25,7 @@ from aiohttp import WSMsgType, web
 
 from game.core.outbox import ToSession
 from game.fronts.entry import greeting
-from game.fronts.web.play import GATE, Opened, Outgoing, open_play, parsed
+from game.fronts.web.play import Opened, Outgoing, parsed, play_socket
 from game.fronts.web.security import GAME
 
 if TYPE_CHECKING:
@@ -68,14 +68,7 @@ class _Deferred:
 
 
 async def terminal_socket(request: web.Request) -> web.StreamResponse:
-    opened = await open_play(request)
-    if not isinstance(opened, Opened):
-        return opened
-    try:
-        await _play(request, opened)
-    finally:
-        request.app[GATE].release_slot()
-    return opened.ws
+    return await play_socket(request, _play)
 
 
 async def _run(tui: TuiSession, name: str) -> None:

@@ -18,7 +18,7 @@ from aiohttp import WSMsgType, web
 
 from game.fronts.entry import enter_line
 from game.fronts.line import LineFrontEnd
-from game.fronts.web.play import GATE, Opened, Outgoing, open_play, parsed
+from game.fronts.web.play import Opened, Outgoing, parsed, play_socket
 from game.fronts.web.security import GAME
 
 MAX_TYPED = 4000
@@ -40,14 +40,7 @@ class Lines:
 
 
 async def text_socket(request: web.Request) -> web.StreamResponse:
-    opened = await open_play(request)
-    if not isinstance(opened, Opened):
-        return opened
-    try:
-        await _play(request, opened)
-    finally:
-        request.app[GATE].release_slot()
-    return opened.ws
+    return await play_socket(request, _play)
 
 
 async def _play(request: web.Request, opened: Opened) -> None:
