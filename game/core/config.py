@@ -123,6 +123,16 @@ class Settings:
     """Commands one account may run at once before the per-second limit applies."""
     shutdown_grace_s: int = 3
     """On SIGTERM, seconds between warning players and closing their sessions (< 10)."""
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    """Redis for the scaled-out roles (``sshrealm world`` and ``sshrealm gateway``); the
+    all-in-one ``sshrealm serve`` never uses it."""
+    cluster_name: str = "sshrealm"
+    """Prefix of the cluster's Redis keys: several clusters may share one Redis."""
+    gateway_id: str = ""
+    """This gateway's name on the bus; empty picks a fresh one at every start."""
+    max_waiting: int = 32
+    """Commands one session may have waiting for the world (a gateway holds them while the
+    world restarts); past it a command is refused with a sentence."""
 
     @property
     def db_path(self) -> Path:

@@ -327,8 +327,20 @@ class Game:
             log.info("account_created", player=name)
 
     # -- sessions ------------------------------------------------------------------------------
-    def connect(self, name: str, front_end: FrontEnd, *, kind: str, address: str = "") -> Session:
-        """Bring ``name`` into the world on a new session; an older session is taken over."""
+    def connect(
+        self,
+        name: str,
+        front_end: FrontEnd,
+        *,
+        kind: str,
+        address: str = "",
+        resumed: bool = False,
+    ) -> Session:
+        """Bring ``name`` into the world on a new session; an older session is taken over.
+
+        ``resumed``: the connection was already here before the world restarted (a gateway
+        kept it, game/cluster): the body comes back without a word to anyone, no login is
+        counted and no event is published; the room panel and status bar are pushed."""
         entered = self.world.find_online(name) is None
         player = self.world.enter(name)
         session = Session(self, player, front_end, kind=kind, address=address)
@@ -336,6 +348,10 @@ class Game:
             return session  # one command, no presence, no announcements
         old = self.sessions.attach(session)
         self.outbox.on_rollback(lambda: self._unconnect(session, old, entered))
+        if resumed:
+            self.refresh_room(player.room)
+            self.outbox.status_changed(player.name)
+            return session
         self.store.touch_login(player.name, self.clock())
         if old is not None:
             old.close("You have logged in from somewhere else; this session is closed.")

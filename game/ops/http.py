@@ -1,4 +1,4 @@
-"""The operations HTTP server: ``/healthz`` for load balancers and ``/metrics`` for Prometheus.
+"""The operations HTTP server: ``/healthz`` (live), ``/readyz`` (ready) and ``/metrics``.
 
 It listens on ``http_host:http_port`` (127.0.0.1:8888 by default; never expose it publicly,
 it needs no auth because it reveals only counts). ``http_port = -1`` turns it off and ``0``
@@ -9,6 +9,7 @@ picks a free port (tests read :attr:`OpsHttp.port`). It reads the server through
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import structlog
@@ -27,10 +28,15 @@ class OpsHttp:
         self.server = server
         self.runner: web.AppRunner | None = None
         self.port = 0
+        # What a role adds (game/cluster/roles.py): more reasons not to be ready (Redis
+        # away) and more metrics text (bus lag, stream lengths).
+        self.readiness: list[Callable[[], list[str]]] = []
+        self.more_metrics: list[Callable[[], Awaitable[str]]] = []
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/healthz", self.healthz)
+        app.router.add_get("/readyz", self.readyz)
         app.router.add_get("/metrics", self.metrics)
         return app
 
@@ -67,6 +73,8 @@ class OpsHttp:
         lag = server.game.metrics.loop_lag_s
         if lag > MAX_LAG_S:
             out.append(f"event loop lagging {lag:.2f}s (limit {MAX_LAG_S:.0f}s)")
+        for check in self.readiness:
+            out.extend(check())
         return out
 
     def warnings(self) -> list[str]:
@@ -77,16 +85,27 @@ class OpsHttp:
             if p.state == "failed"
         ]
 
-    async def healthz(self, request: web.Request) -> web.Response:
+    def _state(self) -> tuple[list[str], dict[str, object]]:
         reasons = self.reasons()
-        body = {
+        body: dict[str, object] = {
             "status": "not ready" if reasons else "ready",
             "reasons": reasons,
             "warnings": self.warnings(),
             "sessions": len(self.server.game.sessions),
         }
+        return reasons, body
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        """Liveness: the process answers (200) and says whether it is ready, and why not."""
+        return web.json_response(self._state()[1])
+
+    async def readyz(self, request: web.Request) -> web.Response:
+        """Readiness: 200 when it can take players, 503 with the reasons when not."""
+        reasons, body = self._state()
         return web.json_response(body, status=503 if reasons else 200)
 
     async def metrics(self, request: web.Request) -> web.Response:
         text = self.server.game.metrics.render(self.server.game.sessions)
+        for more in self.more_metrics:
+            text += await more()
         return web.Response(text=text, content_type="text/plain", charset="utf-8")

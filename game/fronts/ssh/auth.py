@@ -37,6 +37,7 @@ from game.fronts.names import RULE, Login, parse_login
 from game.fronts.ssh.channel import ChannelHost, GameChannel
 
 if TYPE_CHECKING:
+    from game.engine.game import Game
     from game.fronts.gate import LoginGate
 
 KbdIntChallenge = bool | tuple[str, str, str, list[tuple[str, bool]]]
@@ -50,7 +51,19 @@ class LoginHost(ChannelHost, Protocol):
     what its channels need, and the login gate it shares with the other front ends."""
 
     @property
+    def game(self) -> Game:
+        """The game, or on a gateway what stands in for it while logging in
+        (game/cluster/logins.py)."""
+
+    @property
     def gate(self) -> LoginGate: ...
+
+    async def prepare_login(self, name: str, address: str) -> str | None:
+        """Before the checks of ``name``'s login: fetch what they read, where the accounts
+        live in another process (a gateway); why the login cannot go on, or None."""
+
+    async def prepare_key(self, fingerprint: str) -> bool:
+        """The same for a key offered; False when its facts cannot be had now."""
 
 
 class GameSSHServer(asyncssh.SSHServer):
@@ -108,8 +121,10 @@ class GameSSHServer(asyncssh.SSHServer):
         if conn is not None:
             conn.disconnect(code, why)
 
-    def begin_auth(self, username: str) -> bool:
+    async def begin_auth(self, username: str) -> bool:
         self.login = parse_login(username)
+        if self.refusal is None and self.login.valid:
+            self.refusal = await self.front.prepare_login(self.login.name, self.address)
         if self.refusal is None and self.login.valid:
             self.refusal = self.front.gate.refuse_login(self.login.name, self.address)
         if self.refusal is not None:
@@ -122,11 +137,13 @@ class GameSSHServer(asyncssh.SSHServer):
     def public_key_auth_supported(self) -> bool:
         return True
 
-    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         if not self.login.valid or self.refusal is not None:
             return False
         name = self.login.name
         fingerprint = key.get_fingerprint()
+        if not await self.front.prepare_key(fingerprint):
+            return self._refuse_key("The world is restarting; try again in a few seconds.")
         ban = self.front.game.moderation.banned("key", fingerprint)
         if ban is not None:
             self.front.game.metrics.refused["banned"] += 1

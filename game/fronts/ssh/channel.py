@@ -28,18 +28,13 @@ import asyncssh
 import structlog
 from structlog.contextvars import bind_contextvars
 
-from game.core.outbox import ToSession
 from game.core.reply import Reply
-from game.core.text import clean
-from game.engine.game import Game
-from game.fronts.entry import enter_line, greeting
-from game.fronts.line import ExecFrontEnd, LineFrontEnd, render
+from game.fronts.line import LineFrontEnd, render
 from game.fronts.names import Login
+from game.fronts.realm import Realm, Seat, wire_line
 
 if TYPE_CHECKING:
     from game.core.config import Settings
-    from game.engine.game import Game
-    from game.engine.session import Session
     from game.fronts.tui.runner import TuiFactory, TuiSession
 
 log = structlog.get_logger("sshrealm.ssh")
@@ -56,7 +51,8 @@ class ChannelHost(Protocol):
     """Made by the first TUI session; the sessions after it share its caches."""
 
     @property
-    def game(self) -> Game: ...
+    def realm(self) -> Realm:
+        """The world: in this process, or across the bus on a gateway."""
 
     @property
     def settings(self) -> Settings: ...
@@ -88,7 +84,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         self.term: str | None = None
         self.size = (80, 24)
         self.command: str | None = None
-        self.session: Session | None = None
+        self.session: Seat | None = None
         self.line: LineFrontEnd | None = None
         self.tui: TuiSession | None = None
         self.pending: list[bytes] = []
@@ -139,26 +135,25 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
     def _wants_tui(self) -> bool:
         if self.term is None or self.term.lower() in PLAIN_TERMS or self.login.plain:
             return False
-        account = self.front.game.store.account(self.login.name)
-        return not (account and account.screenreader)
+        return not self.front.realm.screenreader(self.login.name)
 
     def _run_exec(self, command: str) -> None:
-        screen = ExecFrontEnd()
-        session = self.front.game.connect(
-            self.login.name, screen, kind="exec", address=self.address
-        )
-        room = session.player.room
+        task = asyncio.get_running_loop().create_task(self._exec(command))
+        self.front.tasks.add(task)
+        task.add_done_callback(self.front.tasks.discard)
+
+    async def _exec(self, command: str) -> None:
         try:
-            session.submit(command)
-        finally:
-            self.front.game.disconnect(session)
-        _show_elsewhere(session, room, command)
-        text = render(screen.replies).encode()
-        if screen.ok:
+            replies, ok = await self.front.realm.run_exec(self.login.name, command, self.address)
+        except Exception:
+            log.exception("exec_failed", player=self.login.name)
+            replies, ok = [Reply.error("Sorry, the server could not run that command.")], False
+        text = render(replies).encode()
+        if ok:
             self._write(text)
         elif self.chan is not None:
             self.chan.write_stderr(text)
-        self._end(0 if screen.ok else 1)
+        self._end(0 if ok else 1)
 
     def _start_line(self) -> None:
         echo = self.term is not None  # a PTY we did not give a TUI is a raw dumb terminal
@@ -171,9 +166,10 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             resume=chan.resume_reading if chan is not None else lambda: None,
         )
         self.line = line
-        self.session = enter_line(
-            self.front.game, self.login.name, line, kind="line", address=self.address
+        self.session = self.front.realm.open(
+            self.login.name, lambda session: line, kind="line", address=self.address
         )
+        wire_line(self.session, line)
         self._tell_clamp()
         for data in self.pending:
             line.feed(data)
@@ -185,21 +181,21 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         from game.fronts.tui.runner import TuiFactory
 
         assert self.chan is not None
-        game = self.front.game
         if self.front.tui_factory is None:  # one per server: the sessions share its caches
             self.front.tui_factory = TuiFactory(tick_ms=self.front.settings.tick_ms)
+        factory = self.front.tui_factory
         writer = _ChannelWriter(self.chan, self.front.output_limit, self._overflow)
-        # One step: what the login says (takeover notice, rewards) is released once the
-        # TUI is attached, after the greeting.
-        with game.outbox.step() as first:
-            session = game.connect(self.login.name, _Deferred(), kind="tui", address=self.address)
-            self.session = session
-            tui = self.front.tui_factory.session(
-                session, writer, size=self.size, term=self.term or "xterm"
-            )
-            session.front_end = tui
-            self.tui = tui
-            first(ToSession(session.id, tuple(greeting(session))))
+
+        def build(session: Seat) -> TuiSession:
+            self.tui = factory.session(session, writer, size=self.size, term=self.term or "xterm")
+            return self.tui
+
+        # What the login says (takeover notice, rewards) reaches the TUI after the greeting.
+        self.session = self.front.realm.open(
+            self.login.name, build, kind="tui", address=self.address
+        )
+        tui = self.tui
+        assert tui is not None
         for data in self.pending:
             tui.feed(data)
         self.pending.clear()
@@ -210,7 +206,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
 
     async def _run_tui(self, tui: TuiSession) -> None:
         if self.session is not None:  # this task's own context: its logs carry the ids
-            bind_contextvars(player=self.session.player.name, session=self.session.id)
+            bind_contextvars(player=self.session.name, session=self.session.id)
         try:
             await tui.run()
         except Exception:
@@ -230,6 +226,8 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
     def eof_received(self) -> bool:
         """Line mode finishes the lines already sent (and their output) before it says
         goodbye, so the channel stays half open until then; the TUI ends at once."""
+        if self.command is not None:
+            return True  # the exec command is running (maybe in another process): it ends it
         if self.line is not None and not self.line.closed:
             self.line.finish()
             return True
@@ -248,7 +246,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
         if self.session is not None:
             self._tell_clamp()
         if self.tui is not None and self._resize_timer is None:
-            now = self.front.game.clock()
+            now = self.front.realm.clock()
             if now - self._last_resize_ms > RESIZE_QUIET_MS:
                 self._resize_streak = 0  # a calm client: back to the short window
             window = max(0, self.front.settings.resize_window_ms) * 2**self._resize_streak
@@ -257,7 +255,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
 
     def _apply_resize(self) -> None:
         self._resize_timer = None
-        self._last_resize_ms = self.front.game.clock()
+        self._last_resize_ms = self.front.realm.clock()
         if self.tui is not None:
             self.tui.resize(*self.size)
 
@@ -284,7 +282,7 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
             self._resize_timer.cancel()
             self._resize_timer = None
         if self.session is not None:
-            self.front.game.disconnect(self.session)
+            self.front.realm.gone(self.session)
         if self.tui is not None:
             self.tui.close("Connection closed.")
         self.chan = None
@@ -316,25 +314,9 @@ class GameChannel(asyncssh.SSHServerSession[bytes]):
 
     def _end(self, status: int) -> None:
         if self.session is not None:
-            self.front.game.disconnect(self.session)
+            self.front.realm.gone(self.session)
         if self.chan is not None and not self.chan.is_closing():
             self.chan.exit(status)
-
-
-def _show_elsewhere(exec_session: Session, room: str, command: str) -> None:
-    """An exec command acted on a body an open session also shows: that session shows the
-    new room (panel and a room line) when the body moved, and a fresh status bar."""
-    game = Game.of(exec_session)
-    other = game.sessions.get(exec_session.player.name)
-    if other is None or other.closed:
-        return
-    player = other.player
-    if player.room != room:
-        view = game.world.view(player.room, player)
-        told = Reply.info(f"From another connection: {clean(command)}")
-        other.send([told, Reply.room(view)])
-        game.refresh_room(player.room)
-    game.outbox.status_changed(player.name)
 
 
 class _ChannelWriter:
@@ -365,12 +347,3 @@ class _ChannelWriter:
 
     def get_write_buffer_size(self) -> int:
         return int(self._chan.get_write_buffer_size())
-
-
-class _Deferred:
-    """Holds output produced while the TUI is being built (takeover notices)."""
-
-    def deliver(self, replies: object) -> None: ...
-    def set_room(self, view: object) -> None: ...
-    def set_status(self, status: object) -> None: ...
-    def close(self, reason: str) -> None: ...

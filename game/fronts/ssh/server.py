@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from game.core.config import Settings
     from game.engine.game import Game
+    from game.fronts.realm import Realm
     from game.fronts.tui.runner import TuiFactory
     from game.services.limits import LoginThrottle
 
@@ -76,8 +77,19 @@ class SshFront:
     Limits, bans, slots and password checks are the :class:`~game.fronts.gate.LoginGate`'s,
     shared with the other front ends (the composition root hands the same one to each)."""
 
-    def __init__(self, game: Game, settings: Settings, gate: LoginGate | None = None) -> None:
+    def __init__(
+        self,
+        game: Game,
+        settings: Settings,
+        gate: LoginGate | None = None,
+        realm: Realm | None = None,
+    ) -> None:
         self.game = game
+        if realm is None:
+            from game.fronts.local import LocalRealm
+
+            realm = LocalRealm(game)
+        self.realm: Realm = realm
         self.settings = settings
         self._own_gate = gate is None  # closed with this front only if it made it
         self.gate = gate if gate is not None else LoginGate(game, settings)
@@ -120,6 +132,13 @@ class SshFront:
     def port(self) -> int:
         assert self.acceptor is not None
         return self.acceptor.get_port()
+
+    async def prepare_login(self, name: str, address: str) -> str | None:
+        """In-process accounts need no fetching (a gateway's front overrides this)."""
+        return None
+
+    async def prepare_key(self, fingerprint: str) -> bool:
+        return True
 
     def host_fingerprint(self) -> str:
         """The host key's SHA256 fingerprint, as ``ssh -v`` and PuTTY show it."""

@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING
 import structlog
 from aiohttp import WSMsgType, web
 
-from game.core.outbox import ToSession
-from game.fronts.entry import greeting
+from game.fronts.entry import open_session
 from game.fronts.web.play import Opened, Outgoing, parsed, play_socket
 from game.fronts.web.security import GAME
 
 if TYPE_CHECKING:
     from game.core.config import Settings
+    from game.engine.session import Session
     from game.fronts.tui.runner import TuiFactory, TuiSession
 
 log = structlog.get_logger("sshrealm.web")
@@ -58,15 +58,6 @@ def factory(app: web.Application) -> TuiFactory:
     return made
 
 
-class _Deferred:
-    """Holds output produced while the TUI is being built (a takeover notice)."""
-
-    def deliver(self, replies: object) -> None: ...
-    def set_room(self, view: object) -> None: ...
-    def set_status(self, status: object) -> None: ...
-    def close(self, reason: str) -> None: ...
-
-
 async def terminal_socket(request: web.Request) -> web.StreamResponse:
     return await play_socket(request, _play)
 
@@ -85,13 +76,15 @@ async def _play(request: web.Request, opened: Opened) -> None:
     ws = opened.ws
     size = clamp(settings, request.query.get("cols", 80), request.query.get("rows", 24))
     out = Outgoing(ws, max(1, settings.max_output_kb) * 1024, lambda: out.close())
-    with game.outbox.step() as first:  # the greeting, then what the login causes
-        session = game.connect(opened.who.name, _Deferred(), kind="tui", address=opened.address)
-        tui = factory(request.app).session(
-            session, out, size=size or (80, 24), term=TERM, colorterm="truecolor"
-        )
-        session.front_end = tui
-        first(ToSession(session.id, tuple(greeting(session))))
+    made, built = factory(request.app), []
+
+    def build(session: Session) -> TuiSession:
+        tui = made.session(session, out, size=size or (80, 24), term=TERM, colorterm="truecolor")
+        built.append(tui)
+        return tui
+
+    session = open_session(game, opened.who.name, build, kind="tui", address=opened.address)
+    tui = built[0]
     loop = asyncio.get_running_loop()
     running = loop.create_task(_run(tui, session.name))
     pumping = loop.create_task(out.pump())

@@ -16,24 +16,27 @@ def url(server: Server, path: str) -> str:
     return f"http://127.0.0.1:{server.ops_http.port}{path}"
 
 
-async def test_healthz_ready_then_not_ready_while_shutting_down(ops_server: Server) -> None:
+async def test_readyz_ready_then_not_ready_while_shutting_down(ops_server: Server) -> None:
     async with aiohttp.ClientSession() as http:
-        async with http.get(url(ops_server, "/healthz")) as resp:
+        async with http.get(url(ops_server, "/readyz")) as resp:
             assert resp.status == 200
             body = await resp.json()
         assert body["status"] == "ready"
         assert body["reasons"] == []
         ops_server.ssh.accepting = False
-        async with http.get(url(ops_server, "/healthz")) as resp:
+        async with http.get(url(ops_server, "/readyz")) as resp:
             assert resp.status == 503
             body = await resp.json()
         assert body["status"] == "not ready"
         assert body["reasons"] == ["shutting down: new logins are refused"]
+        async with http.get(url(ops_server, "/healthz")) as resp:  # alive all the same
+            assert resp.status == 200
+            assert (await resp.json())["status"] == "not ready"
 
 
-async def test_healthz_reports_lagging_loop(ops_server: Server) -> None:
+async def test_readyz_reports_lagging_loop(ops_server: Server) -> None:
     ops_server.game.metrics.loop_lag_s = 2.5
-    async with aiohttp.ClientSession() as http, http.get(url(ops_server, "/healthz")) as resp:
+    async with aiohttp.ClientSession() as http, http.get(url(ops_server, "/readyz")) as resp:
         assert resp.status == 503
         assert (await resp.json())["reasons"] == ["event loop lagging 2.50s (limit 1s)"]
 
