@@ -11,10 +11,11 @@ import socket
 import struct
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from game.core.config import ConfigError
+from game.core.config import ConfigError, load_settings
 from game.fronts.proxy import (
     V2_SIGNATURE,
     HeaderParser,
@@ -307,3 +308,11 @@ def test_a_bad_proxy_from_entry_is_a_config_error_with_a_sentence() -> None:
     with pytest.raises(ConfigError, match=r"'haproxy\.local' is not an IP address"):
         TrustedProxies(("haproxy.local",))
 
+
+def test_proxy_from_comes_from_toml_or_the_environment(tmp_path: Path) -> None:
+    toml = tmp_path / "sshrealm.toml"
+    toml.write_text('proxy_from = ["10.0.0.5", "fd00::/8"]\n')
+    assert load_settings(toml, environ={}).proxy_from == ("10.0.0.5", "fd00::/8")
+    env = {"SSHREALM_PROXY_FROM": "127.0.0.1, 10.1.0.0/16"}
+    assert load_settings(toml, environ=env).proxy_from == ("127.0.0.1", "10.1.0.0/16")
+    assert load_settings(environ={}).proxy_from == ()
