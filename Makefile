@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SOURCES := game economy reflection bridge tests bench
 
-SYSTEM_TOOLS := tmux ssh node plink chromium chromedriver
+SYSTEM_TOOLS := tmux ssh node plink chromium chromedriver haproxy redis-server
 
 .PHONY: run test lint typecheck unit bench install clean system-tools vendor
 
@@ -22,12 +22,12 @@ install: $(STAMP)  ## Create the virtualenv and install sshrealm with its dev to
 run: $(STAMP)  ## Start the server on the defaults (SSH on 2222, data in ./var, world in ./content)
 	$(BIN)/sshrealm serve
 
-system-tools:  ## Debian tools the end-to-end tests drive (tmux, OpenSSH and PuTTY clients, Node.js, Chromium)
-	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+system-tools:  ## Debian tools the end-to-end tests drive (tmux, OpenSSH and PuTTY clients, Node.js, Chromium, HAProxy, Redis)
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || [ -x /usr/sbin/$$t ] || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tmux openssh-client nodejs putty-tools chromium chromium-driver; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tmux openssh-client nodejs putty-tools chromium chromium-driver haproxy redis-server; \
 	fi
 
 test: system-tools lint typecheck unit  ## Lint, type-check and run the whole test suite

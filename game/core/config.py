@@ -112,6 +112,10 @@ class Settings:
     conn_per_minute: int = 30
     """New connections (SSH and telnet) one address may open per minute (bursts up to this); 0
     disables."""
+    proxy_from: tuple[str, ...] = ()
+    """Addresses or networks (10.0.0.0/8, fd00::/8) of trusted TCP proxies (HAProxy with
+    send-proxy-v2): an SSH connection from one must begin with a PROXY header (v1 or v2), whose
+    client address then counts for limits, bans and logins. Comma-separated in the environment."""
     login_failures: int = 5
     """Failed passwords or link codes from one address before it may try no more (keys still
     log in); 0 disables."""

@@ -7,6 +7,14 @@ socket is first shown to ``admit(address)``; a refusal gets one plain text line 
 shows it; the SSH version string is never sent) and the socket is closed. An admitted socket
 is handed to ``asyncssh.run_server`` (its documented way to serve a socket accepted
 elsewhere), which runs until the connection has logged in or gone.
+
+Behind a TCP proxy (``proxy_from``, game/fronts/proxy.py) a connection from a trusted proxy
+must first send a PROXY header; the client address it names is the one admitted, counted,
+and given to the login (``make_server(address)``), so limits, bans and the password lockout
+see the player, not the proxy. The header is read before ``admit`` (it decides the address
+admitted), bounded by :data:`~game.fronts.proxy.HEADER_TIMEOUT_S`. A connection from anyone
+else that begins with a PROXY header is refused after ``admit``: its header is never
+believed, and the line says why (a proxy left out of ``proxy_from`` is the usual cause).
 """
 
 from __future__ import annotations
@@ -14,15 +22,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 
 import asyncssh
 import structlog
+
+from game.fronts.proxy import (
+    HEADER_TIMEOUT_S,
+    PEEK_WAIT_S,
+    PeerGone,
+    ProxyError,
+    TrustedProxies,
+    read_header,
+    starts_with_signature,
+)
 
 log = structlog.get_logger("sshrealm.ssh")
 
 Admit = Callable[[str], str | None]
 """Why ``address`` may not connect (a sentence for the client), or None."""
+MakeServer = Callable[[str], asyncssh.SSHServer]
+"""The login object for one connection from a client at ``address``."""
+
+NO_HEADER = "Connections from this address must begin with a PROXY protocol header."
+UNTRUSTED_HEADER = "PROXY protocol headers are accepted only from the server's own proxies."
 
 BACKLOG = 128
 
@@ -50,13 +73,25 @@ class Acceptor:
         options: asyncssh.SSHServerConnectionOptions,
         admit: Admit,
         done: Callable[[str], None],
+        *,
+        make_server: MakeServer | None = None,
+        trusted: TrustedProxies | None = None,
+        refused: Callable[[str], None] | None = None,
+        header_timeout_s: float = HEADER_TIMEOUT_S,
+        peek_wait_s: float = PEEK_WAIT_S,
     ) -> None:
         """``done`` is called once for every admitted connection when it has logged in or
-        ended without logging in (the pre-authentication slot is free again)."""
+        ended without logging in (the pre-authentication slot is free again). ``refused``
+        counts the acceptor's own refusals (``"proxy"``); ``admit`` counts its own."""
         self.sock = sock
         self.options = options
         self.admit = admit
         self.done = done
+        self.make_server = make_server
+        self.trusted = trusted if trusted is not None else TrustedProxies()
+        self.refused = refused
+        self.header_timeout_s = header_timeout_s
+        self.peek_wait_s = peek_wait_s
         self.handshakes: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
 
@@ -77,24 +112,79 @@ class Acceptor:
                 continue
             self._accepted(conn, str(peer[0]) if peer else "")
 
-    def _accepted(self, conn: socket.socket, address: str) -> None:
+    def _accepted(self, conn: socket.socket, peer: str) -> None:
+        if peer in self.trusted:
+            self._track(self._proxied(conn, peer))
+            return
+        why = self.admit(peer)
+        if why is not None:  # refused at once, without a task: cheap under a flood
+            refuse(conn, why)
+            return
+        self._track(self._serve(conn, peer, peek=True))
+
+    def _track(self, work: Coroutine[object, object, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.handshakes.add(task)
+        task.add_done_callback(self.handshakes.discard)
+
+    async def _proxied(self, conn: socket.socket, peer: str) -> None:
+        """A trusted proxy's connection: its header says whom to admit (LOCAL, a health
+        check, names nobody: the proxy itself is admitted then)."""
+        try:
+            header = await read_header(conn, self.header_timeout_s)
+        except asyncio.CancelledError:  # the server is closing
+            conn.close()
+            raise
+        except PeerGone:  # nothing to refuse: it left
+            conn.close()
+            return
+        except (ProxyError, OSError) as exc:
+            log.warning("proxy_header_refused", peer=peer, error=str(exc))
+            self._refuse_proxy(conn, NO_HEADER)
+            return
+        address = header.source[0] if header.source is not None else peer
         why = self.admit(address)
         if why is not None:
             refuse(conn, why)
             return
-        task = asyncio.get_running_loop().create_task(self._serve(conn, address))
-        self.handshakes.add(task)
-        task.add_done_callback(self.handshakes.discard)
+        await self._serve(conn, address, peek=False)
 
-    async def _serve(self, conn: socket.socket, address: str) -> None:
+    async def _serve(self, conn: socket.socket, address: str, *, peek: bool) -> None:
         try:
-            await asyncssh.run_server(conn, options=self.options)
+            if peek and await self._peek(conn):
+                log.warning(
+                    "proxy_header_untrusted",
+                    peer=address,
+                    hint="if this is your proxy, add its address to proxy_from",
+                )
+                self._refuse_proxy(conn, UNTRUSTED_HEADER)
+                return
+            make_server = self.make_server
+            if make_server is None:
+                await asyncssh.run_server(conn, options=self.options)
+            else:  # options are copied per connection anyway: only the factory differs
+                await asyncssh.run_server(
+                    conn, options=self.options, server_factory=lambda: make_server(address)
+                )
         except (OSError, asyncssh.Error):  # TimeoutError is an OSError
             pass  # refused logins, the login timeout, clients that left: logged by asyncssh
         except Exception:
             log.exception("ssh_handshake_failed")
         finally:
             self.done(address)
+
+    async def _peek(self, conn: socket.socket) -> bool:
+        """Whether an untrusted connection begins with a PROXY header (nothing consumed)."""
+        try:
+            return await starts_with_signature(conn, self.peek_wait_s)
+        except asyncio.CancelledError:  # the server is closing; asyncssh never had it
+            conn.close()
+            raise
+
+    def _refuse_proxy(self, conn: socket.socket, why: str) -> None:
+        if self.refused is not None:
+            self.refused("proxy")
+        refuse(conn, why)
 
     async def close(self) -> None:
         if self._task is not None:

@@ -91,8 +91,9 @@ class GameSSHServer(asyncssh.SSHServer):
     # -- connection --------------------------------------------------------------------------
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
-        peer = conn.get_extra_info("peername")
-        self.address = str(peer[0]) if peer else ""
+        if not self.address:  # the front gave none (it does behind a proxy): the TCP peer's
+            peer = conn.get_extra_info("peername")
+            self.address = str(peer[0]) if peer else ""
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.slot:

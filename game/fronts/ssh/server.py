@@ -5,6 +5,8 @@ Connection accounting, from the first TCP byte on:
 * before key exchange (game/fronts/ssh/accept.py): the per-address connection rate and the cap on
   connections still logging in (``max_startups``) refuse a socket with one text line;
   the counting is the shared :class:`~game.fronts.gate.LoginGate`'s (telnet uses it too);
+  behind a trusted proxy (``proxy_from``) the address is the PROXY header's, and it is the
+  one every later check sees (:meth:`SshFront.login_for`);
 * during login (auth.py): bans, shutdown, a full server and the password lockout refuse with
   an SSH banner; ``login_timeout_s`` bounds the whole login;
 * once logged in: the connection holds one of ``max_sessions`` slots until it closes, and may
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 import asyncssh
 
 from game.fronts.gate import LoginGate
+from game.fronts.proxy import TrustedProxies
 from game.fronts.ssh.accept import Acceptor, bind
 from game.fronts.ssh.auth import GameSSHServer
 from game.fronts.ssh.keys import load_or_create_host_key
@@ -98,6 +101,7 @@ class SshFront:
         self.tui_factory: TuiFactory | None = None  # made by the first TUI session (channel.py)
         self.later: Later | None = None  # None: the running loop's call_later
         self.output_limit = max(1, settings.max_output_kb) * 1024
+        self.trusted_proxies = TrustedProxies(settings.proxy_from)  # checked here, at start-up
 
     # The gate's counters and switches, as operations code and tests name them.
     @property
@@ -162,9 +166,27 @@ class SshFront:
             signature_algs=list(SIGNATURE_ALGS),
         )
 
+    def login_for(self, address: str) -> GameSSHServer:
+        """The login for one connection from a client at ``address``: the acceptor's word,
+        which behind a trusted proxy is the PROXY header's, not the socket's peer."""
+        server = GameSSHServer(self)
+        server.address = address
+        return server
+
+    def count_refusal(self, why: str) -> None:
+        self.game.metrics.refused[why] += 1
+
     async def start(self) -> None:
         sock = bind(self.settings.ssh_host, self.settings.ssh_port)
-        self.acceptor = Acceptor(sock, self.options(), self.gate.admit, self.gate.logged_in_or_gone)
+        self.acceptor = Acceptor(
+            sock,
+            self.options(),
+            self.gate.admit,
+            self.gate.logged_in_or_gone,
+            make_server=self.login_for,
+            trusted=self.trusted_proxies,
+            refused=self.count_refusal,
+        )
         self.acceptor.start()
 
     def call_later(self, delay_s: float, callback: Callable[[], None]) -> asyncio.TimerHandle:
