@@ -6,9 +6,12 @@ can use it without importing the group that registers them.
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
 import click
+import structlog
 
 from game.core.config import ConfigError, Settings, load_settings
 
@@ -32,3 +35,24 @@ def settings_for(config: Path | None, **overrides: object) -> Settings:
         return load_settings(config, None, **overrides)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+
+
+def setup_logging(json_logs: bool) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # job bookkeeping at startup
+    renderer = (
+        structlog.processors.JSONRenderer()
+        if json_logs
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )

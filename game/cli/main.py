@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
-import sys
 import warnings
 from pathlib import Path
 
 import click
-import structlog
 
-from game.cli.common import config_option, content_dir_option, data_dir_option, settings_for
+from game.cli.common import (
+    config_option,
+    content_dir_option,
+    data_dir_option,
+    settings_for,
+    setup_logging,
+)
 from game.core.config import ConfigError
 
 # asyncssh imports cryptography's DSA classes, which warn on import on every start; the
 # server offers no DSA at all (docs/operations.md, Security), so the warning says nothing.
 warnings.filterwarnings("ignore", message="DSA is deprecated", module="asyncssh")
-
-
-def _setup_logging(json_logs: bool) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per packet otherwise
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # job bookkeeping at startup
-    renderer = (
-        structlog.processors.JSONRenderer()
-        if json_logs
-        else structlog.dev.ConsoleRenderer(colors=False)
-    )
-    structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso"),
-            structlog.processors.format_exc_info,
-            renderer,
-        ],
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-    )
 
 
 @click.group()
@@ -94,7 +76,7 @@ def serve(
         data_dir=data_dir,
         content_dir=content_dir,
     )
-    _setup_logging(json_logs)
+    setup_logging(json_logs)
     os.environ.setdefault("COLORTERM", "truecolor")
 
     def ready(server: Server) -> None:
@@ -145,6 +127,12 @@ main.add_command(bridge)
 from game.cli.db import db  # noqa: E402
 
 main.add_command(db)
+
+from game.cli import cluster as cli_cluster  # noqa: E402
+
+main.add_command(cli_cluster.world)
+main.add_command(cli_cluster.gateway)
+main.add_command(cli_cluster.cluster)
 
 if __name__ == "__main__":  # python -m game.cli.main, as well as the sshrealm script
     main()
