@@ -72,9 +72,9 @@ class WorldServer(Server):
     async def stop(self, reason: str = "The server is shutting down. See you soon.") -> None:
         # The gateways keep their players: the link says the world is restarting, and their
         # sessions are left out of the goodbye every local session gets.
-        link_stop = self.link.stop()
-        self.components.remove(self.link)
-        await link_stop
+        if self.link in self.components:
+            self.components.remove(self.link)
+            await self.link.stop()
         for _, session in self.link.ops.sessions.values():
             self.game.sessions.forget(session)
         await super().stop(reason)
