@@ -104,9 +104,8 @@ class WorldOps:
     def _line(self, gateway: str, sid: str, seq: int, text: str, entry_id: bytes) -> None:
         held = self.sessions.get(sid)
         if held is None or seq <= self.last.get(sid, 0):
-            if held is None:
-                self.link.to_gateway(gateway, ["k", sid, seq])
-            return  # gone meanwhile, or already run before a restart
+            self.link.to_gateway(gateway, ["k", sid, seq])
+            return  # gone meanwhile, or already run (a retried entry, a restart)
         session = held[1]
         session.submit(text)
         self.last[sid] = seq

@@ -78,3 +78,7 @@ class Reader:
 
     def send(self, line: str) -> None:
         self.process.stdin.write((line + "\r").encode())
+
+
+# The scaled-out roles' fixtures (a session-wide redis-server, a world with two gateways).
+from tests.e2e.cluster import cluster, redis_url  # noqa: E402, F401

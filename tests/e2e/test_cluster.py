@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 
 import asyncssh
-import pytest
 
 from game.cluster.gateway_link import BACK, RESTARTING
 from game.cluster.processes import free_port
 from game.ops.haproxy import HaproxyProcess, render_config
-from tests.e2e.cluster import Cluster, cluster, needs_redis, redis_url  # noqa: F401
+from tests.e2e.cluster import Cluster, needs_redis
 from tests.e2e.conftest import Reader, connect
 from tests.e2e.test_haproxy import needs_haproxy, refusal_from
 from tests.e2e.test_proxy_header import connect_from
@@ -47,10 +46,12 @@ async def test_players_on_two_gateways_see_and_hear_each_other(
     # The world holds both bodies; each gateway holds its own connection only.
     world = cluster.world
     assert {s.name for s in world.game.sessions} == {"ana", "bob"}
-    assert len(one.link.sessions) == 1 and len(two.link.sessions) == 1
+    assert len(one.link.sessions) == 1
+    assert len(two.link.sessions) == 1
     # An exec command through a gateway runs in the world and exits with its status.
     done = await bob_conn.run("balance", encoding=None)
-    assert done.exit_status == 0 and b"tokens" in done.stdout
+    assert done.exit_status == 0
+    assert b"tokens" in done.stdout
     failed = await bob_conn.run("fly away", encoding=None)
     assert failed.exit_status == 1
     ana_conn.close()
@@ -94,7 +95,8 @@ async def test_the_world_restarts_under_connected_players(
     assert {s.name for s in cluster.world.game.sessions} == {"ana", "bob"}
     bob.send("look")
     await bob.until("ana is here.")
-    assert not ana_conn.is_closed() and not bob_conn.is_closed()
+    assert not ana_conn.is_closed()
+    assert not bob_conn.is_closed()
     ana_conn.close()
     bob_conn.close()
 
@@ -168,14 +170,16 @@ async def test_behind_haproxy_gateways_see_real_addresses_and_bans_hold(
     proxied = [await cluster.add_gateway(proxy_from=("127.0.0.1",)) for _ in range(2)]
     port = free_port()
     config = render_config(("127.0.0.1", port), [("127.0.0.1", g.ssh_port) for g in proxied])
-    async with HaproxyProcess(config, port):
-        async with await connect_from("127.0.0.6", port, "bob", keys["bob"]) as b:
-            rb = Reader(await b.create_process(term_type=None, encoding=None))
-            await rb.until("Type help")
-            (session,) = cluster.world.game.sessions
-            assert session.address == "127.0.0.6"
-            cluster.world.game.moderation.ban("address", "127.0.0.5", "spam", "admin", None)
-            banner = await refusal_from("127.0.0.5", port, "ana", keys["ana"])
-            assert "You are banned from sshrealm. Reason: spam" in banner
-            rb.send("look")
-            await rb.until("Town Square")
+    async with (
+        HaproxyProcess(config, port),
+        await connect_from("127.0.0.6", port, "bob", keys["bob"]) as b,
+    ):
+        rb = Reader(await b.create_process(term_type=None, encoding=None))
+        await rb.until("Type help")
+        (session,) = cluster.world.game.sessions
+        assert session.address == "127.0.0.6"
+        cluster.world.game.moderation.ban("address", "127.0.0.5", "spam", "admin", None)
+        banner = await refusal_from("127.0.0.5", port, "ana", keys["ana"])
+        assert "You are banned from sshrealm. Reason: spam" in banner
+        rb.send("look")
+        await rb.until("Town Square")
