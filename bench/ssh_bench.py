@@ -158,10 +158,13 @@ class ServerProcess:
         self._log.close()
 
 
-async def _connect_all(bots: Sequence[Bot], port: int) -> list[float]:
+async def _connect_all(bots: Sequence[Bot], port: int | Sequence[int]) -> list[float]:
+    """Connect in bursts of BURST; with several ports (gateways) bot i takes port i mod n."""
+    ports = [port] if isinstance(port, int) else list(port)
     times: list[float] = []
     for start in range(0, len(bots), BURST):
-        times += await asyncio.gather(*(bot.connect(port) for bot in bots[start : start + BURST]))
+        batch = bots[start : start + BURST]
+        times += await asyncio.gather(*(b.connect(ports[b.n % len(ports)]) for b in batch))
     return times
 
 
@@ -219,8 +222,11 @@ async def _scenario(
     duration: float,
     idle_s: float,
     seed: int,
+    server: Any = None,
 ) -> dict[str, Any]:
-    server = ServerProcess(data, content)
+    """``server``: what to start instead of ``sshrealm serve`` (bench/split_bench.py's
+    cluster); its ``port`` may then be a list (bot i takes port i mod n)."""
+    server = (server or ServerProcess)(data, content)
     tracker = Tracker()
     bots = [_bot(front, i, keys, tracker) for i in range(n)]
     port = server.telnet_port if front == "telnet" else server.port
@@ -230,7 +236,7 @@ async def _scenario(
         singles = []
         for _ in range(3 if n == 1 else 1):  # one session comes and goes: imports, caches
             warm = _bot(front, len(keys) - 1, keys, Tracker())
-            singles.append(await warm.connect(port))
+            singles.append(await warm.connect(port if isinstance(port, int) else port[0]))
             await warm.close()
         await asyncio.sleep(1.0)  # the server tears the session down
         rss0 = server.rss()

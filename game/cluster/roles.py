@@ -56,6 +56,8 @@ class WorldServer(Server):
         lines = [
             "# TYPE sshrealm_bus_commands_total counter",
             f"sshrealm_bus_commands_total {self.link.commands}",
+            "# TYPE sshrealm_bus_lag_ms gauge",
+            f"sshrealm_bus_lag_ms {self.link.last_lag_ms:.1f}",
             "# TYPE sshrealm_gateway_sessions gauge",
         ]
         lines += [

@@ -164,6 +164,9 @@ class WorldLink:
                 if n % YIELD_EVERY == YIELD_EVERY - 1:
                     self._wake.set()
                     await asyncio.sleep(0)
+            if entries:  # how long the newest entry waited for the world (metrics)
+                sent_ms = int(entries[-1][0].split(b"-")[0])
+                self.last_lag_ms = max(0.0, time.time() * 1000 - sent_ms)
             self._wake.set()
 
     # -- writing ---------------------------------------------------------------------------------
