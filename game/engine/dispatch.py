@@ -44,8 +44,11 @@ class Dispatcher:
         push_plan: Callable[[str], None],
         announce: Callable[[Event], None],
         ignorers: Callable[[str], AbstractSet[str]] = lambda talker: frozenset(),
+        occupants: Callable[[str], Sequence[Player]] | None = None,
     ) -> None:
         self.sessions = sessions
+        # Who is in a room (World.occupants): a room's sessions without a look at all.
+        self.occupants = occupants
         self.ignorers = ignorers  # talker -> who ignores them: their words stay away
         self.view = view
         self.push_plan = push_plan
@@ -113,12 +116,18 @@ class Dispatcher:
             player = self.sessions.get(d.name)
             return [player] if player is not None else []
         if isinstance(d, ToRoom):
-            return [
-                s
-                for s in self.sessions
-                if s.player.room == d.room and s.player.key not in d.exclude
-            ]
+            return [s for s in self._in_room(d.room) if s.player.key not in d.exclude]
         return list(self.sessions)
+
+    def _in_room(self, room: str) -> list[Session]:
+        if self.occupants is None:
+            return [s for s in self.sessions if s.player.room == room]
+        found = []
+        for player in self.occupants(room):
+            session = self.sessions.by_player.get(player.key)
+            if session is not None and session.player is player:
+                found.append(session)
+        return found
 
     def _close(self, d: Close) -> None:
         session = self.sessions.by_id.get(d.session_id)
@@ -130,8 +139,8 @@ class Dispatcher:
             session.on_close()
 
     def _room_changed(self, room: str) -> None:
-        for session in self.sessions:
-            if session.player.room == room and not session.ended:
+        for session in self._in_room(room):
+            if not session.ended:
                 _guarded(lambda s=session: s.front_end.set_room(self.view(s.player)))
         _guarded(self.push_plan, room)
 

@@ -232,6 +232,7 @@ class Game:
             lambda room: self.positions.push(room),
             self._announce,
             people.ignorers,
+            world.occupants,
         )
         self.registry = Registry.from_modules(modules)
         self.engine = Engine(

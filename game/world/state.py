@@ -38,6 +38,9 @@ class World:
         self.store = store
         self.clock = clock
         self.online: dict[str, Player] = {}
+        # Who is in each room (keys as in ``online``): a room's listeners are found without
+        # looking at every player online (ten thousand of them on a scaled-out world).
+        self.present: dict[str, dict[str, Player]] = {}
         self.floor: dict[str, Counter[str]] = store.room_items()
         self.npc_rooms: dict[str, str] = {}  # wanderers only: npc ref -> room it is in now
         self.dead_npcs: dict[str, int] = {}  # defeated NPCs -> when they come back (ms)
@@ -100,21 +103,39 @@ class World:
             room = self.content.start_room
         player = Player(account.name, room, account.role, self.store.inventory(account.name))
         self.online[player.key] = player
+        self.present.setdefault(room, {})[player.key] = player
         return player
 
     def leave(self, player: Player) -> None:
-        self.online.pop(player.key, None)
+        if self.online.pop(player.key, None) is not None:
+            self._unplace(player)
+
+    def _unplace(self, player: Player) -> None:
+        here = self.present.get(player.room)
+        if here is not None:
+            here.pop(player.key, None)
+            if not here:
+                del self.present[player.room]
+
+    def _place(self, player: Player, room: str) -> None:
+        if player.key in self.online:
+            self._unplace(player)
+            self.present.setdefault(room, {})[player.key] = player
+        player.room = room
 
     def find_online(self, name: str) -> Player | None:
         return self.online.get(name.lower())
 
     def occupants(self, room_id: str, exclude: Player | None = None) -> list[Player]:
-        return [p for p in self.online.values() if p.room == room_id and p is not exclude]
+        here = self.present.get(room_id)
+        if not here:
+            return []
+        return [p for p in here.values() if p is not exclude]
 
     def move(self, player: Player, to: str) -> None:
         was = player.room
-        player.room = to
-        self.on_rollback(lambda: setattr(player, "room", was))
+        self._place(player, to)
+        self.on_rollback(lambda: self._place(player, was))
         self.store.set_room(player.name, to)
 
     # -- doors -------------------------------------------------------------------------------
