@@ -65,6 +65,8 @@ def render_config(
         "    mode tcp",
         *(["    log global", "    option tcplog"] if log is not None else []),
         "    timeout connect 5s",
+        "    retries 2",
+        "    option redispatch",
         "    timeout client 1h",
         "    timeout server 1h",
         "    timeout tunnel 1h",
@@ -79,7 +81,7 @@ def render_config(
         "    hash-type consistent",
         "    option tcp-check",
         "    tcp-check expect string SSH-2.0",
-        f"    default-server check inter {check_interval_s}s fall 3 rise 2 send-proxy-v2",
+        f"    default-server check inter {check_interval_s}s fall 2 rise 2 send-proxy-v2",
     ]
     lines += [
         f"    server gw{n} {_host(gw_host)}:{gw_port}"

@@ -4,11 +4,13 @@ that deploy/haproxy.cfg says the same, and that a broken start says why."""
 from __future__ import annotations
 
 import asyncio
+import configparser
 import socket
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from game.ops.haproxy import HaproxyError, HaproxyProcess, find_haproxy, render_config
 
@@ -41,7 +43,9 @@ def test_the_config_routes_tcp_by_source_with_proxy_v2_and_ssh_checks() -> None:
         "hash-type consistent",
         "option tcp-check",
         "tcp-check expect string SSH-2.0",
-        "default-server check inter 5s fall 3 rise 2 send-proxy-v2",
+        "default-server check inter 5s fall 2 rise 2 send-proxy-v2",
+        "retries 2",
+        "option redispatch",
         "server gw1 127.0.0.1:2201",
         "server gw2 10.0.0.3:2202",
         "timeout connect 5s",
@@ -131,3 +135,31 @@ async def test_a_missing_haproxy_says_how_to_get_it() -> None:
     proc = HaproxyProcess("", 1, binary="no-such-haproxy-binary")
     with pytest.raises(HaproxyError, match="apt install haproxy"):
         await proc.start()
+
+
+def test_the_compose_cluster_profile_agrees_with_its_haproxy_config() -> None:
+    """deploy/compose.yaml's cluster profile: HAProxy at the address the gateways trust,
+    sending to the gateways by service name and port, as the renderer writes it."""
+    compose = yaml.safe_load((DEPLOY.parent / "compose.yaml").read_text())
+    services = compose["services"]
+    rendered = render_config(("", 2222), [("gateway1", 2201), ("gateway2", 2202)])
+    assert directives((DEPLOY.parent / "haproxy-compose.cfg").read_text()) == directives(rendered)
+    proxy_ip = services["haproxy"]["networks"]["realm"]["ipv4_address"]
+    for name, port in (("gateway1", "2201"), ("gateway2", "2202")):
+        env = services[name]["environment"]
+        assert env["SSHREALM_PROXY_FROM"] == proxy_ip
+        assert env["SSHREALM_SSH_PORT"] == port
+        assert services[name]["command"][:2] == ["sshrealm", "gateway"]
+    assert services["world"]["command"][:2] == ["sshrealm", "world"]
+    for name in ("redis", "world", "gateway1", "gateway2", "haproxy"):
+        assert services[name]["profiles"] == ["cluster"]
+
+
+def test_the_systemd_units_run_the_roles() -> None:
+    world = configparser.ConfigParser(strict=False, interpolation=None)
+    world.read(DEPLOY.parent / "sshrealm-world.service")
+    assert world["Service"]["ExecStart"].endswith("sshrealm world --json-logs")
+    assert world["Service"]["Restart"] == "always"
+    gateway = configparser.ConfigParser(strict=False, interpolation=None)
+    gateway.read(DEPLOY.parent / "sshrealm-gateway@.service")
+    assert gateway["Service"]["ExecStart"].endswith("sshrealm gateway --json-logs")
