@@ -7,7 +7,7 @@ SOURCES := game economy reflection bridge tests bench
 
 SYSTEM_TOOLS := tmux ssh node plink chromium chromedriver haproxy redis-server
 
-.PHONY: run test lint typecheck unit bench install clean system-tools vendor
+.PHONY: run cluster test lint typecheck unit bench install clean system-tools vendor
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,12 @@ install: $(STAMP)  ## Create the virtualenv and install sshrealm with its dev to
 
 run: $(STAMP)  ## Start the server on the defaults (SSH on 2222, data in ./var, world in ./content)
 	$(BIN)/sshrealm serve
+
+cluster: $(STAMP)  ## Try the scaled-out topology here: redis-server, a world, two gateways, haproxy (players on 2222)
+	@{ command -v redis-server && { command -v haproxy || test -x /usr/sbin/haproxy; }; } >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server haproxy; }
+	$(BIN)/sshrealm cluster
 
 system-tools:  ## Debian tools the end-to-end tests drive (tmux, OpenSSH and PuTTY clients, Node.js, Chromium, HAProxy, Redis)
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || [ -x /usr/sbin/$$t ] || missing="$$missing $$t"; done; \
