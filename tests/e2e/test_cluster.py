@@ -13,6 +13,7 @@ import asyncssh
 
 from game.cluster.gateway_link import BACK, RESTARTING
 from game.cluster.processes import free_port
+from game.cluster.roles import WorldServer
 from game.ops.haproxy import HaproxyProcess, render_config
 from tests.e2e.cluster import Cluster, needs_redis
 from tests.e2e.conftest import Reader, connect
@@ -48,6 +49,9 @@ async def test_players_on_two_gateways_see_and_hear_each_other(
     assert {s.name for s in world.game.sessions} == {"ana", "bob"}
     assert len(one.link.sessions) == 1
     assert len(two.link.sessions) == 1
+    # Every gateway shows the world's host key (they share its key file).
+    keys_shown = {g.ssh.host_fingerprint() for g in (one, two)} | {world.ssh.host_fingerprint()}
+    assert len(keys_shown) == 1
     # An exec command through a gateway runs in the world and exits with its status.
     done = await bob_conn.run("balance", encoding=None)
     assert done.exit_status == 0
@@ -99,6 +103,34 @@ async def test_the_world_restarts_under_connected_players(
     assert not bob_conn.is_closed()
     ana_conn.close()
     bob_conn.close()
+
+
+async def test_a_crashed_world_is_noticed_and_its_unfinished_commands_run_once(
+    cluster: Cluster, keys: dict[str, asyncssh.SSHKey]
+) -> None:
+    """The world dies without a word: the gateways notice its heartbeat is gone, tell their
+    players, and what was typed meanwhile (and what the dead world had read but not
+    acknowledged) runs once in the next world."""
+    one, two = cluster.gateways
+    _, ana = await line_player(one.ssh_port, "ana", keys["ana"])
+    _, bob = await line_player(two.ssh_port, "bob", keys["bob"])
+    await ana.until("bob arrives.")
+    dead = cluster.world
+    for task in dead.link._tasks:  # the process is gone: nothing more is read or written
+        task.cancel()
+    await asyncio.gather(*dead.link._tasks, return_exceptions=True)
+    await dead.redis.delete(dead.link.keys.world)  # as Redis does when its key expires
+    await ana.until(RESTARTING, within=5)
+    ana.send("say said to a dead world")
+    await asyncio.sleep(0.2)
+    cluster.world = WorldServer(cluster.settings)
+    await cluster.world.start()
+    await bob.until('ana says, "said to a dead world"')
+    await ana.until(BACK)
+    ana.send("say and after")
+    await bob.until('ana says, "and after"')
+    assert bob.seen.count(b"said to a dead world") == 1
+    dead.conn.close()
 
 
 async def test_a_lost_gateway_lets_its_bodies_go_and_players_come_back_elsewhere(
