@@ -145,8 +145,12 @@ async def run_cluster(port: int, gateways: int, data_dir: Path, content_dir: Pat
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        env = {**base, "SSHREALM_SSH_PORT": str(world_port), "SSHREALM_HTTP_PORT": str(world_http)}
-        procs.append(_spawn("world", env, logs))
+        world_env = {
+            **base,
+            "SSHREALM_SSH_PORT": str(world_port),
+            "SSHREALM_HTTP_PORT": str(world_http),
+        }
+        procs.append(_spawn("world", world_env, logs))
         await _ready(world_http, procs[-1])
         for n, gw_port in enumerate(gateway_ports, 1):
             env = {
@@ -172,7 +176,11 @@ async def run_cluster(port: int, gateways: int, data_dir: Path, content_dir: Pat
             f"Logs: {logs}\nStop with Ctrl-C.\n",
             err=True,
         )
-        await stop.wait()
+        while not stop.is_set():  # a world that exits (@restart, a crash) starts again
+            await asyncio.wait([loop.create_task(stop.wait())], timeout=0.5)
+            if not stop.is_set() and procs[0].poll() is not None:
+                click.echo("The world exited; starting it again.", err=True)
+                procs[0] = _spawn("world", world_env, logs)
     finally:
         if proxy is not None:
             await proxy.stop()

@@ -88,6 +88,14 @@ class WorldServer(Server):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        # @restart: stop as SIGTERM would, once the command's reply is out; the supervisor
+        # (systemd's Restart=always, compose's restart policy, ``sshrealm cluster``) starts
+        # the next world.
+
+        def restart() -> None:
+            loop.call_later(0.05, stop.set)
+
+        self.game.restart = restart
         if ready is not None:
             ready(self)
         await stop.wait()

@@ -51,6 +51,26 @@ def at_broadcast(ctx: Context, args: str) -> Result:
     return Reply.info(f"Broadcast sent to {n} session{'s' if n != 1 else ''}.")
 
 
+@command("@restart", role="admin", category="admin")
+def at_restart(ctx: Context, args: str) -> Result:
+    """Restart the world under its players: a scaled-out world (``sshrealm world``) stops and
+    its supervisor starts it again (new code, new settings); players stay connected to
+    their gateways, read that the world is restarting, and what they type meanwhile runs
+    when it is back. The all-in-one server cannot do this (it would disconnect everyone).
+
+    Usage:
+      @restart [reason]
+    """
+    if ctx.restart is None:
+        return Reply.error(
+            "Only the world of a scaled-out cluster (sshrealm world) restarts under its "
+            "players; this server would disconnect everyone. Stop it with SIGTERM instead."
+        )
+    ctx.audit.record(ctx.player.name, "restart", "", args.strip())
+    ctx.restart()  # the world stops after this command's reply has gone out
+    return Reply(Kind.SYSTEM, "The world restarts now. Players stay connected.")
+
+
 @command("@reload", role="builder", category="admin")
 def at_reload(ctx: Context, args: str) -> Result:
     """Reload the world's YAML from disk and show what changed. Players stay connected.

@@ -195,6 +195,8 @@ class Context(Protocol):
     containers: Containers
     combat: Combat
     web: WebAccess
+    restart: Callable[[], None] | None
+    """``@restart``: restart the world under its players (only a scaled-out world has it)."""
 
     def clock(self) -> int:
         """Milliseconds since the epoch, from the game's injected clock."""

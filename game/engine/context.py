@@ -87,6 +87,8 @@ class CommandContext:
     combat: Combat
     web: WebAccess
     clock: Callable[[], int]
+    restart: Callable[[], None] | None = None
+    """Restart the world under its players (the world role sets it; None elsewhere)."""
 
     def now(self) -> float:
         return float(self.clock())

@@ -152,6 +152,9 @@ class Game:
         self.conn = conn
         self.clock = clock
         self.rng = rng or random.Random()
+        # How ``@restart`` restarts the world under its players: the world role of a
+        # scaled-out cluster sets it (game/cluster/roles.py); the all-in-one server cannot.
+        self.restart: Callable[[], None] | None = None
         # The one path out (game/core/outbox.py): a step's output leaves on commit, in
         # order, through the dispatcher; a failed step leaves nothing, its world changes
         # undone.
@@ -309,6 +312,7 @@ class Game:
             combat=self.combat,
             web=self.web,
             clock=self.clock,
+            restart=self.restart,
         )
 
     @staticmethod

@@ -94,6 +94,12 @@ def session_console(color_system: ColorSystem) -> Console:
     )
 
 
+CONSOLE_ELSEWHERE = (
+    "The admin console opens only on a session in the world's own process (its admin SSH "
+    "port); the @ commands work here."
+)
+
+
 class GameApp(App[None]):
     """Header, docked room panel, output log, command input and status line."""
 
@@ -296,6 +302,8 @@ class GameApp(App[None]):
                 from game.fronts.tui.admin import AdminScreen
 
                 self.push_screen(AdminScreen(self.port))
+            elif reply.data == OPEN_ADMIN:  # a gateway's session: the game is elsewhere
+                lines.extend(reply_lines(Reply.info(CONSOLE_ELSEWHERE)))
         if lines:
             self._pending_lines.append(lines)
             note = getattr(self.screen, "note_output", None)  # the admin console, if open

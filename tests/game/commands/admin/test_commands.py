@@ -306,3 +306,16 @@ def test_reload_status_says_watching_and_the_last_reload(game: Game) -> None:
     assert "root reload content" in lines[2]
     assert lines[3].startswith("Reloaded in ")  # the whole outcome: a diff, or every error
     game.content_watcher.disable()
+
+
+def test_restart_asks_the_world_role_and_the_all_in_one_server_says_why_not(game: Game) -> None:
+    root, _ = admin_of(game)
+    refused = run(root, "@restart")
+    assert not refused.ok
+    assert "Only the world of a scaled-out cluster" in refused.text
+    asked: list[str] = []
+    game.restart = lambda: asked.append("restart")  # what WorldServer.serve_forever sets
+    reply = run(root, "@restart new content")
+    assert reply.ok
+    assert asked == ["restart"]
+    assert audit_rows(game)[-1] == ("root", "restart", "", "new content", "")
