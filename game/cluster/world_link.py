@@ -78,8 +78,9 @@ class RemoteFrontEnd:
 
     def set_room(self, view: RoomView) -> None:
         words = self.link.ops.completions(self.sid)
-        changed = words != self._completions
-        self._completions = words
+        changed = words is not None and words != self._completions
+        if changed:
+            self._completions = words
         self.link.frame(self.gateway).ops.append(["r", self.sid, view, words if changed else None])
 
     def set_status(self, status: StatusView) -> None:

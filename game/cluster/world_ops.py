@@ -139,9 +139,13 @@ class WorldOps:
             self._gone(sid, "gateway lost")
         self.link.gateways.pop(gateway, None)
 
-    def completions(self, sid: str) -> list[str]:
+    def completions(self, sid: str) -> list[str] | None:
+        """What Tab completes for a full-screen session (None for the others, which have no
+        Tab): the room's words, recomputed when its panel is."""
         held = self.sessions.get(sid)
-        return self.game.completions(held[1].player) if held is not None else []
+        if held is None or held[1].kind != "tui":
+            return None
+        return self.game.completions(held[1].player, everyone=False)
 
     # -- logins ----------------------------------------------------------------------------------
     def _create(self, name: str, creation: Any) -> None:

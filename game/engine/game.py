@@ -238,6 +238,7 @@ class Game:
             world.occupants,
         )
         self.registry = Registry.from_modules(modules)
+        self._words_by_role: dict[str, list[str]] = {}
         self.engine = Engine(
             self.registry,
             world,
@@ -487,14 +488,25 @@ class Game:
         until = self.premium.until(player.name)
         return min(midnight, until) if until > now else midnight
 
-    def completions(self, player: Player) -> list[str]:
+    def completions(self, player: Player, *, everyone: bool = True) -> list[str]:
+        """Words Tab completes for ``player``: commands, exits, what is here, and (unless
+        ``everyone`` is False: a gateway's copy, refreshed with every room change) the
+        names of everyone online."""
         room = self.world.room(player.room)
-        words = set(self.registry.words(player.role))
+        words = set(self._role_words(player.role))
         words.update(ex.direction for ex in room.exits)
         words.update(p.name for p in self.world.occupants(room.id, exclude=player))
         for item in self.world.items_here(room.id) + self.world.items_carried(player):
             words.update(item.keywords)
         for npc in self.world.npcs_in(room.id):  # wanderers included
             words.update(npc.keywords)
-        words.update(s.player.name for s in self.sessions)
+        if everyone:
+            words.update(s.player.name for s in self.sessions)
         return sorted(words)
+
+    def _role_words(self, role: str) -> list[str]:
+        """The command words a role may use (the registry never changes once built)."""
+        words = self._words_by_role.get(role)
+        if words is None:
+            words = self._words_by_role[role] = self.registry.words(role)
+        return words
