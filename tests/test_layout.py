@@ -16,9 +16,10 @@ from tests.conftest import ROOT
 
 PACKAGES = ("game", "economy", "reflection", "bridge")
 LAYERS = ("core", "migrations", "world", "services", "commands", "engine", "fronts", "ops")
-"""game/'s subpackages, lowest first; the top-level ``app`` module sits above them all and
-``cli`` above ``app``. A module may import its own layer and those below, never above."""
-TOP = {"app": len(LAYERS), "cli": len(LAYERS) + 1}
+"""game/'s subpackages, lowest first; the top-level ``app`` module sits above them all,
+``cluster`` (the scaled-out roles, built on the all-in-one server) above ``app`` and ``cli``
+above all. A module may import its own layer and those below, never above."""
+TOP = {"app": len(LAYERS), "cluster": len(LAYERS) + 1, "cli": len(LAYERS) + 2}
 MAY_IMPORT = {  # between the top-level packages (game may use all the others)
     "economy": set(),
     "bridge": set(),
@@ -31,6 +32,8 @@ ONLY = {  # third-party packages only one part of the code may import
     "rich": "game.fronts.tui",
     "apscheduler": "reflection.schedule",
     "telnetlib3": "game.fronts.telnet.protocol",
+    "redis": "game.cluster.bus",
+    "msgpack": "game.cluster.codec",
 }
 
 
@@ -162,7 +165,7 @@ def test_game_has_fewer_than_ten_loose_modules_and_known_subpackages() -> None:
     loose = sorted(p.name for p in (ROOT / "game").glob("*.py"))
     assert len(loose) < 10, loose
     packages = {p.name for p in (ROOT / "game").iterdir() if (p / "__init__.py").exists()}
-    assert packages == set(LAYERS) | {"cli"}
+    assert packages == set(LAYERS) | {"cli", "cluster"}
 
 
 def test_tests_mirror_the_packages() -> None:

@@ -113,6 +113,9 @@ class WorldLink:
         self._busy = False
 
     # -- what sessions and ops use ---------------------------------------------------------------
+    def front(self, gateway: str, sid: str, kind: str) -> RemoteFrontEnd:
+        return RemoteFrontEnd(self, gateway, sid, kind)
+
     def frame(self, gateway: str) -> Frame:
         frame = self._frames.get(gateway)
         if frame is None:

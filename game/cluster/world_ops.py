@@ -13,17 +13,15 @@ each line, in the same transaction as its replies.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import structlog
 
+from game.core.port import FrontEnd
 from game.core.reply import Kind, Reply
 from game.engine.game import Game
 from game.engine.session import Session
 from game.fronts.entry import open_session, run_exec
-
-if TYPE_CHECKING:
-    from game.cluster.world_link import WorldLink
 
 log = structlog.get_logger("sshrealm.world")
 
@@ -32,8 +30,22 @@ class Refused(Exception):
     """A session's login cannot be applied (the name was taken, the code spent)."""
 
 
+class Link(Protocol):
+    """What the ops need of the world's end of the bus (world_link.py's WorldLink)."""
+
+    gateways: dict[str, int]
+    commands: int
+
+    def front(self, gateway: str, sid: str, kind: str) -> FrontEnd:
+        """The front end of a session ``gateway`` holds: its output goes into frames."""
+
+    def to_gateway(self, gateway: str, op: list[Any]) -> None: ...
+    def present(self, sid: str, entry: list[Any]) -> None: ...
+    def forget(self, sid: str) -> None: ...
+
+
 class WorldOps:
-    def __init__(self, game: Game, link: WorldLink) -> None:
+    def __init__(self, game: Game, link: Link) -> None:
         self.game = game
         self.link = link
         self.sessions: dict[str, tuple[str, Session]] = {}  # sid -> (gateway, session)
@@ -62,7 +74,7 @@ class WorldOps:
     ) -> None:
         if sid in self.sessions:
             return  # a retried entry: it is open already
-        front = self._front(gateway, sid, kind)
+        front = self.link.front(gateway, sid, kind)
         try:
             self._create(name, creation)
         except Refused as why:
@@ -77,16 +89,11 @@ class WorldOps:
         if self.game.store.account(name) is None:
             self.link.forget(sid)
             return
-        front = self._front(gateway, sid, kind)
+        front = self.link.front(gateway, sid, kind)
         session = open_session(
             self.game, name, lambda s: front, kind=kind, address=address, resumed=True
         )
         self._hold(gateway, sid, session, last)
-
-    def _front(self, gateway: str, sid: str, kind: str):  # type: ignore[no-untyped-def]
-        from game.cluster.world_link import RemoteFrontEnd
-
-        return RemoteFrontEnd(self.link, gateway, sid, kind)
 
     def _hold(self, gateway: str, sid: str, session: Session, last: int) -> None:
         self.sessions[sid] = (gateway, session)
