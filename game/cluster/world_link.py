@@ -73,6 +73,11 @@ class RemoteFrontEnd:
         self.link, self.gateway, self.sid, self.kind = link, gateway, sid, kind
         self._completions: list[str] | None = None
 
+    @property
+    def shows_room(self) -> bool:
+        """Only the full-screen UI has a room panel (game/engine/dispatch.py)."""
+        return self.kind == "tui"
+
     def deliver(self, replies: Sequence[Reply]) -> None:
         self.link.frame(self.gateway).deliver(self.sid, replies)
 

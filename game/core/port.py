@@ -35,7 +35,9 @@ class PlayerPort(Protocol):
 
 class FrontEnd(Protocol):
     """What the session may push to a front end. Every call must be cheap and non-blocking:
-    the TUI only queues a message and repaints at most once per tick."""
+    the TUI only queues a message and repaints at most once per tick. A front end without a
+    room panel may say so with a class attribute ``shows_room = False``: it then gets no
+    ``set_room`` calls (line mode)."""
 
     def deliver(self, replies: Sequence[Reply]) -> None: ...
 

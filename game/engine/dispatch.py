@@ -140,7 +140,9 @@ class Dispatcher:
 
     def _room_changed(self, room: str) -> None:
         for session in self._in_room(room):
-            if not session.ended:
+            # A front end without a room panel (line mode: arrivals came as sentences) says
+            # so with ``shows_room = False``, and no view is worked out for it.
+            if not session.ended and getattr(session.front_end, "shows_room", True):
                 _guarded(lambda s=session: s.front_end.set_room(self.view(s.player)))
         _guarded(self.push_plan, room)
 

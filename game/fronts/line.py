@@ -30,6 +30,8 @@ def render(replies: Sequence[Reply]) -> str:
 class LineFrontEnd:
     """A :class:`~game.core.port.FrontEnd` that writes plain lines to a byte stream."""
 
+    shows_room = False  # no panel: the dispatcher need not work out room views for it
+
     def __init__(
         self,
         write: Write,
@@ -147,6 +149,8 @@ class LineFrontEnd:
 
 class ExecFrontEnd:
     """Collects the replies of one exec command (``ssh host look``)."""
+
+    shows_room = False
 
     def __init__(self) -> None:
         self.replies: list[Reply] = []

@@ -96,6 +96,8 @@ class TelnetHost(Protocol):
 class TelnetScreen(LineFrontEnd):
     """Line mode with prompts, optional colour and the GMCP hooks."""
 
+    shows_room = True  # the room goes out as GMCP Room.Info and Room.Players
+
     def __init__(self, conn: TelnetConnection) -> None:
         wire = conn.wire
         super().__init__(wire.write, conn.ended, echo=False, pause=wire.pause, resume=wire.resume)
