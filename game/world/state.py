@@ -26,10 +26,12 @@ class Player:
     room: str
     role: str = "player"
     inventory: Counter[str] = field(default_factory=Counter)
+    key: str = field(init=False, repr=False, compare=False)
+    """The lower-cased name every table is keyed by (worked out once: it is asked for per
+    listener of every room line)."""
 
-    @property
-    def key(self) -> str:
-        return self.name.lower()
+    def __post_init__(self) -> None:
+        self.key = self.name.lower()
 
 
 class World:
