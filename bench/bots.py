@@ -127,7 +127,9 @@ class Bot:
         ready = TUI_READY if self.tui else b"\r\n"
         seen = b""
         async with asyncio.timeout(within):
-            while not (TITLE.encode() in seen and ready in seen.split(TITLE.encode(), 1)[1]):
+            # The title and a drawn prompt, in either order: a gateway's UI draws its
+            # prompt first and the room panel when the world's view arrives.
+            while not (TITLE.encode() in seen and ready in seen):
                 chunk = await self.proc.stdout.read(65536)
                 if not chunk:
                     raise EOFError(f"{self.name}: closed before the first screen: {seen[-300:]!r}")

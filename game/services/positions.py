@@ -217,7 +217,12 @@ class Positions:
         return Reply(Kind.PLAN, "", self.snapshot(room_id))
 
     def viewers(self, room_id: str) -> Iterable[Seat]:
-        return (s for s in self.online if s.player.room == room_id)
+        """The sessions of the players in ``room_id`` (the world's index of who is where,
+        not a walk over everyone online)."""
+        for player in self.world.occupants(room_id):
+            session = self.online.get(player.name)
+            if session is not None and session.player is player:
+                yield session
 
     def visual_viewers(self, room_id: str) -> list[Seat]:
         """The sessions in ``room_id`` showing the plan: a walk over the few players in the
