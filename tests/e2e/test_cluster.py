@@ -27,19 +27,32 @@ async def line_player(
     port: int, name: str, key: asyncssh.SSHKey
 ) -> tuple[asyncssh.SSHClientConnection, Reader]:
     conn = await connect(port, name, key)
-    process = await conn.create_process(term_type=None, encoding=None)
-    reader = Reader(process)
+    return conn, await line_reader(conn)
+
+
+async def line_reader(conn: asyncssh.SSHClientConnection) -> Reader:
+    """A line-mode session on ``conn``, read up to its greeting."""
+    reader = Reader(await conn.create_process(term_type=None, encoding=None))
     await reader.until("Type help")
-    return conn, reader
+    return reader
+
+
+async def ana_and_bob(
+    cluster: Cluster, keys: dict[str, asyncssh.SSHKey]
+) -> tuple[asyncssh.SSHClientConnection, Reader, asyncssh.SSHClientConnection, Reader]:
+    """ana on the first gateway, bob on the second, each having seen the other arrive."""
+    one, two = cluster.gateways
+    ana_conn, ana = await line_player(one.ssh_port, "ana", keys["ana"])
+    bob_conn, bob = await line_player(two.ssh_port, "bob", keys["bob"])
+    await ana.until("bob arrives.")
+    return ana_conn, ana, bob_conn, bob
 
 
 async def test_players_on_two_gateways_see_and_hear_each_other(
     cluster: Cluster, keys: dict[str, asyncssh.SSHKey]
 ) -> None:
     one, two = cluster.gateways
-    ana_conn, ana = await line_player(one.ssh_port, "ana", keys["ana"])
-    bob_conn, bob = await line_player(two.ssh_port, "bob", keys["bob"])
-    await ana.until("bob arrives.")
+    ana_conn, ana, bob_conn, bob = await ana_and_bob(cluster, keys)
     bob.send("say hello from the second gateway")
     await ana.until('bob says, "hello from the second gateway"')
     ana.send("look")
@@ -82,10 +95,8 @@ async def test_full_screen_ui_through_a_gateway(
 async def test_the_world_restarts_under_connected_players(
     cluster: Cluster, keys: dict[str, asyncssh.SSHKey]
 ) -> None:
-    one, two = cluster.gateways
-    ana_conn, ana = await line_player(one.ssh_port, "ana", keys["ana"])
-    bob_conn, bob = await line_player(two.ssh_port, "bob", keys["bob"])
-    await ana.until("bob arrives.")
+    one, _two = cluster.gateways
+    ana_conn, ana, bob_conn, bob = await ana_and_bob(cluster, keys)
     await cluster.world.stop()
     await ana.until(RESTARTING)
     await bob.until(RESTARTING)
@@ -137,9 +148,7 @@ async def test_a_lost_gateway_lets_its_bodies_go_and_players_come_back_elsewhere
     cluster: Cluster, keys: dict[str, asyncssh.SSHKey]
 ) -> None:
     one, two = cluster.gateways
-    ana_conn, ana = await line_player(one.ssh_port, "ana", keys["ana"])
-    bob_conn, bob = await line_player(two.ssh_port, "bob", keys["bob"])
-    await ana.until("bob arrives.")
+    ana_conn, ana, bob_conn, bob = await ana_and_bob(cluster, keys)
     ana.send("give 5 tokens to bob")
     ana.send("balance")
     await ana.until("You have")
@@ -172,7 +181,7 @@ async def test_a_name_taken_on_another_gateway_meanwhile_is_refused(
     one, two = cluster.gateways
     first = await connect(one.ssh_port, "eve", keys["eve"])
     second = await connect(two.ssh_port, "eve", keys["ana"])
-    _, eve = await line_player_on(first)
+    eve = await line_reader(first)
     process = await second.create_process(term_type=None, encoding=None)
     late = Reader(process)
     await late.until("was just taken by someone else")
@@ -183,13 +192,6 @@ async def test_a_name_taken_on_another_gateway_meanwhile_is_refused(
     await eve.until("Town Square")
     first.close()
     second.close()
-
-
-async def line_player_on(conn: asyncssh.SSHClientConnection) -> tuple[None, Reader]:
-    process = await conn.create_process(term_type=None, encoding=None)
-    reader = Reader(process)
-    await reader.until("Type help")
-    return None, reader
 
 
 @needs_haproxy
