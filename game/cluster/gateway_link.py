@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import itertools
 import time
-from collections.abc import Callable
 from typing import Any, Protocol
 
 import structlog
@@ -44,21 +43,18 @@ class Remote(Protocol):
 
 
 class GatewayLink:
-    def __init__(self, redis: Any, keys: Keys, gateway: str, clock: Callable[[], float]) -> None:
+    def __init__(self, redis: Any, keys: Keys, gateway: str) -> None:
         self.redis = redis
         self.keys = keys
         self.gateway = gateway
-        self.clock = clock  # seconds, monotonic (bus latency and heartbeats)
         self.sessions: dict[str, Remote] = {}
         self._out: list[bytes] = []
         self._wake = asyncio.Event()
         self._asks: dict[int, asyncio.Future[Any]] = {}
         self._rid = itertools.count(1)
         self._tasks: list[asyncio.Task[None]] = []
-        self.world_epoch: bytes | None = None
         self.world_up = False
         self.told_restarting = False
-        self.last_frame_s = 0.0
         self.frame_lag_ms = 0.0  # the world's stamp to our reading, last frame (metrics)
         self.redis_ok = False
         self._busy = False  # a batch is being written
@@ -125,7 +121,6 @@ class GatewayLink:
     def _apply(self, frame: list[Any]) -> None:
         stamp, replies, ops = frame
         self.frame_lag_ms = max(0.0, time.time() * 1000 - stamp)
-        self.last_frame_s = self.clock()
         for op in ops:
             kind = op[0]
             if kind == "d":
@@ -187,7 +182,6 @@ class GatewayLink:
                     self.told_restarting = True
             elif epoch is not None:
                 self.world_up = True
-                self.world_epoch = epoch
             await asyncio.sleep(HEARTBEAT_S)
 
     # -- life ----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 import signal
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -123,7 +122,7 @@ class GatewayServer:
         self.settings = settings
         self.redis = connect(settings.redis_url)
         self.id = settings.gateway_id or secrets.token_hex(4)
-        self.link = GatewayLink(self.redis, Keys(settings.cluster_name), self.id, time.monotonic)
+        self.link = GatewayLink(self.redis, Keys(settings.cluster_name), self.id)
         self.metrics = Metrics()
         self.facts = LoginFacts(self.link, clock, self.metrics)
         facts: Any = self.facts  # stands in for the game during logins (logins.py)

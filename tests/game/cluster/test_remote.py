@@ -35,7 +35,7 @@ def sent(link: GatewayLink) -> list[list[object]]:
 
 
 def make(max_waiting: int = 2) -> tuple[GatewayLink, RemoteSession, Screen]:
-    link = GatewayLink(None, Keys("t"), "gw1", lambda: 0.0)
+    link = GatewayLink(None, Keys("t"), "gw1")
     session = RemoteSession(link, "ana", "line", max_waiting)
     screen = Screen()
     session.front_end = screen
