@@ -14,13 +14,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import aiohttp
 import psutil
 
-from game.cluster.processes import RedisProcess, free_port
+from game.cluster.processes import RedisProcess, free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,19 +51,12 @@ class Role:
             os.sched_setaffinity(self.popen.pid, cores)
 
     async def ready(self, within: float = 60.0) -> None:
-        deadline = time.monotonic() + within
-        async with aiohttp.ClientSession() as http:
-            while time.monotonic() < deadline:
-                if self.popen is None or self.popen.poll() is not None:
-                    raise RuntimeError(f"{self.role} exited: {self.log_path.read_text()[-2000:]}")
-                try:
-                    async with http.get(f"http://127.0.0.1:{self.http_port}/readyz") as resp:
-                        if resp.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.05)
-        raise TimeoutError(f"{self.role} not ready on {self.http_port}")
+        try:
+            await wait_ready(
+                self.http_port, lambda: self.popen is not None and self.popen.poll() is None, within
+            )
+        except RuntimeError as exc:
+            raise RuntimeError(f"{self.role} exited: {self.log_path.read_text()[-2000:]}") from exc
 
     def cpu_s(self) -> float:
         if self.ps is None:

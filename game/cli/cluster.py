@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -177,7 +178,8 @@ async def run_cluster(port: int, gateways: int, data_dir: Path, content_dir: Pat
             err=True,
         )
         while not stop.is_set():  # a world that exits (@restart, a crash) starts again
-            await asyncio.wait([loop.create_task(stop.wait())], timeout=0.5)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
             if not stop.is_set() and procs[0].poll() is not None:
                 click.echo("The world exited; starting it again.", err=True)
                 procs[0] = _spawn("world", world_env, logs)
@@ -204,20 +206,11 @@ def _spawn(
     )
 
 
-async def _ready(http_port: int, proc: subprocess.Popen[bytes], within_s: float = 30.0) -> None:
-    """Wait until a role's /readyz says 200 (or it exits)."""
-    import aiohttp
+async def _ready(http_port: int, proc: subprocess.Popen[bytes]) -> None:
+    """Wait until a role's /readyz says 200; a usage error if it exits or hangs."""
+    from game.cluster.processes import wait_ready
 
-    deadline = asyncio.get_running_loop().time() + within_s
-    async with aiohttp.ClientSession() as http:
-        while asyncio.get_running_loop().time() < deadline:
-            if proc.poll() is not None:
-                raise click.ClickException(f"a cluster process exited ({proc.args!r})")
-            try:
-                async with http.get(f"http://127.0.0.1:{http_port}/readyz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise click.ClickException(f"a cluster process did not become ready ({proc.args!r})")
+    try:
+        await wait_ready(http_port, lambda: proc.poll() is None, 30.0)
+    except (RuntimeError, TimeoutError) as exc:
+        raise click.ClickException(f"a cluster process ({proc.args!r}): {exc}") from exc

@@ -1,16 +1,19 @@
-"""A local ``redis-server`` on a free port, for ``sshrealm cluster`` and the tests.
+"""Local processes of a cluster, for ``sshrealm cluster``, the tests and the benchmarks.
 
-Debian's ``redis-server`` (``make test`` installs it), no persistence, bound to loopback;
-started and stopped like :class:`game.ops.haproxy.HaproxyProcess`.
+A ``redis-server`` on a free port (Debian's, which ``make test`` installs; no persistence,
+bound to loopback; started and stopped like :class:`game.ops.haproxy.HaproxyProcess`),
+and the wait for a role's ``/readyz``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -70,3 +73,24 @@ class RedisProcess:
                 self.proc.wait()
         self.proc = None
         self.dir.cleanup()
+
+
+async def wait_ready(http_port: int, alive: Callable[[], bool], within_s: float = 60.0) -> None:
+    """Wait until the role serving ``http_port`` answers ``/readyz`` with 200; RuntimeError
+    when it exits first (``alive`` says False), TimeoutError after ``within_s``."""
+    import aiohttp
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    async with aiohttp.ClientSession() as http:
+        while loop.time() < deadline:
+            if not alive():
+                raise RuntimeError("the process exited before it was ready")
+            try:
+                async with http.get(f"http://127.0.0.1:{http_port}/readyz") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise TimeoutError(f"not ready on port {http_port} within {within_s:.0f} s")
