@@ -10,7 +10,6 @@ here.
 from __future__ import annotations
 
 import asyncio
-import signal
 from collections.abc import Callable
 from typing import Protocol
 
@@ -26,7 +25,7 @@ from game.fronts.ssh.server import SshFront
 from game.fronts.telnet.front import TelnetFront
 from game.fronts.web.front import WebFront
 from game.ops.service import ops_components
-from game.ops.shutdown import graceful_stop
+from game.ops.shutdown import graceful_stop, stop_on_signals
 from game.world.loader import load_content
 from game.world.store import connect
 
@@ -119,10 +118,7 @@ class Server:
     async def serve_forever(self, ready: Callable[[Server], None] | None = None) -> None:
         await self.start()
         heap.settle()  # the world is loaded: fewer, cheaper collections from here on
-        loop = asyncio.get_running_loop()
-        stop = asyncio.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         if ready is not None:
             ready(self)
         await stop.wait()

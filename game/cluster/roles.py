@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +31,7 @@ from game.core.config import Settings
 from game.engine.game import Clock, wall_clock_ms
 from game.fronts.gate import LoginGate
 from game.fronts.ssh.server import SshFront
+from game.ops.shutdown import stop_on_signals
 from game.services.metrics import Metrics
 
 log = structlog.get_logger("sshrealm.cluster")
@@ -85,10 +85,8 @@ class WorldServer(Server):
     async def serve_forever(self, ready: Callable[[Server], None] | None = None) -> None:
         await self.start()
         heap.settle()  # the world is loaded: fewer, cheaper collections (as serve does)
-        stop = asyncio.Event()
+        stop = stop_on_signals()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
         # @restart: stop as SIGTERM would, once the command's reply is out; the supervisor
         # (systemd's Restart=always, compose's restart policy, ``sshrealm cluster``) starts
         # the next world.
@@ -154,10 +152,7 @@ class GatewayServer:
     async def serve_forever(self, ready: Callable[[GatewayServer], None] | None = None) -> None:
         await self.start()
         heap.settle()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         if ready is not None:
             ready(self)
         await stop.wait()

@@ -13,6 +13,7 @@ SIGTERM; ops never imports it).
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
     from game.ops.host import OpsHost
 
 log = structlog.get_logger("sshrealm.shutdown")
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM: what every role's ``serve_forever`` waits for."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
 DEADLINE_S = 10.0
 WARNING = "The server is restarting in {s}. Your progress is saved; come back soon."
 GOODBYE = "The server is restarting now. Your progress is saved. See you soon."
